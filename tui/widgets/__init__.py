@@ -1,0 +1,1 @@
+"""Byline's widgets: each does one job; messages go up, attributes come down."""

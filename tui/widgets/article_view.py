@@ -1,0 +1,231 @@
+"""The article pane: wrapped text drawn with Textual's Line API, only the visible lines.
+
+Nothing here copies or re-renders the whole document: display lines are offsets into the
+article text (`tui.layout.WrappedText`), and styled spans are looked up per visible line.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.layout import WrappedText
+from tui.loaders.sanitize import is_safe, sanitize
+from tui.model import Article, EntityMention
+
+#: spaCy's English NER labels; each has a component class `entity--LABEL` in the stylesheet.
+ENTITY_LABELS = (
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+)  # fmt: skip
+HIGHLIGHT_MODES = ("all", "names", "off")
+#: Labels highlighted in the "names" mode: who and where, not numbers and dates.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+
+
+@dataclass(frozen=True, slots=True)
+class StyledSpan:
+    start: int
+    end: int
+    component: str
+
+
+class SpanLayer:
+    """Non-overlapping spans sorted by offset, found per line with a binary search."""
+
+    def __init__(self, spans: Iterable[StyledSpan] = ()) -> None:
+        self.spans = sorted(spans, key=lambda span: span.start)
+        self._ends = [span.end for span in self.spans]
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def overlapping(self, start: int, end: int) -> Iterable[StyledSpan]:
+        index = bisect_right(self._ends, start)
+        spans = self.spans
+        while index < len(spans) and spans[index].start < end:
+            yield spans[index]
+            index += 1
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shows one article, wrapped to the pane, with styled spans (entities, marks, matches)."""
+
+    COMPONENT_CLASSES = {
+        "article--title",
+        "article--mark",
+        "article--match",
+        *(f"entity--{label}" for label in ENTITY_LABELS),
+    }
+    BINDINGS = [
+        Binding("j,down", "scroll_lines(1)", "Down", show=False),
+        Binding("k,up", "scroll_lines(-1)", "Up", show=False),
+        Binding("space,pagedown", "scroll_pages(1)", "Page down", show=False),
+        Binding("b,pageup", "scroll_pages(-1)", "Page up", show=False),
+        Binding("g,home", "scroll_to_line(0)", "Top", show=False),
+        Binding("G,end", "scroll_to_line(-1)", "Bottom", show=False),
+    ]
+
+    highlight_mode: reactive[str] = reactive("all")
+
+    def __init__(self, article: Article, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:  # fmt: skip
+        super().__init__(name=name, id=id, classes=classes)
+        self.article = article
+        self._wrapped: WrappedText | None = None
+        self._entities: list[EntityMention] = []
+        self._entity_layer = SpanLayer()
+        self._mark_layer = SpanLayer()
+        self._match_layer = SpanLayer()
+        self._title_layer = SpanLayer(self._title_span())
+        self._line_cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
+
+    # Attributes down: the screen hands spans to the view.
+
+    def set_entities(self, mentions: Sequence[EntityMention]) -> None:
+        self._entities = list(mentions)
+        self._rebuild_entity_layer()
+
+    def set_mark(self, start: int, end: int, *, scroll: bool = True) -> None:
+        """Mark one span (a quote, a claim, a mention) and bring it into view."""
+        self._mark_layer = SpanLayer([StyledSpan(start, end, "article--mark")])
+        self._restyle()
+        if scroll:
+            self.scroll_to_offset(start)
+
+    def clear_mark(self) -> None:
+        if len(self._mark_layer):
+            self._mark_layer = SpanLayer()
+            self._restyle()
+
+    def set_matches(self, spans: Sequence[tuple[int, int]]) -> None:
+        self._match_layer = SpanLayer(StyledSpan(s, e, "article--match") for s, e in spans)
+        self._restyle()
+
+    @property
+    def line_count(self) -> int:
+        return len(self._wrapped) if self._wrapped else 0
+
+    def offset_line(self, offset: int) -> int:
+        return self._wrapped.line_of(offset) if self._wrapped else 0
+
+    def visible_range(self) -> tuple[int, int]:
+        """Character offsets of the first and last visible display lines."""
+        if not self._wrapped or not len(self._wrapped):
+            return 0, 0
+        top = min(int(self.scroll_y), len(self._wrapped) - 1)
+        bottom = min(top + self.scrollable_content_region.height, len(self._wrapped)) - 1
+        return self._wrapped.starts[top], self._wrapped.ends[max(top, bottom)]
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so that character `offset` sits a few lines below the top."""
+        self.scroll_to_line(max(0, self.offset_line(offset) - 2))
+
+    # Scrolling: always to an absolute line, immediately, so a burst of keys adds up.
+
+    def action_scroll_lines(self, count: int) -> None:
+        self.scroll_to_line(int(self.scroll_y) + count)
+
+    def action_scroll_pages(self, count: int) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to_line(int(self.scroll_y) + count * page)
+
+    def action_scroll_to_line(self, line: int) -> None:
+        self.scroll_to_line(line if line >= 0 else self.line_count)
+
+    def scroll_to_line(self, line: int) -> None:
+        self.scroll_to(y=max(0, line), animate=False, immediate=True)
+
+    # Layout and drawing.
+
+    def on_resize(self) -> None:
+        self._rewrap()
+
+    def on_mount(self) -> None:
+        self._rewrap()
+
+    def watch_highlight_mode(self) -> None:
+        self._rebuild_entity_layer()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_cache.clear()
+
+    def _rewrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or (self._wrapped and self._wrapped.width == width):
+            return
+        anchor = self._wrapped.starts[int(self.scroll_y)] if self._wrapped else 0
+        self._wrapped = WrappedText(self.article.text, width)
+        self.virtual_size = Size(width, len(self._wrapped))
+        self._line_cache.clear()
+        self.scroll_to_line(self._wrapped.line_of(anchor))
+        self.refresh()
+
+    def _title_span(self) -> list[StyledSpan]:
+        title, text = self.article.title, self.article.text
+        start = len(text) - len(text.lstrip())
+        if title and text.startswith(title, start):
+            return [StyledSpan(start, start + len(title), "article--title")]
+        return []
+
+    def _rebuild_entity_layer(self) -> None:
+        mode = self.highlight_mode
+        self._entity_layer = SpanLayer(
+            StyledSpan(mention.start, mention.end, f"entity--{mention.label}")
+            for mention in self._entities
+            if mode == "all" or (mode == "names" and mention.label in NAME_LABELS)
+        )
+        self._restyle()
+
+    def _restyle(self) -> None:
+        self._line_cache.clear()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_y) + y
+        if self._wrapped is None or index >= len(self._wrapped):
+            return Strip.blank(width, self.rich_style)
+        key = (index, width)
+        strip = self._line_cache.get(key)
+        if strip is None:
+            strip = self._render_display_line(index).extend_cell_length(width, self.rich_style)
+            self._line_cache[key] = strip
+        return strip
+
+    def _render_display_line(self, index: int) -> Strip:
+        assert self._wrapped is not None
+        start, end = self._wrapped.line(index)
+        text = self.article.text
+        base = self.rich_style
+        layers = (self._title_layer, self._entity_layer, self._mark_layer, self._match_layer)
+        spans = [span for layer in layers for span in layer.overlapping(start, end)]
+        cuts = sorted({start, end, *(max(start, min(end, p)) for s in spans
+                                      for p in (s.start, s.end))})  # fmt: skip
+        segments = []
+        for left, right in zip(cuts, cuts[1:], strict=False):
+            style = base
+            for span in spans:
+                if span.start <= left and right <= span.end:
+                    style += self._component_style(span.component)
+            segments.append(Segment(_drawable(text[left:right]), style))
+        return Strip(segments)
+
+    def _component_style(self, component: str) -> Style:
+        return self.get_component_rich_style(component, partial=True)
+
+
+def _drawable(text: str) -> str:
+    """The second line of defence: nothing that reaches the terminal may be a control."""
+    return text if is_safe(text) else sanitize(text)
