@@ -11,7 +11,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-#: The project root in a source checkout (Byline is installed editable: styles/ and seeds/ live here).
+#: The source checkout (Byline installs editable; styles/ and seeds/ live beside tui/).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STYLES_DIR = PROJECT_ROOT / "styles"
 SEEDS_DIR = PROJECT_ROOT / "seeds"

@@ -1,4 +1,4 @@
-"""The `byline` command line: one function per subcommand; errors become one line and an exit code."""
+"""The `byline` command line: a function per subcommand; errors become one line + an exit code."""
 
 from __future__ import annotations
 
@@ -66,13 +66,13 @@ def run_reader(argv: list[str]) -> int:
 
 
 def _keyboard_from_terminal() -> None:
-    """After an article was read from a pipe, take keys from the terminal instead (as `less` does)."""
+    """After reading an article from a pipe, take keys from the terminal (as `less` does)."""
     if sys.stdin.isatty():
         return
     try:
         terminal = os.open("/dev/tty", os.O_RDONLY)
     except OSError:
-        raise BylineError("no terminal to read keys from (standard input was the article)") from None
+        raise BylineError("no terminal to read keys from (stdin was the article)") from None
     os.dup2(terminal, 0)
     os.close(terminal)
 

@@ -36,7 +36,7 @@ class WrappedText:
         return max(0, bisect_right(self.starts, offset) - 1)
 
     def _wrap(self) -> None:
-        text, width = self.text, self.width
+        text = self.text
         position, size = 0, len(text)
         while True:
             newline = text.find("\n", position)

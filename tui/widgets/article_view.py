@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rich.segment import Segment
 from rich.style import Style
@@ -214,7 +215,7 @@ class ArticleView(ScrollView, can_focus=True):
         cuts = sorted({start, end, *(max(start, min(end, p)) for s in spans
                                       for p in (s.start, s.end))})  # fmt: skip
         segments = []
-        for left, right in zip(cuts, cuts[1:], strict=False):
+        for left, right in pairwise(cuts):
             style = base
             for span in spans:
                 if span.start <= left and right <= span.end:
