@@ -1,0 +1,112 @@
+"""Named entities: spaCy's NER spans, grouped per article under one canonical name.
+
+"Stefanie Dekker", "Dekker" and "Al Jazeera's Dekker" are one person; "the Syrian Observatory
+for Human Rights (SOHR)" defines "SOHR". The canonical name is the longest full form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from tui.model import Entity, EntityMention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+#: Labels that name something (grouped by name); the others (dates, numbers) group by exact text.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT",
+                         "WORK_OF_ART", "LAW", "LANGUAGE"})  # fmt: skip
+_POSSESSIVE = re.compile(r"[’']s?$")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_PARTICLE = re.compile(r"^(?:al|el|ad|as|bin|ibn|de|van|von)-", re.IGNORECASE)
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.]{1,9})\)")
+
+
+def normalise(name: str) -> str:
+    """The form used to compare names: no leading 'the', no possessive, single spaces."""
+    name = _POSSESSIVE.sub("", _LEADING_THE.sub("", name.strip()))
+    return " ".join(name.split())
+
+
+def _trimmed(span: Span) -> tuple[int, int, str]:
+    """Offsets and text of a mention without a leading 'the' or a trailing possessive."""
+    text = span.text
+    start, end = span.start_char, span.end_char
+    lead = _LEADING_THE.match(text)
+    if lead:
+        start += lead.end()
+        text = text[lead.end() :]
+    tail = _POSSESSIVE.search(text)
+    if tail and tail.start() > 0:
+        end -= len(text) - tail.start()
+        text = text[: tail.start()]
+    return start, end, text
+
+
+def group_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity]]:
+    """Every entity mention of `doc`, each tied to an `Entity` group with a canonical name."""
+    raw = [(*_trimmed(span), span.label_) for span in doc.ents]
+    raw = [(start, end, text, label) for start, end, text, label in raw if end > start]
+    acronyms = _defined_acronyms(doc.text, raw)
+
+    # Names with most words first, so a shorter mention can join the full name it abbreviates.
+    keys: dict[int, str] = {}
+    canonical: dict[str, tuple[str, str]] = {}  # key -> (name, label)
+    persons: dict[str, str] = {}  # a single word of a person's name -> that person's key
+    order = sorted(range(len(raw)), key=lambda i: -len(raw[i][2].split()))
+    for i in order:
+        _, _, text, label = raw[i]
+        if label not in NAME_LABELS:
+            name = " ".join(text.split())
+            keys[i] = f"{label}:{name.lower()}"
+            canonical.setdefault(keys[i], (name, label))
+            continue
+        name = normalise(text)
+        key = acronyms.get(name) or f"name:{name.lower()}"
+        words = name.split()
+        if key not in canonical and len(words) == 1 and words[0].lower() in persons:
+            key = persons[words[0].lower()]
+        keys[i] = key
+        canonical.setdefault(key, (name, label))
+        if label == "PERSON" and len(words) > 1:
+            # "Dekker" and "Kerry" refer back to the full name (first word only if no other).
+            surname = words[-1].lower()
+            persons.setdefault(surname, key)
+            persons.setdefault(_PARTICLE.sub("", surname), key)  # "al-Assad" -> "Assad"
+            persons.setdefault(words[0].lower(), key)
+
+    ids: dict[str, int] = {}
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    mentions: list[EntityMention] = []
+    for i, (start, end, text, label) in enumerate(raw):
+        key = keys[i]
+        entity_id = ids.setdefault(key, len(ids))
+        labels[key][label] += 1
+        members[key].append((start, end))
+        mentions.append(EntityMention(start, end, label, text, entity_id))
+    groups = [
+        Entity(entity_id, canonical[key][0], _group_label(canonical[key][1], labels[key]),
+               tuple(members[key]))
+        for key, entity_id in ids.items()
+    ]  # fmt: skip
+    return mentions, groups
+
+
+def _group_label(full_form_label: str, labels: Counter[str]) -> str:
+    """A person's full name decides (NER often mislabels a bare surname); else the majority."""
+    if full_form_label == "PERSON":
+        return "PERSON"
+    return labels.most_common(1)[0][0]
+
+
+def _defined_acronyms(text: str, raw: list[tuple[int, int, str, str]]) -> dict[str, str]:
+    """Acronyms the text defines, "Long Name (LN)", mapped to the long name's group key."""
+    defined: dict[str, str] = {}
+    for _, end, name, _ in raw:
+        match = _ACRONYM_AFTER.match(text, end)
+        if match:
+            defined[match.group(1)] = f"name:{normalise(name).lower()}"
+    return defined
