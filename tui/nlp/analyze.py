@@ -6,7 +6,10 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from tui.model import Analysis
+from tui.nlp.claims import find_claims
 from tui.nlp.entities import group_entities
+from tui.nlp.quotes import find_quotes
+from tui.nlp.speakers import SpeakerResolver
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -18,7 +21,10 @@ ANALYSIS_VERSION = 1
 
 def analyze_doc(doc: Doc) -> Analysis:
     mentions, groups = group_entities(doc)
-    return Analysis(entities=mentions, groups=groups)
+    resolver = SpeakerResolver(doc, mentions, groups)
+    quotes = find_quotes(doc, resolver)
+    claims = find_claims(doc, quotes, resolver)
+    return Analysis(entities=mentions, groups=groups, quotes=quotes, claims=claims)
 
 
 def analyze_text(text: str, nlp: Language) -> Analysis:

@@ -32,12 +32,36 @@ def load_pipeline(name: str | None = None) -> Language:
     import spacy
 
     try:
-        return spacy.load(resolved)
+        nlp = spacy.load(resolved)
     except OSError:
         raise BylineError(
             f"spaCy model '{resolved}' is not installed "
             f"(install it with pip, or choose another with --model or ${MODEL_ENV})"
         ) from None
+    if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
+        _register_paragraph_breaks()
+        nlp.add_pipe(PARAGRAPHS, before="parser")
+    return nlp
+
+
+PARAGRAPHS = "byline_paragraph_breaks"
+
+
+def _register_paragraph_breaks() -> None:
+    """A component that starts a sentence after every line break: a heading or a paragraph
+    never runs into the next one, so an attribution is parsed within its own paragraph."""
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    if Language.has_factory(PARAGRAPHS):
+        return
+
+    @Language.component(PARAGRAPHS)
+    def paragraph_breaks(doc: Doc) -> Doc:
+        for token in doc[:-1]:
+            if "\n" in token.text_with_ws:
+                doc[token.i + 1].is_sent_start = True
+        return doc
 
 
 def model_id(nlp: Language) -> str:

@@ -86,7 +86,7 @@ def main(argv):
             s = c.get("snippet", "")
             if s and count(text, s) != 1:
                 errors.append(f"{tag}: snippet {s!r} occurs {count(text, s)} times")
-            if c.get("source") and count(text, c["source"]) < 1:
+            if c.get("source") and c["source"].lower() not in text.lower():
                 errors.append(f"{tag}: source {c['source']!r} not in text")
             if c.get("cue") and c["cue"].lower() not in text.lower():
                 errors.append(f"{tag}: cue {c['cue']!r} not in text")

@@ -1,0 +1,154 @@
+"""Claims: attributed assertions that are not direct quotes.
+
+"Officials told Reuters that Russia is not serious", "the UN has warned that Aleppo risks...",
+"..., according to Rami Abdel Rahman". Found on spaCy's dependency parse: a reporting verb with
+a clausal complement (the claim) and a subject (the source); or an "according to X" phrase.
+Reporting inside a direct quote belongs to the quote, and headings are never claims.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+from tui.model import Claim, Quote
+from tui.nlp.lexicon import CLAIM_VERBS
+from tui.nlp.quotes import OPENERS, STRAIGHT
+from tui.nlp.speakers import SpeakerResolver
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+MIN_CLAIM_WORDS = 3
+_HEADING_END = re.compile(r"[.!?…][”’\"')\]]*\s*$")
+_ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
+
+
+class _QuoteIndex:
+    """Which offsets lie inside a direct quote."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        spans = sorted((q.start - 1, q.end + 1) for q in quotes if q.kind == "quote")
+        self._starts = [s for s, _ in spans]
+        self._spans = spans
+
+    def inside(self, offset: int) -> bool:
+        index = bisect_right(self._starts, offset) - 1
+        return index >= 0 and offset < self._spans[index][1]
+
+    def first_after(self, start: int, end: int) -> int:
+        """The first quote opening in [start, end), or `end`."""
+        index = bisect_right(self._starts, start - 1)
+        if index < len(self._starts) and self._starts[index] < end:
+            return self._starts[index]
+        return end
+
+
+def find_claims(doc: Doc, quotes: list[Quote], resolver: SpeakerResolver) -> list[Claim]:
+    text = doc.text
+    in_quote = _QuoteIndex(quotes)
+    claims: list[Claim] = []
+    for sentence in doc.sents:
+        if not _HEADING_END.search(sentence.text) or in_quote.inside(sentence.start_char + 1):
+            if not _HEADING_END.search(_paragraph_of(text, sentence.start_char)):
+                continue
+        for token in sentence:
+            if token.lemma_.lower() in CLAIM_VERBS and token.pos_ in {"VERB", "AUX"}:
+                if not in_quote.inside(token.idx):
+                    claim = _reported(token, resolver, in_quote)
+                    if claim is not None:
+                        claims.append(claim)
+        claim = _according(sentence, resolver, in_quote)
+        if claim is not None:
+            claims.append(claim)
+    return _without_overlaps(claims)
+
+
+def _paragraph_of(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end != -1 else len(text)]
+
+
+def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
+    complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if complement is None or subject is None or subject.dep_ == "nsubjpass":
+        return None
+    if complement.i < verb.i and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+        complement = next(c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i)
+    tokens = [t for t in complement.subtree if not (t.dep_ == "mark" and t.head == complement)]
+    if not tokens:
+        return None
+    doc = verb.doc
+    start = tokens[0].idx
+    end = tokens[-1].idx + len(tokens[-1].text)
+    if in_quote.inside(start):
+        return None
+    end = min(end, in_quote.first_after(start, end))
+    end = _clip_at_quote_mark(doc.text, start, end)
+    return _claim(doc, start, end, subject, verb.lower_, resolver)
+
+
+def _according(sentence: Span, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
+    match = _ACCORDING.search(sentence.text)
+    if not match:
+        return None
+    doc = sentence.doc
+    at = sentence.start_char + match.start()
+    to = next((t for t in sentence if t.idx >= at and t.lower_ == "to"), None)
+    source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+    if source is None:
+        return None
+    phrase = doc[min(t.i for t in to.head.subtree) : max(t.i for t in to.head.subtree) + 1]
+    before = (sentence.start_char, phrase.start_char)
+    after = (phrase.end_char, sentence.end_char)
+    start, end = max(before, after, key=lambda span: span[1] - span[0])
+    start, end = _strip(doc.text, start, end)
+    if in_quote.inside(start) or in_quote.first_after(start, end) < end:
+        return None
+    return _claim(doc, start, end, source, "according to", resolver)
+
+
+def _clip_at_quote_mark(text: str, start: int, end: int) -> int:
+    for index in range(start, end):
+        if text[index] in OPENERS or text[index] == STRAIGHT:
+            return index
+    return end
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:.—–-"):
+        end -= 1
+    return start, end
+
+
+def _claim(doc: Doc, start: int, end: int, source: Token, cue: str,
+           resolver: SpeakerResolver) -> Claim | None:  # fmt: skip
+    start, end = _strip(doc.text, start, end)
+    if len(doc.text[start:end].split()) < MIN_CLAIM_WORDS:
+        return None
+    speaker = resolver.resolve(source, start)
+    return Claim(
+        start=start,
+        end=end,
+        text=doc.text[start:end],
+        source=speaker.name,
+        source_start=speaker.start,
+        source_end=speaker.end,
+        cue=cue,
+    )
+
+
+def _without_overlaps(claims: list[Claim]) -> list[Claim]:
+    """Nested reporting ("X said officials told him that ...") keeps the outermost claim."""
+    claims.sort(key=lambda c: (c.start, -c.end))
+    kept: list[Claim] = []
+    for claim in claims:
+        if kept and claim.start < kept[-1].end:
+            continue
+        kept.append(claim)
+    return kept

@@ -1,0 +1,398 @@
+"""Direct quotations and who said them.
+
+Quote marks are paired per paragraph; a paragraph that opens a quote without closing it runs on
+into the next paragraph when that one opens with a quote mark (the news convention). Quoted
+terms ("giant graveyard") are kept apart as `kind="term"`. Speakers come from the attribution
+next to the quote (`"...," he said`, `X said: "..."`, `according to X`), from a transcript label
+(`NAME: ...`, `A: ...`), or, for a paragraph of quotation with no attribution, from the quote
+before it. Pronouns and descriptions are resolved by `SpeakerResolver`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tui.model import Quote
+from tui.nlp.lexicon import NOT_SPEAKER_LABELS, QUESTION_LABELS, SPEECH_VERBS
+from tui.nlp.speakers import Speaker, SpeakerResolver
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+OPENERS = "“«„"
+CLOSERS = "”»"
+STRAIGHT = '"'
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\S)")
+_SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
+_LABEL = re.compile(
+    r"^(?P<label>(?:[A-Z][A-Za-z.’'-]*\.?)(?:[ ][A-Z][A-Za-z.’'-]*){0,4}"
+    r"(?:,[ ][A-Z][A-Za-z .’'-]{0,60})?)\s*:\s+(?P<speech>\S.*)$"
+)
+MAX_TERM_WORDS = 5
+
+
+@dataclass(slots=True)
+class RawQuote:
+    """A quotation before attribution: content offsets and where its marks stand."""
+
+    start: int
+    end: int
+    open_mark: int  # offset of the opening mark (or of the label, for transcripts)
+    close_mark: int | None  # offset of the closing mark; None when it runs to a paragraph end
+    paragraph: int
+    last_paragraph: int
+    label_speaker: str | None = None
+    speaker: Speaker | None = None
+    cue: str | None = None
+    kind: str = "quote"
+    inner_marks: list[int] = field(default_factory=list)
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Offsets of the non-blank lines of `text` (each line is a paragraph in Byline's text)."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        start, end = match.span()
+        stripped = match.group().strip()
+        if stripped:
+            lead = len(match.group()) - len(match.group().lstrip())
+            spans.append((start + lead, start + lead + len(stripped)))
+    return spans
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int | None]]:
+    """(open mark, close mark or None) pairs of double quotes in one paragraph."""
+    pieces: list[tuple[int, int | None]] = []
+    opened: int | None = None
+    for index in range(start, end):
+        char = text[index]
+        if char in OPENERS:
+            if opened is None:
+                opened = index
+        elif char in CLOSERS:
+            if opened is not None:
+                pieces.append((opened, index))
+                opened = None
+        elif char == STRAIGHT:
+            if opened is None:
+                opened = index
+            else:
+                pieces.append((opened, index))
+                opened = None
+    if opened is not None:
+        pieces.append((opened, None))
+    return pieces
+
+
+def _single_pieces(text: str, start: int, end: int) -> list[tuple[int, int | None]]:
+    """‘Single-quoted’ stretches (British headlines), told apart from apostrophes."""
+    pieces: list[tuple[int, int | None]] = []
+    for match in _SINGLE_OPEN.finditer(text, start, end):
+        close = text.find("’", match.end(), end)
+        while close != -1 and close + 1 < end and text[close + 1].isalpha():
+            close = text.find("’", close + 1, end)  # an apostrophe: don’t, Aleppo’s
+        if (close != -1 and not pieces) or (
+            pieces and close != -1 and match.start() > pieces[-1][1]
+        ):
+            pieces.append((match.start(), close))
+    return pieces
+
+
+def find_raw_quotes(text: str, paras: list[tuple[int, int]]) -> list[RawQuote]:
+    """All quotations by their marks, multi-paragraph ones joined."""
+    quotes: list[RawQuote] = []
+    carry: RawQuote | None = None
+    for number, (start, end) in enumerate(paras):
+        pieces = _pieces(text, start, end)
+        if not pieces:
+            pieces = _single_pieces(text, start, end)
+        if carry is not None:
+            if pieces and pieces[0][0] == start:
+                open_mark, close_mark = pieces.pop(0)
+                carry.inner_marks.append(open_mark)
+                carry.end = close_mark if close_mark is not None else end
+                carry.close_mark = close_mark
+                carry.last_paragraph = number
+                if close_mark is None:
+                    continue
+            carry = None
+        for open_mark, close_mark in pieces:
+            quote = RawQuote(
+                start=open_mark + 1,
+                end=close_mark if close_mark is not None else end,
+                open_mark=open_mark,
+                close_mark=close_mark,
+                paragraph=number,
+                last_paragraph=number,
+            )
+            quotes.append(quote)
+            carry = quote if close_mark is None else None
+    for quote in quotes:
+        _trim(text, quote)
+    return [quote for quote in quotes if quote.end > quote.start]
+
+
+def _trim(text: str, quote: RawQuote) -> None:
+    while quote.start < quote.end and text[quote.start].isspace():
+        quote.start += 1
+    while quote.end > quote.start and text[quote.end - 1].isspace():
+        quote.end -= 1
+
+
+def quote_text(text: str, quote: RawQuote) -> str:
+    """The words of a quote: its span without the quote marks that open continued paragraphs."""
+    if not quote.inner_marks:
+        return text[quote.start : quote.end]
+    parts, position = [], quote.start
+    for mark in quote.inner_marks:
+        parts.append(text[position:mark])
+        position = mark + 1
+    parts.append(text[position : quote.end])
+    return "".join(parts)
+
+
+# Transcripts and interviews: "NAME: words", "Q: ...", "A: ...".
+
+
+def find_transcript_quotes(
+    text: str, paras: list[tuple[int, int]], taken: list[RawQuote], resolver: SpeakerResolver
+) -> list[RawQuote]:
+    """Answers in Q&A and transcript paragraphs, which carry no quote marks."""
+    labelled: list[tuple[int, str, int]] = []  # (paragraph, label, speech start)
+    for number, (start, end) in enumerate(paras):
+        match = _LABEL.match(text, start, end)
+        if match:
+            label = match.group("label").split(",")[0].strip()
+            if label.lower().rstrip(".") not in NOT_SPEAKER_LABELS:
+                labelled.append((number, label, match.start("speech")))
+    caps = [label for _, label, _ in labelled if label.isupper() and len(label) > 1]
+    answers = [label for _, label, _ in labelled if label in {"A", "Q"}]
+    if len(caps) < 2 and len(answers) < 2:
+        return []
+    interviewee = _interviewee(text, resolver) if answers else None
+    in_quote = {q.paragraph for q in taken} | {q.last_paragraph for q in taken}
+    found: list[RawQuote] = []
+    labels = {number: (label, speech) for number, label, speech in labelled}
+    speaker: str | None = None
+    for number, (start, end) in enumerate(paras):
+        if number in labels:
+            label, speech = labels[number]
+            lower = label.lower().rstrip(".")
+            if lower in QUESTION_LABELS:
+                speaker = None
+                continue
+            speaker = interviewee if label == "A" else resolver.name_for(label)
+            found.append(RawQuote(speech, end, start, None, number, number, label_speaker=speaker))
+        elif speaker is not None and number not in in_quote and _is_sentence(text, start, end):
+            found.append(RawQuote(start, end, start, None, number, number, label_speaker=speaker))
+        else:
+            speaker = None
+    return found
+
+
+def _interviewee(text: str, resolver: SpeakerResolver) -> str | None:
+    """The person an interview is with: the most-mentioned person other than its byline."""
+    byline = re.search(r"(?:Interview(?:ed)? by|By)\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)", text)
+    author = resolver.name_for(byline.group(1)) if byline else None
+    counts = Counter(
+        resolver.group_of(m).name
+        for m in resolver.mentions
+        if resolver.group_of(m).label == "PERSON"
+    )
+    for name, _ in counts.most_common():
+        if name != author:
+            return name
+    return None
+
+
+def _is_sentence(text: str, start: int, end: int) -> bool:
+    return bool(_SENTENCE_END.search(text[start:end]))
+
+
+# Attribution.
+
+
+def _cue_verbs(doc: Doc, start: int, end: int) -> list[Token]:
+    """Speech verbs whose token starts within [start, end)."""
+    span = doc.char_span(start, end, alignment_mode="contract")
+    if span is None:
+        return []
+    return [t for t in span if t.pos_ in {"VERB", "AUX"} and t.lemma_.lower() in SPEECH_VERBS]
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            return child
+    # "..., said John Smith" is often parsed with the name as an object or attribute.
+    for child in verb.rights:
+        if child.dep_ in {"dobj", "attr", "npadvmod", "appos"} and child.pos_ == "PROPN":
+            return child
+    if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
+        return _subject(verb.head)
+    return None
+
+
+_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
+
+
+def _according_to(doc: Doc, start: int, end: int) -> Token | None:
+    match = _ACCORDING.search(doc.text, start, end)
+    if not match:
+        return None
+    span = doc.char_span(match.end(), min(end, match.end() + 80), alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    token = span[0]
+    while token.head.i != token.i and token.head.i < span.end and token.head.i >= span.start:
+        if token.head.dep_ == "pobj" or token.dep_ in {"compound", "det", "amod", "poss", "flat"}:
+            token = token.head
+        else:
+            break
+    return token
+
+
+def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
+              resolver: SpeakerResolver) -> None:  # fmt: skip
+    """Give each quote its speaker and cue (or leave it None), and tell quotes from terms."""
+    text = doc.text
+    by_paragraph: dict[int, list[RawQuote]] = {}
+    for quote in quotes:
+        by_paragraph.setdefault(quote.paragraph, []).append(quote)
+    previous: RawQuote | None = None
+    for quote in quotes:
+        if quote.label_speaker is not None:
+            quote.speaker = Speaker(quote.label_speaker, -1, -1)
+            previous = quote
+            continue
+        para_start = paras[quote.paragraph][0]
+        siblings = by_paragraph[quote.paragraph]
+        position = siblings.index(quote)
+        # After the quote: up to the next quote in the paragraph or the sentence's end.
+        after_start = quote.close_mark + 1 if quote.close_mark is not None else quote.end
+        after_end = (
+            siblings[position + 1].open_mark
+            if position + 1 < len(siblings)
+            else paras[quote.last_paragraph][1]
+        )
+        after_end = _sentence_stop(text, after_start, after_end)
+        # Before: back to the previous quote in the paragraph (or the paragraph's start).
+        before_start = para_start
+        if position and siblings[position - 1].close_mark is not None:
+            before_start = siblings[position - 1].close_mark + 1
+        before_end = quote.open_mark
+
+        found = _attribution_in(doc, after_start, after_end, resolver, quote.open_mark, after=True)
+        adjacent = found is not None and _words(text, after_start, found[2]) <= 4
+        if found is None:
+            found = _attribution_in(doc, before_start, before_end, resolver, quote.open_mark,
+                                    after=False)  # fmt: skip
+            adjacent = found is not None and _introduces(text, found[3], before_end)
+        if found is None and position and siblings[position - 1].kind == "quote":
+            # "A," she said, "B."  /  She said "A" though "B": the same speaker.
+            sibling = siblings[position - 1]
+            if sibling.speaker is not None and _words(text, before_start, before_end) <= 3:
+                found = (sibling.speaker, sibling.cue or "", before_start, before_start)
+                adjacent = True
+        quote.kind = _kind(text, quote, paras, adjacent)
+        if quote.kind != "quote":
+            continue
+        if found is not None:
+            quote.speaker, quote.cue = found[0], found[1] or None
+        elif previous is not None and _continues(text, quote, previous, paras):
+            quote.speaker, quote.cue = previous.speaker, previous.cue
+        previous = quote
+
+
+def _words(text: str, start: int, end: int) -> int:
+    return len(re.findall(r"\w+", text[start:end])) if end > start else 0
+
+
+def _introduces(text: str, verb_end: int, open_mark: int) -> bool:
+    """True for `said: "`, `told reporters: "`, `said "`, `said that "` right before a quote."""
+    between = text[verb_end:open_mark]
+    return _words(text, verb_end, open_mark) <= 3 and (
+        between.rstrip().endswith((":", ",")) or _words(text, verb_end, open_mark) <= 1
+    )
+
+
+def _sentence_stop(text: str, start: int, end: int) -> int:
+    """Where the sentence that runs on after a closing quote mark ends."""
+    match = _STOP.search(text, start, end)
+    return match.end() if match else end
+
+
+_STOP = re.compile(r"[.!?](?=\s|$)")
+
+
+def _attribution_in(doc: Doc, start: int, end: int, resolver: SpeakerResolver, said_at: int,
+                    *, after: bool) -> tuple[Speaker, str, int, int] | None:  # fmt: skip
+    """The speaker and cue of the attribution in [start, end), with the cue's offsets."""
+    if end <= start:
+        return None
+    verbs = _cue_verbs(doc, start, end)
+    if not after:
+        verbs.reverse()  # the verb nearest the quote first
+    for verb in verbs:
+        subject = _subject(verb)
+        if subject is not None:
+            cue_end = verb.idx + len(verb.text)
+            return resolver.resolve(subject, said_at), verb.lower_, verb.idx, cue_end
+    if not after:
+        according = _according_to(doc, start, end)
+        if according is not None:
+            phrase_end = according.idx + len(according.text)
+            return resolver.resolve(according, said_at), "according to", phrase_end, phrase_end
+    return None
+
+
+def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bool) -> str:
+    """'quote' for speech; 'term' for scare quotes, titles and headline fragments."""
+    content = text[quote.start : quote.end]
+    words = len(content.split())
+    para_start, para_end = paras[quote.paragraph]
+    starts_paragraph = quote.open_mark == para_start
+    if quote.last_paragraph == quote.paragraph and not _is_sentence(text, para_start, para_end):
+        # A headline or heading, unless it is a whole paragraph of speech.
+        if not (starts_paragraph and words > MAX_TERM_WORDS):
+            return "term"
+    if adjacent or starts_paragraph:
+        return "quote"
+    if words <= MAX_TERM_WORDS:
+        return "term"
+    return "quote" if words >= 8 or content.rstrip().endswith((".", "!", "?", ",")) else "term"
+
+
+def _continues(
+    text: str, quote: RawQuote, previous: RawQuote, paras: list[tuple[int, int]]
+) -> bool:
+    """An unattributed paragraph of quotation carries on the previous speaker's words."""
+    if quote.open_mark != paras[quote.paragraph][0]:
+        return False
+    gap = paras[previous.last_paragraph + 1 : quote.paragraph]
+    return all(not _is_sentence(text, s, e) for s, e in gap) and len(gap) <= 2
+
+
+def find_quotes(doc: Doc, resolver: SpeakerResolver) -> list[Quote]:
+    text = doc.text
+    paras = paragraphs(text)
+    raw = find_raw_quotes(text, paras)
+    raw += find_transcript_quotes(text, paras, raw, resolver)
+    raw.sort(key=lambda q: q.start)
+    attribute(doc, paras, raw, resolver)
+    return [
+        Quote(
+            start=q.start,
+            end=q.end,
+            text=quote_text(text, q),
+            speaker=q.speaker.name if q.speaker else None,
+            speaker_start=q.speaker.start if q.speaker and q.speaker.start >= 0 else None,
+            speaker_end=q.speaker.end if q.speaker and q.speaker.start >= 0 else None,
+            cue=q.cue,
+            kind=q.kind,
+        )
+        for q in raw
+    ]

@@ -1,0 +1,232 @@
+"""Who is meant: resolving a speaker or source mention to a canonical entity name.
+
+Named mentions map to their entity group; pronouns ("he said") to the nearest person of the
+right gender named before; descriptions ("our correspondent", "the company") to the person
+whose role or the organisation that fits. What cannot be resolved stays unresolved (None).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tui.model import Entity, EntityMention
+from tui.nlp.entities import normalise
+from tui.nlp.lexicon import (
+    FEMALE_HONORIFICS,
+    FEMALE_NAMES,
+    FEMALE_WORDS,
+    HONORIFICS,
+    MALE_HONORIFICS,
+    MALE_NAMES,
+    MALE_WORDS,
+    ORG_DESCRIPTIONS,
+    ROLE_SYNONYMS,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+PERSONISH = frozenset({"PERSON"})
+ORGISH = frozenset({"ORG", "GPE", "NORP"})
+_NEWS_POSSESSIVE = re.compile(r"([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)[’']s\s+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str | None
+    start: int
+    end: int
+
+
+class SpeakerResolver:
+    """Resolves mentions in one analysed document."""
+
+    def __init__(self, doc: Doc, mentions: list[EntityMention], groups: list[Entity]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+        self.groups = {group.entity_id: group for group in groups}
+        self.by_name = {group.name.lower(): group for group in groups}
+        self._surnames = self._surname_index(groups)
+        self.gender = self._genders()
+        self.roles = self._roles()
+        #: Speakers resolved so far, in text order: (offset, name, gender).
+        self.history: list[tuple[int, str]] = []
+
+    # Entities by position.
+
+    def mention_at(self, start: int, end: int) -> EntityMention | None:
+        """The entity mention overlapping [start, end), if any."""
+        index = bisect_left(self._starts, start)
+        for candidate in self.mentions[max(0, index - 1) : index + 3]:
+            if candidate.start < end and start < candidate.end:
+                return candidate
+        return None
+
+    def group_of(self, mention: EntityMention) -> Entity:
+        return self.groups[mention.entity_id]
+
+    def name_for(self, text: str) -> str | None:
+        """Canonical name for a bare name string ("MARSH", "Dr. Marsh"), if one matches."""
+        words = [w for w in normalise(text).replace(".", " ").split()
+                 if w.lower() not in HONORIFICS]  # fmt: skip
+        if not words:
+            return None
+        group = self.by_name.get(" ".join(words).lower())
+        if group:
+            return group.name
+        person = self._surnames.get(words[-1].lower())
+        if person:
+            return person
+        return " ".join(w if not w.isupper() else w.title() for w in words)
+
+    # Resolution.
+
+    def resolve(self, head: Token, before: int) -> Speaker:
+        """The speaker meant by the subject whose head token is `head`, said at `before`."""
+        doc = self.doc
+        lower = head.lower_
+        if head.pos_ == "PRON" or lower in {"he", "she", "they", "i", "we"}:
+            name = self._pronoun(lower, before)
+            return Speaker(name, head.idx, head.idx + len(head.text))
+        span = self._phrase(head)
+        mention = self.mention_at(head.idx, head.idx + len(head.text))
+        if mention is not None and mention.label not in {"DATE", "TIME", "CARDINAL", "ORDINAL"}:
+            return Speaker(self.group_of(mention).name, mention.start, mention.end)
+        if head.pos_ == "PROPN":
+            name_tokens = [t for t in head.lefts if t.dep_ in {"compound", "flat"}] + [head]
+            name = self.name_for(" ".join(t.text for t in name_tokens))
+            return Speaker(name, name_tokens[0].idx, head.idx + len(head.text))
+        described = self._description(head, before)
+        if described:
+            return Speaker(described, span.start_char, span.end_char)
+        words = [t.text for t in span if t.dep_ not in {"det", "poss"} or t.pos_ == "PROPN"]
+        name = " ".join(words) if words else None
+        return Speaker(name, span.start_char, span.end_char) if doc else Speaker(None, 0, 0)
+
+    def _phrase(self, head: Token) -> Span:
+        """The noun phrase of a subject: its compounds, modifiers and possessor, no clauses."""
+        keep = {"compound", "amod", "det", "poss", "nmod", "case", "nummod", "quantmod", "flat"}
+        left = head
+        for child in head.lefts:
+            if child.dep_ in keep:
+                left = min(left, child.left_edge, key=lambda t: t.i)
+        right = head
+        for child in head.rights:
+            if child.dep_ in {"compound", "flat"}:
+                right = max(right, child.right_edge, key=lambda t: t.i)
+        return self.doc[left.i : right.i + 1]
+
+    def _pronoun(self, pronoun: str, before: int) -> str | None:
+        if pronoun in {"i", "we"}:
+            return None
+        if pronoun == "they":
+            return self._nearest(before, ORGISH, None)
+        gender = "m" if pronoun == "he" else "f"
+        return self._nearest(before, PERSONISH, gender)
+
+    def _nearest(self, before: int, labels: frozenset[str], gender: str | None) -> str | None:
+        """The nearest entity before `before` with one of `labels` (and the gender, if known)."""
+        index = bisect_left(self._starts, before)
+        fallback = None
+        for mention in reversed(self.mentions[:index][-60:]):
+            group = self.group_of(mention)
+            if group.label not in labels:
+                continue
+            known = self.gender.get(group.entity_id)
+            if gender is None or known == gender:
+                return group.name
+            if known is None and fallback is None:
+                fallback = group.name
+        return fallback
+
+    def _description(self, head: Token, before: int) -> str | None:
+        """ "our correspondent" -> the person introduced as a correspondent; "the company" -> ORG."""
+        noun = head.lemma_.lower()
+        wanted = ROLE_SYNONYMS.get(noun, frozenset({noun}))
+        best: tuple[int, str] | None = None
+        for entity_id, roles in self.roles.items():
+            if roles & wanted:
+                first = self.groups[entity_id].mentions[0][0]
+                if first < before and (best is None or first > best[0]):
+                    best = (first, self.groups[entity_id].name)
+        if best:
+            return best[1]
+        if noun in ORG_DESCRIPTIONS:
+            return self._nearest(before, frozenset({"ORG"}), None)
+        return None
+
+    # What the text says about each person.
+
+    @staticmethod
+    def _surname_index(groups: list[Entity]) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for group in groups:
+            if group.label == "PERSON" and len(group.name.split()) > 1:
+                index.setdefault(group.name.split()[-1].lower(), group.name)
+        return index
+
+    def _genders(self) -> dict[int, str]:
+        """Each person's gender when the text shows it: honorifics, gendered words, given names."""
+        votes: dict[int, Counter[str]] = defaultdict(Counter)
+        doc = self.doc
+        for mention in self.mentions:
+            group = self.group_of(mention)
+            if group.label != "PERSON":
+                continue
+            first = group.name.split()[0].lower()
+            if first in MALE_NAMES:
+                votes[group.entity_id]["m"] += 1
+            elif first in FEMALE_NAMES:
+                votes[group.entity_id]["f"] += 1
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            previous = doc[span.start - 1].lower_.rstrip(".") if span.start else ""
+            if previous in MALE_HONORIFICS:
+                votes[group.entity_id]["m"] += 3
+            elif previous in FEMALE_HONORIFICS:
+                votes[group.entity_id]["f"] += 3
+            # Words in the same clause right after the name: "Smith, a spokeswoman, ...", "his".
+            for token in doc[span.end : min(len(doc), span.end + 8)]:
+                if token.lower_ in MALE_WORDS:
+                    votes[group.entity_id]["m"] += 1
+                    break
+                if token.lower_ in FEMALE_WORDS:
+                    votes[group.entity_id]["f"] += 1
+                    break
+                if token.is_sent_end:
+                    break
+        return {entity_id: count.most_common(1)[0][0] for entity_id, count in votes.items()}
+
+    def _roles(self) -> dict[int, set[str]]:
+        """Role nouns each person is given: appositives, titles before the name, 'X's reporter'."""
+        roles: dict[int, set[str]] = defaultdict(set)
+        doc, text = self.doc, self.text
+        for mention in self.mentions:
+            group = self.group_of(mention)
+            if group.label != "PERSON":
+                continue
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for token in span.root.children:  # "Rami Abdel Rahman, the SOHR head"
+                if token.dep_ == "appos":
+                    roles[group.entity_id].add(token.lemma_.lower())
+            head = span.root.head  # "the SOHR head, Rami Abdel Rahman"
+            if span.root.dep_ == "appos" and head.pos_ == "NOUN":
+                roles[group.entity_id].add(head.lemma_.lower())
+            for token in doc[max(0, span.start - 3) : span.start]:  # "Foreign Minister X"
+                if token.dep_ == "compound" and token.head.i in range(span.start, span.end):
+                    roles[group.entity_id].add(token.lemma_.lower())
+            # "Al Jazeera's Stefanie Dekker, reporting from ..." is the outlet's correspondent.
+            before = text[max(0, mention.start - 40) : mention.start]
+            after = text[mention.end : mention.end + 14]
+            if _NEWS_POSSESSIVE.search(before) or after.lstrip(", ").startswith("reporting"):
+                roles[group.entity_id].add("correspondent")
+        return roles
