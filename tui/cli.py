@@ -77,8 +77,64 @@ def _keyboard_from_terminal() -> None:
     os.close(terminal)
 
 
+def analyze_parser() -> Parser:
+    parser = Parser(
+        prog="byline analyze",
+        description="Find entities, quotes (with speakers) and claims; print one JSON object per "
+        "input, in input order (JSON Lines). Offsets are Python character offsets into 'text'.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="article files ('-': stdin)")
+    add_model_option(parser)
+    parser.add_argument("--n-process", type=int, default=1, metavar="N",
+                        help="worker processes for spaCy (default: 1)")  # fmt: skip
+    parser.add_argument("--batch-size", type=int, default=16, metavar="N",
+                        help="articles per spaCy batch (default: 16)")  # fmt: skip
+    return parser
+
+
+def run_analyze(argv: list[str]) -> int:
+    args = analyze_parser().parse_args(argv)
+    if args.n_process < 1 or args.batch_size < 1:
+        raise UsageError("--n-process and --batch-size must be at least 1")
+    import json
+
+    from tui.loaders import load_path
+    from tui.nlp.analyze import analyze_texts
+    from tui.nlp.pipeline import load_pipeline
+
+    articles = []
+    failed = False
+    for path in args.paths:
+        try:
+            articles.append(load_path(path))
+        except BylineError as error:
+            print(f"byline: {error}", file=sys.stderr)
+            failed = True
+    nlp = load_pipeline(args.model)
+    progress = sys.stderr.isatty() and len(articles) > 1
+    analyses = analyze_texts((a.text for a in articles), nlp, batch_size=args.batch_size,
+                             n_process=args.n_process)  # fmt: skip
+    try:
+        for done, (article, analysis) in enumerate(zip(articles, analyses, strict=True), 1):
+            record = {"path": article.path, "title": article.title, "text": article.text}
+            record.update(analysis.to_json())
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if progress:
+                print(f"\ranalysed {done}/{len(articles)}", end="", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `byline analyze ... | head` closed the pipe: not an error.
+        sys.stderr.close()
+        return 0
+    finally:
+        if progress:
+            print(file=sys.stderr)
+    return 1 if failed else 0
+
+
 #: Subcommands: name -> (runner, one-line help). Later capabilities register here.
-COMMANDS: dict[str, tuple[Command, str]] = {}
+COMMANDS: dict[str, tuple[Command, str]] = {
+    "analyze": (run_analyze, "print entities, quotes and claims of articles as JSON Lines"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

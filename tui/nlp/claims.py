@@ -50,15 +50,17 @@ def find_claims(doc: Doc, quotes: list[Quote], resolver: SpeakerResolver) -> lis
     in_quote = _QuoteIndex(quotes)
     claims: list[Claim] = []
     for sentence in doc.sents:
-        if not _HEADING_END.search(sentence.text) or in_quote.inside(sentence.start_char + 1):
-            if not _HEADING_END.search(_paragraph_of(text, sentence.start_char)):
-                continue
+        if not _HEADING_END.search(_paragraph_of(text, sentence.start_char)):
+            continue  # headlines, section titles, bylines
         for token in sentence:
-            if token.lemma_.lower() in CLAIM_VERBS and token.pos_ in {"VERB", "AUX"}:
-                if not in_quote.inside(token.idx):
-                    claim = _reported(token, resolver, in_quote)
-                    if claim is not None:
-                        claims.append(claim)
+            if (
+                token.lemma_.lower() in CLAIM_VERBS
+                and token.pos_ in {"VERB", "AUX"}
+                and not in_quote.inside(token.idx)
+            ):
+                claim = _reported(token, resolver, in_quote)
+                if claim is not None:
+                    claims.append(claim)
         claim = _according(sentence, resolver, in_quote)
         if claim is not None:
             claims.append(claim)
@@ -131,7 +133,7 @@ def _claim(doc: Doc, start: int, end: int, source: Token, cue: str,
     start, end = _strip(doc.text, start, end)
     if len(doc.text[start:end].split()) < MIN_CLAIM_WORDS:
         return None
-    speaker = resolver.resolve(source, start)
+    speaker = resolver.resolve(source, start, describe=True)
     return Claim(
         start=start,
         end=end,

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from tui.model import Entity, EntityMention
+from tui.nlp.lexicon import HONORIFICS, POST_NOMINALS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -25,9 +26,14 @@ _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.]{1,9})\)")
 
 
 def normalise(name: str) -> str:
-    """The form used to compare names: no leading 'the', no possessive, single spaces."""
+    """The form used to compare names: no leading 'the', possessive or title; single spaces."""
     name = _POSSESSIVE.sub("", _LEADING_THE.sub("", name.strip()))
-    return " ".join(name.split())
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        words.pop(0)
+    while len(words) > 2 and words[-1].rstrip(".") in POST_NOMINALS:
+        words.pop()
+    return " ".join(words)
 
 
 def _trimmed(span: Span) -> tuple[int, int, str]:
@@ -87,12 +93,31 @@ def group_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity]]:
         labels[key][label] += 1
         members[key].append((start, end))
         mentions.append(EntityMention(start, end, label, text, entity_id))
+    for key in ids:
+        canonical[key] = (canonical[key][0], _group_label(canonical[key][1], labels[key]))
+    _complete_surnames(doc.text, canonical)
     groups = [
-        Entity(entity_id, canonical[key][0], _group_label(canonical[key][1], labels[key]),
-               tuple(members[key]))
+        Entity(entity_id, canonical[key][0], canonical[key][1], tuple(members[key]))
         for key, entity_id in ids.items()
     ]  # fmt: skip
     return mentions, groups
+
+
+def _complete_surnames(text: str, canonical: dict[str, tuple[str, str]]) -> None:
+    """A person NER only ever caught by surname gets the full name the text gives once:
+    "world number one Jessica Hartmann" names the "Hartmann" of every later mention."""
+    for key, (name, label) in canonical.items():
+        if label != "PERSON" or " " in name or not name[:1].isupper():
+            continue
+        pattern = rf"\b([A-Z][\w’'-]+) {re.escape(name)}\b"
+        for match in re.finditer(pattern, text):
+            if (
+                match.group(1).lower().rstrip(".") not in HONORIFICS
+                and match.start() > 0
+                and (text[match.start() - 1] not in "\n")
+            ):
+                canonical[key] = (f"{match.group(1)} {name}", label)
+                break
 
 
 def _group_label(full_form_label: str, labels: Counter[str]) -> str:

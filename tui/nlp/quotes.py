@@ -29,9 +29,11 @@ _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\S)")
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
 _LABEL = re.compile(
     r"^(?P<label>(?:[A-Z][A-Za-z.’'-]*\.?)(?:[ ][A-Z][A-Za-z.’'-]*){0,4}"
-    r"(?:,[ ][A-Z][A-Za-z .’'-]{0,60})?)\s*:\s+(?P<speech>\S.*)$"
+    r"(?:,[ ][A-Z][A-Za-z .’'-]{0,60})?)\s*:\s+(?P<speech>\S.*)$",
+    re.MULTILINE,
 )
 MAX_TERM_WORDS = 5
+MAX_EMBEDDED_TERM_WORDS = 8
 
 
 @dataclass(slots=True)
@@ -55,7 +57,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     """Offsets of the non-blank lines of `text` (each line is a paragraph in Byline's text)."""
     spans = []
     for match in re.finditer(r"[^\n]+", text):
-        start, end = match.span()
+        start = match.start()
         stripped = match.group().strip()
         if stripped:
             lead = len(match.group()) - len(match.group().lstrip())
@@ -169,6 +171,10 @@ def find_transcript_quotes(
             if label.lower().rstrip(".") not in NOT_SPEAKER_LABELS:
                 labelled.append((number, label, match.start("speech")))
     caps = [label for _, label, _ in labelled if label.isupper() and len(label) > 1]
+    for _, label, _ in labelled:
+        name = resolver.name_for(label)
+        if name and label.lower().rstrip(".") not in QUESTION_LABELS:
+            resolver.register(name)
     answers = [label for _, label, _ in labelled if label in {"A", "Q"}]
     if len(caps) < 2 and len(answers) < 2:
         return []
@@ -197,15 +203,28 @@ def _interviewee(text: str, resolver: SpeakerResolver) -> str | None:
     """The person an interview is with: the most-mentioned person other than its byline."""
     byline = re.search(r"(?:Interview(?:ed)? by|By)\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)", text)
     author = resolver.name_for(byline.group(1)) if byline else None
-    counts = Counter(
-        resolver.group_of(m).name
-        for m in resolver.mentions
-        if resolver.group_of(m).label == "PERSON"
-    )
-    for name, _ in counts.most_common():
-        if name != author:
-            return name
-    return None
+    # NER often misses the interviewee in a headline, so count two-word names near the top by
+    # how often their surname recurs.
+    names = {
+        m.group(1)
+        for m in _FULL_NAME.finditer(text, 0, 2000)
+        if m.group(1).split()[0].lower() not in _NOT_GIVEN_NAMES
+        and text[m.start() - 1 : m.start()] not in OPENERS + STRAIGHT
+    }
+    names |= {g.name for g in resolver.groups.values() if g.label == "PERSON"}
+    names.discard(author or "")
+    counts = Counter({name: text.count(name.split()[-1]) for name in names})
+    best = counts.most_common(1)
+    if not best:
+        return None
+    resolver.register(best[0][0])
+    return best[0][0]
+
+
+_NOT_GIVEN_NAMES = frozenset(
+    {"the", "a", "an", "in", "on", "at", "by", "for", "and", "but", "interview"}
+)
+_FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 
 
 def _is_sentence(text: str, start: int, end: int) -> bool:
@@ -290,7 +309,9 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
         if found is None:
             found = _attribution_in(doc, before_start, before_end, resolver, quote.open_mark,
                                     after=False)  # fmt: skip
-            adjacent = found is not None and _introduces(text, found[3], before_end)
+            # `"A," said X, the mediator, "B."`: the second half of a split quote.
+            split = position > 0 and siblings[position - 1].kind == "quote"
+            adjacent = found is not None and (split or _introduces(text, found[3], before_end))
         if found is None and position and siblings[position - 1].kind == "quote":
             # "A," she said, "B."  /  She said "A" though "B": the same speaker.
             sibling = siblings[position - 1]
@@ -355,15 +376,34 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
     words = len(content.split())
     para_start, para_end = paras[quote.paragraph]
     starts_paragraph = quote.open_mark == para_start
-    if quote.last_paragraph == quote.paragraph and not _is_sentence(text, para_start, para_end):
-        # A headline or heading, unless it is a whole paragraph of speech.
-        if not (starts_paragraph and words > MAX_TERM_WORDS):
-            return "term"
-    if adjacent or starts_paragraph:
+    heading = quote.last_paragraph == quote.paragraph and not _is_sentence(
+        text, para_start, para_end
+    )
+    if heading and not (starts_paragraph and words > MAX_TERM_WORDS):
+        return "term"  # a headline or heading, unless it is a whole paragraph of speech
+    if starts_paragraph:
+        return "quote"
+    if _embedded(text, quote.open_mark):
+        # "described it as a “giant graveyard”": a phrase inside the writer's own sentence.
+        return "quote" if words >= MAX_EMBEDDED_TERM_WORDS else "term"
+    if adjacent:
         return "quote"
     if words <= MAX_TERM_WORDS:
         return "term"
     return "quote" if words >= 8 or content.rstrip().endswith((".", "!", "?", ",")) else "term"
+
+
+_INTRODUCING = re.compile(
+    r"(?:\b(?:that|says?|said|saying|adds?|added|asks?|asked|tells?|told)|[:,—–])\s*$"
+)
+
+
+def _embedded(text: str, open_mark: int) -> bool:
+    """True when the words before the quote lead into it mid-sentence (not `said:` or `, "`)."""
+    before = text[max(0, open_mark - 40) : open_mark]
+    if not before.strip() or before.rstrip()[-1:] in '.!?”"\n':
+        return False
+    return not _INTRODUCING.search(before)
 
 
 def _continues(
@@ -388,7 +428,7 @@ def find_quotes(doc: Doc, resolver: SpeakerResolver) -> list[Quote]:
             start=q.start,
             end=q.end,
             text=quote_text(text, q),
-            speaker=q.speaker.name if q.speaker else None,
+            speaker=resolver.canonical(q.speaker.name) if q.speaker else None,
             speaker_start=q.speaker.start if q.speaker and q.speaker.start >= 0 else None,
             speaker_end=q.speaker.end if q.speaker and q.speaker.start >= 0 else None,
             cue=q.cue,

@@ -71,6 +71,22 @@ class SpeakerResolver:
     def group_of(self, mention: EntityMention) -> Entity:
         return self.groups[mention.entity_id]
 
+    def register(self, name: str) -> None:
+        """Remember a full name the text gives outside NER (a transcript label, say)."""
+        words = name.split()
+        if len(words) > 1:
+            self._surnames.setdefault(words[-1].lower(), name)
+
+    def canonical(self, name: str | None) -> str | None:
+        """A bare surname ("Hartmann", "MARSH") becomes the full name the article gives."""
+        if not name:
+            return name
+        words = normalise(name).split()
+        if len(words) == 1:
+            return self._surnames.get(words[0].lower(), words[0].title() if words[0].isupper()
+                                      else words[0])  # fmt: skip
+        return " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in words)
+
     def name_for(self, text: str) -> str | None:
         """Canonical name for a bare name string ("MARSH", "Dr. Marsh"), if one matches."""
         words = [w for w in normalise(text).replace(".", " ").split()
@@ -83,15 +99,17 @@ class SpeakerResolver:
         person = self._surnames.get(words[-1].lower())
         if person:
             return person
-        return " ".join(w if not w.isupper() else w.title() for w in words)
+        return " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in words)
 
     # Resolution.
 
-    def resolve(self, head: Token, before: int) -> Speaker:
-        """The speaker meant by the subject whose head token is `head`, said at `before`."""
-        doc = self.doc
+    def resolve(self, head: Token, before: int, *, describe: bool = False) -> Speaker:
+        """The speaker meant by the subject whose head token is `head`, said at `before`.
+
+        With `describe`, an unresolved description is returned as written instead of None.
+        """
         lower = head.lower_
-        if head.pos_ == "PRON" or lower in {"he", "she", "they", "i", "we"}:
+        if head.pos_ == "PRON" or lower in {"he", "she", "it", "they", "i", "we"}:
             name = self._pronoun(lower, before)
             return Speaker(name, head.idx, head.idx + len(head.text))
         span = self._phrase(head)
@@ -105,9 +123,11 @@ class SpeakerResolver:
         described = self._description(head, before)
         if described:
             return Speaker(described, span.start_char, span.end_char)
-        words = [t.text for t in span if t.dep_ not in {"det", "poss"} or t.pos_ == "PROPN"]
-        name = " ".join(words) if words else None
-        return Speaker(name, span.start_char, span.end_char) if doc else Speaker(None, 0, 0)
+        # An unnamed "witness", "a voice", "the race engineer": no name to give a speaker; a
+        # claim's source is worth keeping as written ("Syrian opposition officials").
+        words = [t.text for t in span if t.dep_ not in {"det", "poss"}]
+        name = " ".join(words) if describe and words else None
+        return Speaker(name, span.start_char, span.end_char)
 
     def _phrase(self, head: Token) -> Span:
         """The noun phrase of a subject: its compounds, modifiers and possessor, no clauses."""
@@ -125,28 +145,45 @@ class SpeakerResolver:
     def _pronoun(self, pronoun: str, before: int) -> str | None:
         if pronoun in {"i", "we"}:
             return None
-        if pronoun == "they":
+        if pronoun in {"they", "it"}:
             return self._nearest(before, ORGISH, None)
-        gender = "m" if pronoun == "he" else "f"
-        return self._nearest(before, PERSONISH, gender)
+        if pronoun in {"he", "she"}:
+            return self._nearest(before, PERSONISH, "m" if pronoun == "he" else "f")
+        return None
 
     def _nearest(self, before: int, labels: frozenset[str], gender: str | None) -> str | None:
-        """The nearest entity before `before` with one of `labels` (and the gender, if known)."""
+        """The nearest entity before `before` with one of `labels` and the gender, if known.
+
+        A mention that is the subject of its clause wins over a nearer one that is not: in
+        "Smith met Jones on Friday. '...,' she said", the topic is Smith.
+        """
         index = bisect_left(self._starts, before)
-        fallback = None
+        fallback = subject = unknown = None
         for mention in reversed(self.mentions[:index][-60:]):
             group = self.group_of(mention)
             if group.label not in labels:
                 continue
             known = self.gender.get(group.entity_id)
             if gender is None or known == gender:
-                return group.name
-            if known is None and fallback is None:
-                fallback = group.name
-        return fallback
+                if self._is_subject(mention):
+                    subject = subject or group.name
+                    break
+                fallback = fallback or group.name
+            elif known is None:
+                unknown = unknown or group.name
+        return subject or fallback or unknown
+
+    def _is_subject(self, mention: EntityMention) -> bool:
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            return False
+        root = span.root
+        while root.dep_ in {"compound", "appos", "flat", "poss"} and root.head.i != root.i:
+            root = root.head
+        return root.dep_ in {"nsubj", "nsubjpass"}
 
     def _description(self, head: Token, before: int) -> str | None:
-        """ "our correspondent" -> the person introduced as a correspondent; "the company" -> ORG."""
+        """'our correspondent' -> the person introduced as one; 'the company' -> an ORG."""
         noun = head.lemma_.lower()
         wanted = ROLE_SYNONYMS.get(noun, frozenset({noun}))
         best: tuple[int, str] | None = None
@@ -165,10 +202,12 @@ class SpeakerResolver:
 
     @staticmethod
     def _surname_index(groups: list[Entity]) -> dict[str, str]:
+        """Last word -> full name, for people (and, failing that, any multi-word name)."""
         index: dict[str, str] = {}
-        for group in groups:
-            if group.label == "PERSON" and len(group.name.split()) > 1:
-                index.setdefault(group.name.split()[-1].lower(), group.name)
+        for group in sorted(groups, key=lambda g: g.label != "PERSON"):
+            words = group.name.split()
+            if len(words) > 1 and group.label in {"PERSON", "ORG", "NORP", "GPE"}:
+                index.setdefault(words[-1].lower(), group.name)
         return index
 
     def _genders(self) -> dict[int, str]:
