@@ -107,17 +107,22 @@ def _complete_surnames(text: str, canonical: dict[str, tuple[str, str]]) -> None
     """A person NER only ever caught by surname gets the full name the text gives once:
     "world number one Jessica Hartmann" names the "Hartmann" of every later mention."""
     for key, (name, label) in canonical.items():
-        if label != "PERSON" or " " in name or not name[:1].isupper():
-            continue
-        pattern = rf"\b([A-Z][\w’'-]+) {re.escape(name)}\b"
-        for match in re.finditer(pattern, text):
-            if (
-                match.group(1).lower().rstrip(".") not in HONORIFICS
-                and match.start() > 0
-                and (text[match.start() - 1] not in "\n")
-            ):
-                canonical[key] = (f"{match.group(1)} {name}", label)
-                break
+        if label == "PERSON" and " " not in name:
+            canonical[key] = (full_name_in(text, name) or name, label)
+
+
+def full_name_in(text: str, surname: str) -> str | None:
+    """'Given Surname' as the text first writes it mid-sentence, if it does."""
+    if not surname[:1].isupper():
+        return None
+    for match in re.finditer(rf"(?<=[ (])([A-Z][\w’'-]+) {re.escape(surname)}\b", text):
+        given = match.group(1)
+        if given.lower().rstrip(".") not in HONORIFICS and given.lower() not in _NOT_GIVEN:
+            return f"{given} {surname}"
+    return None
+
+
+_NOT_GIVEN = frozenset({"the", "a", "an", "in", "on", "at", "by", "for", "and", "but", "of"})
 
 
 def _group_label(full_form_label: str, labels: Counter[str]) -> str:

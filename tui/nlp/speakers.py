@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.model import Entity, EntityMention
-from tui.nlp.entities import normalise
+from tui.nlp.entities import full_name_in, normalise
 from tui.nlp.lexicon import (
     FEMALE_HONORIFICS,
     FEMALE_NAMES,
@@ -83,8 +83,11 @@ class SpeakerResolver:
             return name
         words = normalise(name).split()
         if len(words) == 1:
-            return self._surnames.get(words[0].lower(), words[0].title() if words[0].isupper()
-                                      else words[0])  # fmt: skip
+            word = words[0].title() if words[0].isupper() else words[0]
+            return self._surnames.get(word.lower()) or full_name_in(self.text, word) or word
+        full = self._surnames.get(words[-1].lower())
+        if full and full.endswith(" ".join(words)):  # "van Dalen" -> "Pieter van Dalen"
+            return full
         return " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in words)
 
     def name_for(self, text: str) -> str | None:
@@ -196,6 +199,12 @@ class SpeakerResolver:
             return best[1]
         if noun in ORG_DESCRIPTIONS:
             return self._nearest(before, frozenset({"ORG"}), None)
+        if head.pos_ == "NOUN" and any(
+            child.dep_ in {"det", "poss"} and child.lower_ in {"the", "our", "this"}
+            for child in head.children
+        ):
+            # "the minister said", "the 21-year-old added": someone already introduced.
+            return self._nearest(before, PERSONISH, None)
         return None
 
     # What the text says about each person.

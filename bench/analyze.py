@@ -1,0 +1,70 @@
+"""Throughput of `byline analyze` as a ratio to raw `nlp.pipe` with the same model and texts.
+
+Usage: python bench/analyze.py [WORDS]   (default ~200,000 words, from the dev set repeated)
+Prints words/second for both and the ratio (target >= 0.9).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import spacy
+
+from tui.cli import main as byline
+from tui.nlp.pipeline import model_name
+
+DEVSET = Path(__file__).resolve().parent.parent / "tests" / "data" / "devset"
+
+
+def corpus(words: int, folder: Path) -> list[Path]:
+    sources = sorted(DEVSET.glob("*.txt"))
+    paths, total, copy = [], 0, 0
+    while total < words:
+        for source in sources:
+            text = source.read_text(encoding="utf-8")
+            path = folder / f"{copy:03d}-{source.name}"
+            # A distinct first line per copy, so no layer can reuse work across copies.
+            path.write_text(f"Copy {copy}\n\n{text}", encoding="utf-8")
+            paths.append(path)
+            total += len(text.split())
+            if total >= words:
+                break
+        copy += 1
+    return paths
+
+
+def main() -> None:
+    import tempfile
+
+    words = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = corpus(words, Path(tmp))
+        texts = [p.read_text(encoding="utf-8") for p in paths]
+        count = sum(len(t.split()) for t in texts)
+
+        nlp = spacy.load(model_name())
+        started = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=16):
+            pass
+        raw = time.perf_counter() - started
+
+        byline(["analyze", "--model", model_name(), str(paths[0])])  # load the model once, untimed
+        sink = io.StringIO()
+        started = time.perf_counter()
+        with redirect_stdout(sink):
+            status = byline(["analyze", *map(str, paths)])
+        ours = time.perf_counter() - started
+        assert status == 0
+
+    print(f"articles: {len(paths)}, words: {count:,}, model: {model_name()}")
+    print(f"raw nlp.pipe:   {raw:7.2f} s  {count / raw:9,.0f} words/s")
+    print(f"byline analyze: {ours:7.2f} s  {count / ours:9,.0f} words/s")
+    print(f"throughput ratio (byline / raw): {raw / ours:.3f}  (target >= 0.9)")
+
+
+if __name__ == "__main__":
+    main()
