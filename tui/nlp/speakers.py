@@ -81,14 +81,14 @@ class SpeakerResolver:
         """A bare surname ("Hartmann", "MARSH") becomes the full name the article gives."""
         if not name:
             return name
-        words = normalise(name).split()
+        words = _uncapped(normalise(name)).split()
         if len(words) == 1:
-            word = words[0].title() if words[0].isupper() else words[0]
-            return self._surnames.get(word.lower()) or full_name_in(self.text, word) or word
+            found = self._surnames.get(words[0].lower()) or full_name_in(self.text, words[0])
+            return _uncapped(found) if found else words[0]
         full = self._surnames.get(words[-1].lower())
-        if full and full.endswith(" ".join(words)):  # "van Dalen" -> "Pieter van Dalen"
-            return full
-        return " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in words)
+        if full and _uncapped(full).endswith(" ".join(words)):  # "van Dalen" -> "Pieter van Dalen"
+            return _uncapped(full)
+        return " ".join(words)
 
     def name_for(self, text: str) -> str | None:
         """Canonical name for a bare name string ("MARSH", "Dr. Marsh"), if one matches."""
@@ -102,7 +102,7 @@ class SpeakerResolver:
         person = self._surnames.get(words[-1].lower())
         if person:
             return person
-        return " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in words)
+        return _uncapped(" ".join(words))
 
     # Resolution.
 
@@ -278,3 +278,8 @@ class SpeakerResolver:
             if _NEWS_POSSESSIVE.search(before) or after.lstrip(", ").startswith("reporting"):
                 roles[group.entity_id].add("correspondent")
         return roles
+
+
+def _uncapped(name: str) -> str:
+    """'ELAINE MARSH' -> 'Elaine Marsh' (transcripts shout names); 'UN' and 'BBC' stay."""
+    return " ".join(w.title() if w.isupper() and len(w) > 3 else w for w in name.split())
