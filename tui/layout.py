@@ -18,15 +18,53 @@ _WORD = re.compile(r"\S+")
 class WrappedText:
     """The display lines of `text` at a given width; line `i` is `text[starts[i]:ends[i]]`."""
 
-    def __init__(self, text: str, width: int) -> None:
+    def __init__(self, text: str, width: int, *, lazy: bool = False) -> None:
         self.text = text
         self.width = max(1, width)
         self.starts = array("l")
         self.ends = array("l")
-        self._wrap()
+        #: Start of the first paragraph not wrapped yet; past the end when all are wrapped.
+        self._next = 0
+        if not lazy:
+            self.wrap_rest()
 
     def __len__(self) -> int:
         return len(self.starts)
+
+    @property
+    def complete(self) -> bool:
+        return self._next > len(self.text)
+
+    @property
+    def wrapped_chars(self) -> int:
+        """How far into the text the lines reach (whole paragraphs are wrapped at a time)."""
+        return min(self._next, len(self.text))
+
+    def wrap_more(self, chars: int) -> bool:
+        """Wrap whole paragraphs covering at least `chars` more characters; True when done.
+
+        A huge document is wrapped a screenful first and the rest in steps, so its first lines
+        show at once.
+        """
+        text = self.text
+        size = len(text)
+        position = self._next
+        limit = position + max(1, chars)
+        while position <= size and position < limit:
+            newline = text.find("\n", position)
+            stop = size if newline == -1 else newline
+            self._wrap_paragraph(position, stop)
+            position = stop + 1
+        self._next = position
+        return self.complete
+
+    def wrap_through(self, offset: int) -> None:
+        """Wrap at least up to character `offset`."""
+        if offset >= self._next:
+            self.wrap_more(offset - self._next + 1)
+
+    def wrap_rest(self) -> None:
+        self.wrap_more(len(self.text) + 1)
 
     def line(self, index: int) -> tuple[int, int]:
         return self.starts[index], self.ends[index]
@@ -34,17 +72,6 @@ class WrappedText:
     def line_of(self, offset: int) -> int:
         """The display line holding character `offset` (the nearest one before it for a gap)."""
         return max(0, bisect_right(self.starts, offset) - 1)
-
-    def _wrap(self) -> None:
-        text = self.text
-        position, size = 0, len(text)
-        while True:
-            newline = text.find("\n", position)
-            stop = size if newline == -1 else newline
-            self._wrap_paragraph(position, stop)
-            if newline == -1:
-                break
-            position = newline + 1
 
     def _wrap_paragraph(self, start: int, stop: int) -> None:
         text, width = self.text, self.width

@@ -1,31 +1,307 @@
-"""The reader screen: the article pane (and, as it grows, the side panel)."""
+"""The reader screen: the article pane, its legend, the side panel, search, and the keys.
+
+Text first: the article is on screen at once; its analysis runs in a thread worker and the
+highlights and the side panel fill in when it is done. The screen is the one place that
+hears the widgets' messages and tells the other widgets what to show.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
 
-from tui.model import Article
-from tui.widgets.article_view import ArticleView
+from tui.messages import AnalysisFailed, AnalysisReady, ArticleScrolled, CursorMoved, JumpToSpan
+from tui.model import Analysis, Article
+from tui.screens.commands import ReaderCommands
+from tui.screens.help import HelpScreen
+from tui.widgets.article_view import HIGHLIGHT_MODES, ArticleView
+from tui.widgets.legend import EntityLegend
+from tui.widgets.reader_bar import ReaderBar
+from tui.widgets.search_bar import SearchBar
+from tui.widgets.side_panel import TABS, SidePanel
+from tui.widgets.span_list import SpanList, one_line
+
+#: Analyses an article (slowly: it runs in a worker thread). spaCy now, a cache later.
+Analyser = Callable[[Article], Analysis]
+#: Below this many columns the side panel is not beside the article but below it, on demand.
+NARROW_WIDTH = 100
 
 
 class ReaderScreen(Screen[None]):
-    def __init__(self, articles: Sequence[Article]) -> None:
+    COMMANDS = {ReaderCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        Binding("slash", "search", "Search"),
+        Binding("n", "next_match(1)", "Next match"),
+        Binding("N", "next_match(-1)", "Prev match"),
+        Binding("h", "cycle_highlights", "Highlights"),
+        Binding("tab", "switch_pane", "Pane"),
+        Binding("shift+tab", "switch_pane", "Pane", show=False),
+        Binding("1", "show_tab('quotes')", "Quotes", show=False),
+        Binding("2", "show_tab('claims')", "Claims", show=False),
+        Binding("3", "show_tab('entities')", "Entities", show=False),
+        Binding("p", "toggle_panel", "Side panel", show=False),
+        Binding("left_square_bracket", "next_article(-1)", "Prev article"),
+        Binding("right_square_bracket", "next_article(1)", "Next article"),
+        Binding("escape", "clear", "Clear search and mark", show=False),
+    ]
+
+    #: The side panel is shown (beside the article when wide, below it when narrow).
+    show_panel: reactive[bool] = reactive(True)
+    #: The terminal is narrower than `NARROW_WIDTH`.
+    narrow: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        analyser: Analyser,
+        analyses: dict[int, Analysis] | None = None,
+    ) -> None:
         super().__init__()
         self.articles = list(articles)
+        self.analyser = analyser
+        #: Finished analyses by article index (a cache may hand some in up front).
+        self.analyses: dict[int, Analysis] = dict(analyses or {})
+        self.failures: dict[int, str] = {}
         self.current = 0
+        self._offsets: dict[int, int] = {}  # where each article was left, as a text offset
 
     @property
     def article(self) -> Article:
         return self.articles[self.current]
 
+    @property
+    def analysis(self) -> Analysis | None:
+        """The current article's analysis, once it is done."""
+        return self.analyses.get(self.current)
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def panel(self) -> SidePanel:
+        return self.query_one("#panel", SidePanel)
+
     def compose(self) -> ComposeResult:
-        yield ArticleView(self.article, id="article")
+        yield ReaderBar(id="bar")
+        with Horizontal(id="body"):
+            with Vertical(id="article-pane"):
+                yield ArticleView(self.article, id="article")
+                yield EntityLegend(id="legend")
+            yield SidePanel(id="panel")
+        yield SearchBar(id="search")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.article.title
-        self.query_one(ArticleView).focus()
+        self.narrow = self.app.size.width < NARROW_WIDTH
+        self._show_current()
+        self.view.focus()
+        pending = [i for i in self._analysis_order() if i not in self.analyses]
+        if pending:
+            self._analyse(pending)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.narrow = event.size.width < NARROW_WIDTH
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
+        self.show_panel = not narrow
+
+    def watch_show_panel(self, show: bool) -> None:
+        self.set_class(not show, "-no-panel")
+        if not show and self._in_panel(self.focused):
+            self.view.focus()
+
+    # The analysis: in a thread, one article after another, the current one first.
+
+    def _analysis_order(self) -> list[int]:
+        count = len(self.articles)
+        return [(self.current + step) % count for step in range(count)]
+
+    @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
+    def _analyse(self, order: list[int]) -> None:
+        worker = get_current_worker()
+        for index in order:
+            if worker.is_cancelled:
+                return
+            try:
+                analysis = self.analyser(self.articles[index])
+            except Exception as error:  # the reader stays usable without an analysis
+                reason = one_line(str(error)) or type(error).__name__
+                self.post_message(AnalysisFailed(index, reason))
+            else:
+                self.post_message(AnalysisReady(index, analysis))
+
+    def on_analysis_ready(self, message: AnalysisReady) -> None:
+        self.analyses[message.index] = message.analysis
+        if message.index == self.current:
+            self._show_analysis()
+
+    def on_analysis_failed(self, message: AnalysisFailed) -> None:
+        self.failures[message.index] = message.reason
+        if message.index == self.current:
+            self._show_analysis()
+            self.notify(message.reason, title="Analysis failed", severity="error", timeout=8)
+
+    # Attributes down: what the widgets show for the current article.
+
+    def _show_current(self) -> None:
+        bar = self.query_one(ReaderBar)
+        bar.title = self.article.title or self.article.path
+        count = len(self.articles)
+        bar.position = f"{self.current + 1}/{count}" if count > 1 else ""
+        self._show_analysis()
+
+    def _show_analysis(self) -> None:
+        analysis, view = self.analysis, self.view
+        bar, legend = self.query_one(ReaderBar), self.query_one(EntityLegend)
+        if analysis is None:
+            failure = self.failures.get(self.current)
+            bar.status = "analysis failed" if failure else "analysing…"
+            view.set_entities([])
+            legend.show(None, view.highlight_mode)
+            self.panel.show_pending("Analysis failed" if failure else "Analysing…")
+            return
+        bar.status = ""
+        view.set_entities(analysis.entities)
+        legend.show(analysis.entities, view.highlight_mode)
+        self.panel.show_analysis(analysis)
+        self.panel.follow(*view.visible_range(), view.mark)
+
+    # Messages up from the widgets.
+
+    @on(JumpToSpan)
+    def _jump(self, message: JumpToSpan) -> None:
+        message.stop()
+        self.jump_to(message.start, message.end)
+
+    def jump_to(self, start: int, end: int) -> None:
+        """Scroll the article to `start:end` and mark it (the mark stays until you move)."""
+        self.view.set_mark(start, end)
+        self.panel.follow(*self.view.visible_range(), self.view.mark)
+
+    @on(CursorMoved)
+    def _cursor_moved(self, message: CursorMoved) -> None:
+        message.stop()
+        self.view.clear_mark()
+
+    @on(ArticleScrolled)
+    def _article_scrolled(self, message: ArticleScrolled) -> None:
+        message.stop()
+        if self.is_mounted:
+            self.panel.follow(message.top, message.bottom, self.view.mark)
+
+    @on(Input.Submitted, "#search")
+    def _search(self, message: Input.Submitted) -> None:
+        message.stop()
+        self._close_search()
+        count = self.view.search(message.value)
+        if count:
+            self.notify(f"{count} match{'es' if count != 1 else ''}", timeout=2)
+        else:
+            self.notify(f"Not found: {one_line(message.value)}", severity="warning", timeout=3)
+        self.refresh_bindings()
+
+    @on(SearchBar.Cancelled)
+    def _search_cancelled(self, message: SearchBar.Cancelled) -> None:
+        message.stop()
+        self._close_search()
+
+    def _close_search(self) -> None:
+        self.remove_class("-searching")
+        self.view.focus()
+
+    # Actions.
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_article":
+            return len(self.articles) > 1
+        if action == "next_match":
+            return self.is_mounted and self.view.match_count > 0
+        return True
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.key_sections()))
+
+    def key_sections(self) -> list[tuple[str, list[Binding]]]:
+        """The reader's keys, grouped for the help screen."""
+        return [
+            ("Anywhere", [*self.app.BINDINGS, *self.BINDINGS,
+                          Binding("ctrl+p", "command_palette", "Command palette")]),
+            ("Article", list(ArticleView.BINDINGS)),
+            ("Side panel lists", list(SpanList.BINDINGS)),
+            ("Search line", [Binding("enter", "submit", "Search"), *SearchBar.BINDINGS]),
+        ]  # fmt: skip
+
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        search = self.query_one(SearchBar)
+        search.value = ""
+        search.focus()
+
+    def action_next_match(self, step: int) -> None:
+        index = self.view.next_match(step)
+        if index is not None:
+            self.panel.follow(*self.view.visible_range(), self.view.mark)
+
+    def action_cycle_highlights(self) -> None:
+        view = self.view
+        modes = HIGHLIGHT_MODES
+        view.highlight_mode = modes[(modes.index(view.highlight_mode) + 1) % len(modes)]
+        analysis = self.analysis
+        self.query_one(EntityLegend).show(
+            analysis.entities if analysis else None, view.highlight_mode
+        )
+
+    def action_switch_pane(self) -> None:
+        if self._in_panel(self.focused):
+            if self.narrow:
+                self.show_panel = False
+            self.view.focus()
+        else:
+            self.show_panel = True
+            self.panel.list_for().focus()
+
+    def action_show_tab(self, tab: str) -> None:
+        if tab not in TABS:
+            return
+        self.show_panel = True
+        self.panel.active = tab
+        self.panel.list_for(tab).focus()
+
+    def action_toggle_panel(self) -> None:
+        self.show_panel = not self.show_panel
+
+    def action_top(self) -> None:
+        self.view.action_scroll_to_line(0)
+
+    def action_bottom(self) -> None:
+        self.view.action_scroll_to_line(-1)
+
+    def action_next_article(self, step: int) -> None:
+        if len(self.articles) < 2:
+            return
+        view = self.view
+        self._offsets[self.current] = view.visible_range()[0]
+        self.current = (self.current + step) % len(self.articles)
+        view.set_article(self.article, offset=self._offsets.get(self.current, 0))
+        self._show_current()
+        self.refresh_bindings()
+
+    def action_clear(self) -> None:
+        self.view.set_matches([])
+        self.view.clear_mark()
+        self.refresh_bindings()
+
+    def _in_panel(self, widget: Widget | None) -> bool:
+        return widget is not None and self.panel in widget.ancestors_with_self

@@ -6,7 +6,8 @@ article text (`tui.layout.WrappedText`), and styled spans are looked up per visi
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -22,6 +23,7 @@ from textual.strip import Strip
 
 from tui.layout import WrappedText
 from tui.loaders.sanitize import is_safe, sanitize
+from tui.messages import ArticleScrolled
 from tui.model import Article, EntityMention
 
 #: spaCy's English NER labels; each has a component class `entity--LABEL` in the stylesheet.
@@ -32,6 +34,12 @@ ENTITY_LABELS = (
 HIGHLIGHT_MODES = ("all", "names", "off")
 #: Labels highlighted in the "names" mode: who and where, not numbers and dates.
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+#: Texts longer than this are wrapped a screenful first, the rest a step at a time.
+LAZY_WRAP_CHARS = 200_000
+#: Characters wrapped per step after the first screen (a few milliseconds each).
+WRAP_STEP_CHARS = 150_000
+#: At most this many search matches are highlighted.
+MAX_MATCHES = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +98,25 @@ class ArticleView(ScrollView, can_focus=True):
         self._match_layer = SpanLayer()
         self._title_layer = SpanLayer(self._title_span())
         self._line_cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
+        self._wrap_generation = 0
+        self._matches: list[tuple[int, int]] = []
+        self._match_starts: list[int] = []
+        self.match_index: int | None = None
+        self.mark: tuple[int, int] | None = None
 
-    # Attributes down: the screen hands spans to the view.
+    # Attributes down: the screen hands the article and its spans to the view.
+
+    def set_article(self, article: Article, *, offset: int = 0) -> None:
+        """Show another article, scrolled to character `offset`; its spans are cleared."""
+        self.article = article
+        self._entities = []
+        self._entity_layer = SpanLayer()
+        self._mark_layer = SpanLayer()
+        self.mark = None
+        self._set_match_spans([])
+        self._title_layer = SpanLayer(self._title_span())
+        self._wrapped = None
+        self._rewrap(anchor=offset)
 
     def set_entities(self, mentions: Sequence[EntityMention]) -> None:
         self._entities = list(mentions)
@@ -99,26 +124,76 @@ class ArticleView(ScrollView, can_focus=True):
 
     def set_mark(self, start: int, end: int, *, scroll: bool = True) -> None:
         """Mark one span (a quote, a claim, a mention) and bring it into view."""
+        self.mark = (start, end)
         self._mark_layer = SpanLayer([StyledSpan(start, end, "article--mark")])
         self._restyle()
         if scroll:
             self.scroll_to_offset(start)
 
     def clear_mark(self) -> None:
+        self.mark = None
         if len(self._mark_layer):
             self._mark_layer = SpanLayer()
             self._restyle()
 
     def set_matches(self, spans: Sequence[tuple[int, int]]) -> None:
-        self._match_layer = SpanLayer(StyledSpan(s, e, "article--match") for s, e in spans)
+        self._set_match_spans(spans)
         self._restyle()
+
+    def _set_match_spans(self, spans: Sequence[tuple[int, int]]) -> None:
+        self._matches = sorted(spans)
+        self._match_starts = [start for start, _ in self._matches]
+        self.match_index = None
+        self._match_layer = SpanLayer(StyledSpan(s, e, "article--match") for s, e in spans)
+
+    # Searching: literal, case-insensitive; the matches are highlighted, one at a time marked.
+
+    def search(self, query: str) -> int:
+        """Highlight every match of `query`, mark the first one from the top of the view.
+
+        Returns the number of matches.
+        """
+        spans: list[tuple[int, int]] = []
+        if query:
+            for match in re.finditer(re.escape(query), self.article.text, re.IGNORECASE):
+                spans.append(match.span())
+                if len(spans) >= MAX_MATCHES:
+                    break
+        self._set_match_spans(spans)
+        if not spans:
+            self._restyle()
+            return 0
+        top, _ = self.visible_range()
+        self.match_index = bisect_left(self._match_starts, top) % len(spans)
+        self.set_mark(*self._matches[self.match_index])
+        return len(spans)
+
+    @property
+    def match_count(self) -> int:
+        return len(self._matches)
+
+    def next_match(self, step: int = 1) -> int | None:
+        """Mark the next (`step` 1) or previous (-1) match, wrapping round; its index."""
+        if not self._matches:
+            return None
+        if self.match_index is None:
+            top, _ = self.visible_range()
+            index = bisect_left(self._match_starts, top) - (1 if step < 0 else 0)
+        else:
+            index = self.match_index + step
+        self.match_index = index % len(self._matches)
+        self.set_mark(*self._matches[self.match_index])
+        return self.match_index
 
     @property
     def line_count(self) -> int:
         return len(self._wrapped) if self._wrapped else 0
 
     def offset_line(self, offset: int) -> int:
-        return self._wrapped.line_of(offset) if self._wrapped else 0
+        if not self._wrapped:
+            return 0
+        self._wrap_through(offset)
+        return self._wrapped.line_of(offset)
 
     def visible_range(self) -> tuple[int, int]:
         """Character offsets of the first and last visible display lines."""
@@ -142,6 +217,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to_line(int(self.scroll_y) + count * page)
 
     def action_scroll_to_line(self, line: int) -> None:
+        if line < 0 and self._wrapped and not self._wrapped.complete:
+            self._wrapped.wrap_rest()
+            self._update_virtual_size()
         self.scroll_to_line(line if line >= 0 else self.line_count)
 
     def scroll_to_line(self, line: int) -> None:
@@ -155,6 +233,14 @@ class ArticleView(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self._rewrap()
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if int(old_value) != int(new_value):
+            self._post_scrolled()
+
+    def _post_scrolled(self) -> None:
+        self.post_message(ArticleScrolled(*self.visible_range()))
+
     def watch_highlight_mode(self) -> None:
         self._rebuild_entity_layer()
 
@@ -162,16 +248,41 @@ class ArticleView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._line_cache.clear()
 
-    def _rewrap(self) -> None:
+    def _rewrap(self, anchor: int | None = None) -> None:
         width = self.scrollable_content_region.width
         if width <= 0 or (self._wrapped and self._wrapped.width == width):
             return
-        anchor = self._wrapped.starts[int(self.scroll_y)] if self._wrapped else 0
-        self._wrapped = WrappedText(self.article.text, width)
-        self.virtual_size = Size(width, len(self._wrapped))
+        if anchor is None:
+            anchor = self.visible_range()[0] if self._wrapped else 0
+        text = self.article.text
+        self._wrap_generation += 1
+        self._wrapped = WrappedText(text, width, lazy=len(text) > LAZY_WRAP_CHARS)
+        if not self._wrapped.complete:
+            # A screenful (and then some) now; the rest a step at a time after it is drawn.
+            self._wrapped.wrap_more(width * max(self.size.height, 24) * 4)
+            self._wrapped.wrap_through(anchor)
+            self.call_after_refresh(self._wrap_step, self._wrap_generation)
+        self._update_virtual_size()
         self._line_cache.clear()
         self.scroll_to_line(self._wrapped.line_of(anchor))
         self.refresh()
+        self._post_scrolled()
+
+    def _wrap_step(self, generation: int) -> None:
+        if self._wrapped is None or generation != self._wrap_generation:
+            return  # re-wrapped meanwhile (a resize, another article)
+        if not self._wrapped.wrap_more(WRAP_STEP_CHARS):
+            self.set_timer(0.001, lambda: self._wrap_step(generation))
+        self._update_virtual_size()
+
+    def _wrap_through(self, offset: int) -> None:
+        if self._wrapped and not self._wrapped.complete and offset >= self._wrapped.wrapped_chars:
+            self._wrapped.wrap_through(offset)
+            self._update_virtual_size()
+
+    def _update_virtual_size(self) -> None:
+        if self._wrapped is not None:
+            self.virtual_size = Size(self._wrapped.width, len(self._wrapped))
 
     def _title_span(self) -> list[StyledSpan]:
         title, text = self.article.title, self.article.text

@@ -1,0 +1,50 @@
+"""Messages that travel up the reader's widget tree (attributes travel down).
+
+Widgets post these; `ReaderScreen` handles them and tells the other widgets what to show.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from tui.model import Analysis
+
+
+class AnalysisReady(Message):
+    """The analysis of article `index` is done (from spaCy now; from a cache later)."""
+
+    def __init__(self, index: int, analysis: Analysis) -> None:
+        super().__init__()
+        self.index = index
+        self.analysis = analysis
+
+
+class AnalysisFailed(Message):
+    """The analysis of article `index` failed; `reason` is one line for the user."""
+
+    def __init__(self, index: int, reason: str) -> None:
+        super().__init__()
+        self.index = index
+        self.reason = reason
+
+
+class JumpToSpan(Message):
+    """Show the span `start:end` of the article text, and mark it."""
+
+    def __init__(self, start: int, end: int) -> None:
+        super().__init__()
+        self.start = start
+        self.end = end
+
+
+class CursorMoved(Message):
+    """The user moved a side-panel list's cursor (so the mark of the last jump goes)."""
+
+
+class ArticleScrolled(Message):
+    """The article pane now shows characters `top` to `bottom` of the text."""
+
+    def __init__(self, top: int, bottom: int) -> None:
+        super().__init__()
+        self.top = top
+        self.bottom = bottom

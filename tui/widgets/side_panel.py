@@ -1,0 +1,105 @@
+"""The side panel: three tabs (Quotes, Claims, Entities), each a `SpanList` into the article."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import TabbedContent, TabPane, Tabs
+
+from tui.model import Analysis
+from tui.widgets.span_list import ROW_WORDS, WHO_CHARS, Row, SpanList, one_line
+
+#: Tab ids, in the order of the keys 1, 2, 3.
+TABS = ("quotes", "claims", "entities")
+TITLES = {"quotes": "Quotes", "claims": "Claims", "entities": "Entities"}
+UNKNOWN_SPEAKER = "(unattributed)"
+UNKNOWN_SOURCE = "(no source)"
+
+
+def quote_rows(analysis: Analysis) -> list[Row]:
+    """Speech only ("term" quotes, scare quotes and titles are not somebody speaking)."""
+    quotes = sorted((q for q in analysis.quotes if q.kind == "quote"), key=lambda q: q.start)
+    return [
+        Row(((q.start, q.end),), _who(q.speaker, UNKNOWN_SPEAKER), one_line(q.text, ROW_WORDS))
+        for q in quotes
+    ]
+
+
+def claim_rows(analysis: Analysis) -> list[Row]:
+    claims = sorted(analysis.claims, key=lambda c: c.start)
+    return [
+        Row(((c.start, c.end),), _who(c.source, UNKNOWN_SOURCE), one_line(c.text, ROW_WORDS))
+        for c in claims
+    ]
+
+
+def entity_rows(analysis: Analysis) -> list[Row]:
+    """Most-mentioned first; Enter steps through an entity's mentions in reading order."""
+    groups = [g for g in analysis.groups if g.mentions]
+    groups.sort(key=lambda g: (-len(g.mentions), min(g.mentions)))
+    return [
+        Row(tuple(sorted(g.mentions)), _who(g.name, "?"), f"{g.label} · {len(g.mentions)}")
+        for g in groups
+    ]
+
+
+def _who(name: str | None, missing: str) -> str:
+    who = one_line(name or "")
+    if len(who) > WHO_CHARS:
+        who = who[: WHO_CHARS - 1] + "…"
+    return who or missing
+
+
+class SidePanel(Vertical):
+    """Shows an analysis as three lists; which tab is open is `active`."""
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="tabs"):
+            with TabPane(TITLES["quotes"], id="quotes"):
+                yield SpanList("Analysing…", id="quotes-list")
+            with TabPane(TITLES["claims"], id="claims"):
+                yield SpanList("Analysing…", id="claims-list")
+            with TabPane(TITLES["entities"], id="entities"):
+                yield SpanList("Analysing…", follows_scroll=False, id="entities-list")
+
+    def on_mount(self) -> None:
+        # Tabs are switched with 1/2/3; tab/shift+tab move between the two panes only.
+        self.query_one(Tabs).can_focus = False
+
+    @property
+    def active(self) -> str:
+        return self.query_one(TabbedContent).active or TABS[0]
+
+    @active.setter
+    def active(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def list_for(self, tab: str | None = None) -> SpanList:
+        return self.query_one(f"#{tab or self.active}-list", SpanList)
+
+    def lists(self) -> list[SpanList]:
+        return [self.list_for(tab) for tab in TABS]
+
+    # Attributes down.
+
+    def show_pending(self, status: str = "Analysing…") -> None:
+        for tab in TABS:
+            self.list_for(tab).set_rows([], empty=status)
+            self._title(tab, None)
+
+    def show_analysis(self, analysis: Analysis) -> None:
+        for tab, rows, empty in (
+            ("quotes", quote_rows(analysis), "No quotes found"),
+            ("claims", claim_rows(analysis), "No claims found"),
+            ("entities", entity_rows(analysis), "No entities found"),
+        ):
+            self.list_for(tab).set_rows(rows, empty=empty)
+            self._title(tab, len(rows))
+
+    def follow(self, top: int, bottom: int, mark: tuple[int, int] | None) -> None:
+        for span_list in self.lists():
+            span_list.follow(top, bottom, mark)
+
+    def _title(self, tab: str, count: int | None) -> None:
+        title = TITLES[tab] if count is None else f"{TITLES[tab]} {count}"
+        self.query_one(TabbedContent).get_tab(tab).label = title

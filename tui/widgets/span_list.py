@@ -1,0 +1,173 @@
+"""A list of spans of the article (quotes, claims, entities) that you move through and jump to.
+
+Each row is "who — what": a speaker and the first words of a quote, a source and a claim, an
+entity's name and its label. All of it comes from the article, so rows are built as plain
+`Content` (never markup) from sanitised, single-line text.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.style import Style
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.loaders.sanitize import sanitize
+from tui.messages import CursorMoved, JumpToSpan
+
+#: A row's "what" is cut to this many words (the pane cuts it further to fit).
+ROW_WORDS = 14
+#: A row's "who" is cut to this many characters.
+WHO_CHARS = 40
+
+
+def one_line(text: str, max_words: int | None = None) -> str:
+    """Untrusted text made safe and flat for one row: no controls, no line breaks."""
+    words = sanitize(text).split()
+    if max_words is not None and len(words) > max_words:
+        return " ".join(words[:max_words]) + "…"
+    return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One list row: the spans it stands for (Enter steps through them) and its two parts."""
+
+    spans: tuple[tuple[int, int], ...]
+    who: str
+    what: str
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+
+class SpanList(OptionList):
+    """Rows that point into the article; Enter asks for a jump to the highlighted row's span."""
+
+    COMPONENT_CLASSES = OptionList.COMPONENT_CLASSES | {"span-list--who", "span-list--what"}
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next", show=False),
+        Binding("k,up", "cursor_up", "Previous", show=False),
+        Binding("g,home", "first", "First", show=False),
+        Binding("G,end", "last", "Last", show=False),
+        Binding("enter", "select", "Jump", show=True),
+    ]
+
+    def __init__(self, empty: str, *, follows_scroll: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        #: Shown as the only (disabled) row when there are no rows.
+        self.empty = empty
+        #: Whether the highlight follows the article as it scrolls (quotes and claims do).
+        self.follows_scroll = follows_scroll
+        self.rows: list[Row] = []
+        self._starts: list[int] = []
+        self._row_of_span: dict[tuple[int, int], int] = {}
+        self._step = 0
+        self._built_styles: tuple[Style, Style] | None = None
+
+    # Attributes down.
+
+    def set_rows(self, rows: Sequence[Row], empty: str | None = None) -> None:
+        if empty is not None:
+            self.empty = empty
+        self.rows = list(rows)
+        self._starts = [row.start for row in self.rows]
+        self._row_of_span = {}
+        for index, row in enumerate(self.rows):
+            for span in row.spans:
+                self._row_of_span.setdefault(span, index)
+        self._step = 0
+        self._build()
+
+    def follow(self, top: int, bottom: int, mark: tuple[int, int] | None) -> None:
+        """Highlight the row the article shows: the marked one, else the first one in view."""
+        if not self.rows:
+            return
+        marked = self._row_of_span.get(mark) if mark is not None else None
+        if marked is not None:
+            self._highlight_quietly(marked)
+            return
+        if not self.follows_scroll:
+            return
+        index = bisect_right(self._starts, top) - 1
+        # A row that starts in view wins over one that started above it.
+        if index + 1 < len(self.rows) and self._starts[index + 1] <= bottom:
+            index += 1
+        self._highlight_quietly(max(0, index))
+
+    def _highlight_quietly(self, index: int) -> None:
+        if self.highlighted != index:
+            self._step = 0
+            self.highlighted = index
+
+    # Building rows: "who — what", styled from the stylesheet's component classes.
+
+    def _row_styles(self) -> tuple[Style, Style]:
+        return self.get_visual_style("span-list--who"), self.get_visual_style("span-list--what")
+
+    def _build(self) -> None:
+        highlighted = self.highlighted
+        self.clear_options()
+        if not self.rows:
+            self.add_option(Option(Content(self.empty), disabled=True))
+            self._built_styles = None
+            return
+        who_style, what_style = self._built_styles = self._row_styles()
+        self.add_options(
+            Content.assemble(
+                (row.who, who_style), " — " if row.what else "", (row.what, what_style)
+            )
+            for row in self.rows
+        )
+        self.highlighted = min(highlighted or 0, len(self.rows) - 1)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.rows and self.is_mounted and self._built_styles != self._row_styles():
+            self._build()  # the theme changed: restyle the rows
+
+    # Moving and jumping. A move is immediate (a burst of keys moves that many rows).
+
+    def _moved(self) -> None:
+        self._step = 0
+        self.post_message(CursorMoved())
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self._moved()
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self._moved()
+
+    def action_first(self) -> None:
+        super().action_first()
+        self._moved()
+
+    def action_last(self) -> None:
+        super().action_last()
+        self._moved()
+
+    def action_page_down(self) -> None:
+        super().action_page_down()
+        self._moved()
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self._moved()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        index = event.option_index
+        if not 0 <= index < len(self.rows):
+            return
+        spans = self.rows[index].spans
+        start, end = spans[self._step % len(spans)]
+        self._step += 1  # Enter again goes to the next mention of an entity
+        self.post_message(JumpToSpan(start, end))
