@@ -1,6 +1,6 @@
 """Throughput of `byline analyze` as a ratio to raw `nlp.pipe` with the same model and texts.
 
-Usage: python bench/analyze.py [WORDS]   (default ~200,000 words, from the dev set repeated)
+Usage: python -m bench.analyze [WORDS]   (default ~200,000 words, from the dev set repeated)
 Prints words/second for both and the ratio (target >= 0.9).
 """
 

@@ -21,6 +21,7 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT"
                          "WORK_OF_ART", "LAW", "LANGUAGE"})  # fmt: skip
 _POSSESSIVE = re.compile(r"[’']s?$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_NICKNAME = re.compile(r"\s[‘“'\"][^‘’“”'\"]{1,30}[’”'\"]\s")
 _PARTICLE = re.compile(r"^(?:al|el|ad|as|bin|ibn|de|van|von)-", re.IGNORECASE)
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.]{1,9})\)")
 
@@ -28,7 +29,7 @@ _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&.]{1,9})\)")
 def normalise(name: str) -> str:
     """The form used to compare names: no leading 'the', possessive or title; single spaces."""
     name = _POSSESSIVE.sub("", _LEADING_THE.sub("", name.strip()))
-    words = name.split()
+    words = _NICKNAME.sub(" ", name).split()  # Walter ‘Sugar’ Henley
     while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
         words.pop(0)
     while len(words) > 2 and words[-1].rstrip(".") in POST_NOMINALS:

@@ -27,6 +27,10 @@ emphasise emphasize signal concede complain forecast calculate project
 #: Titles that may precede a name; stripped when naming a speaker.
 HONORIFICS = frozenset(
     """
+councilwoman councilman councillor councilor alderman mayor minister secretary chancellor
+detective constable inspector sergeant superintendent officer chief coach manager commissioner
+ambassador envoy premier prime chairman chairwoman representative congressman congresswoman
+
 mr mrs ms miss mx dr prof professor sir dame lord lady sen senator rep gov governor gen general
 col colonel capt captain lt sgt pres president rev fr sister brother judge justice det insp
 """.split()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tui.model import Quote
-from tui.nlp.lexicon import NOT_SPEAKER_LABELS, QUESTION_LABELS, SPEECH_VERBS
+from tui.nlp.lexicon import HONORIFICS, NOT_SPEAKER_LABELS, QUESTION_LABELS, SPEECH_VERBS
 from tui.nlp.speakers import Speaker, SpeakerResolver
 
 if TYPE_CHECKING:
@@ -342,11 +342,17 @@ def _introduces(text: str, verb_end: int, open_mark: int) -> bool:
 
 def _sentence_stop(text: str, start: int, end: int) -> int:
     """Where the sentence that runs on after a closing quote mark ends."""
-    match = _STOP.search(text, start, end)
-    return match.end() if match else end
+    for match in _STOP.finditer(text, start, end):
+        word = match.group(1).lower()
+        abbreviation = word in _ABBREVIATIONS or (len(word) <= 4 and word in HONORIFICS)
+        if not abbreviation and len(word) != 1:
+            return match.end()
+    return end
 
 
-_STOP = re.compile(r"[.!?](?=\s|$)")
+# A full stop ends the sentence unless it ends "Dr.", "Mr.", "St." or an initial ("J.").
+_STOP = re.compile(r"(\w*)[.!?](?=\s|$)")
+_ABBREVIATIONS = frozenset({"st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp"})
 
 
 def _attribution_in(doc: Doc, start: int, end: int, resolver: SpeakerResolver, said_at: int,

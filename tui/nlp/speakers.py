@@ -115,6 +115,9 @@ class SpeakerResolver:
         if head.pos_ == "PRON" or lower in {"he", "she", "it", "they", "i", "we"}:
             name = self._pronoun(lower, before)
             return Speaker(name, head.idx, head.idx + len(head.text))
+        named = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if named is not None and head.pos_ == "NOUN":
+            head = named  # "WFP's country director, Fatima Abdelrahman, told Al Jazeera"
         span = self._phrase(head)
         mention = self.mention_at(head.idx, head.idx + len(head.text))
         if mention is not None and mention.label not in {"DATE", "TIME", "CARDINAL", "ORDINAL"}:
@@ -161,20 +164,18 @@ class SpeakerResolver:
         "Smith met Jones on Friday. '...,' she said", the topic is Smith.
         """
         index = bisect_left(self._starts, before)
-        fallback = subject = unknown = None
+        fallback = None
         for mention in reversed(self.mentions[:index][-60:]):
             group = self.group_of(mention)
             if group.label not in labels:
                 continue
             known = self.gender.get(group.entity_id)
-            if gender is None or known == gender:
+            # A person whose gender the text never shows may be the one meant.
+            if gender is None or known in (gender, None):
                 if self._is_subject(mention):
-                    subject = subject or group.name
-                    break
+                    return group.name
                 fallback = fallback or group.name
-            elif known is None:
-                unknown = unknown or group.name
-        return subject or fallback or unknown
+        return fallback
 
     def _is_subject(self, mention: EntityMention) -> bool:
         span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
