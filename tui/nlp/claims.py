@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from tui.model import Claim, Quote
 from tui.nlp.lexicon import CLAIM_VERBS
-from tui.nlp.quotes import OPENERS, STRAIGHT
 from tui.nlp.speakers import SpeakerResolver
 
 if TYPE_CHECKING:
@@ -75,7 +74,7 @@ def _paragraph_of(text: str, offset: int) -> str:
 
 def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
     complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    subject = _subject_of(verb)
     if complement is None or subject is None or subject.dep_ == "nsubjpass":
         return None
     if complement.i < verb.i and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
@@ -89,8 +88,17 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     if in_quote.inside(start):
         return None
     end = min(end, in_quote.first_after(start, end))
-    end = _clip_at_quote_mark(doc.text, start, end)
     return _claim(doc, start, end, subject, verb.lower_, resolver)
+
+
+def _subject_of(verb: Token) -> Token | None:
+    """The verb's subject, or that of the verb it is coordinated with ("X said ... and warned")."""
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None or verb.dep_ != "conj":
+            return subject
+        verb = verb.head
+    return None
 
 
 def _according(sentence: Span, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
@@ -111,13 +119,6 @@ def _according(sentence: Span, resolver: SpeakerResolver, in_quote: _QuoteIndex)
     if in_quote.inside(start) or in_quote.first_after(start, end) < end:
         return None
     return _claim(doc, start, end, source, "according to", resolver)
-
-
-def _clip_at_quote_mark(text: str, start: int, end: int) -> int:
-    for index in range(start, end):
-        if text[index] in OPENERS or text[index] == STRAIGHT:
-            return index
-    return end
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

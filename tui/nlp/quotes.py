@@ -187,16 +187,28 @@ def find_transcript_quotes(
         if number in labels:
             label, speech = labels[number]
             lower = label.lower().rstrip(".")
-            if lower in QUESTION_LABELS:
-                speaker = None
+            if lower in QUESTION_LABELS or text[start:end].rstrip().endswith("?"):
+                speaker = None  # a question put to the speaker, not their words
                 continue
             speaker = interviewee if label == "A" else resolver.name_for(label)
             found.append(RawQuote(speech, end, start, None, number, number, label_speaker=speaker))
-        elif speaker is not None and number not in in_quote and _is_sentence(text, start, end):
+        elif speaker is not None and _continues_answer(text, start, end, number in in_quote):
             found.append(RawQuote(start, end, start, None, number, number, label_speaker=speaker))
         else:
             speaker = None
     return found
+
+
+_REPORTING = re.compile(r"\b(?:said|says|told|added|according to)\b")
+
+
+def _continues_answer(text: str, start: int, end: int, has_quote_marks: bool) -> bool:
+    """An unlabelled paragraph after an answer goes on with it, unless it is the writer's own
+    narration again ("Following the briefing, a spokeswoman said ...")."""
+    paragraph = text[start:end]
+    return (
+        not has_quote_marks and _is_sentence(text, start, end) and not _REPORTING.search(paragraph)
+    )
 
 
 def _interviewee(text: str, resolver: SpeakerResolver) -> str | None:
@@ -385,8 +397,12 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
     heading = quote.last_paragraph == quote.paragraph and not _is_sentence(
         text, para_start, para_end
     )
-    if heading and not (starts_paragraph and words > MAX_TERM_WORDS):
+    closes_paragraph = quote.close_mark is None or quote.close_mark >= para_end - 2
+    whole_paragraph = starts_paragraph and closes_paragraph
+    if heading and not (whole_paragraph and words > MAX_TERM_WORDS):
         return "term"  # a headline or heading, unless it is a whole paragraph of speech
+    if words <= MAX_TERM_WORDS and _sentence_goes_on(text, quote):
+        return "term"  # “The Salt Road” is published / warned that “critical weather” would
     if starts_paragraph:
         return "quote"
     if _embedded(text, quote.open_mark):
@@ -402,6 +418,14 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
 _INTRODUCING = re.compile(
     r"(?:\b(?:that|says?|said|saying|adds?|added|asks?|asked|tells?|told)|[:,—–])\s*$"
 )
+
+
+def _sentence_goes_on(text: str, quote: RawQuote) -> bool:
+    """True when the quoted words end without punctuation and the sentence carries on."""
+    if quote.close_mark is None or text[quote.start : quote.end].rstrip()[-1:] in ",.!?;:…—":
+        return False
+    after = text[quote.close_mark + 1 : quote.close_mark + 3].lstrip()
+    return after[:1].isalpha() and after[:1].islower()
 
 
 def _embedded(text: str, open_mark: int) -> bool:
@@ -426,7 +450,10 @@ def find_quotes(doc: Doc, resolver: SpeakerResolver) -> list[Quote]:
     text = doc.text
     paras = paragraphs(text)
     raw = find_raw_quotes(text, paras)
-    raw += find_transcript_quotes(text, paras, raw, resolver)
+    spoken = find_transcript_quotes(text, paras, raw, resolver)
+    # Quote marks inside a transcript answer are the speaker's, not a quotation of their own.
+    answered = {q.paragraph for q in spoken}
+    raw = [q for q in raw if q.paragraph not in answered] + spoken
     raw.sort(key=lambda q: q.start)
     attribute(doc, paras, raw, resolver)
     return [

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 PERSONISH = frozenset({"PERSON"})
-ORGISH = frozenset({"ORG", "GPE", "NORP"})
+ORGISH = frozenset({"ORG", "GPE", "NORP", "FAC"})
 _NEWS_POSSESSIVE = re.compile(r"([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)[’']s\s+$")
 
 
@@ -126,7 +126,7 @@ class SpeakerResolver:
             name_tokens = [t for t in head.lefts if t.dep_ in {"compound", "flat"}] + [head]
             name = self.name_for(" ".join(t.text for t in name_tokens))
             return Speaker(name, name_tokens[0].idx, head.idx + len(head.text))
-        described = self._description(head, before)
+        described = self._description(head, before, roles_only=describe)
         if described:
             return Speaker(described, span.start_char, span.end_char)
         # An unnamed "witness", "a voice", "the race engineer": no name to give a speaker; a
@@ -186,7 +186,7 @@ class SpeakerResolver:
             root = root.head
         return root.dep_ in {"nsubj", "nsubjpass"}
 
-    def _description(self, head: Token, before: int) -> str | None:
+    def _description(self, head: Token, before: int, *, roles_only: bool = False) -> str | None:
         """'our correspondent' -> the person introduced as one; 'the company' -> an ORG."""
         noun = head.lemma_.lower()
         wanted = ROLE_SYNONYMS.get(noun, frozenset({noun}))
@@ -196,8 +196,8 @@ class SpeakerResolver:
                 first = self.groups[entity_id].mentions[0][0]
                 if first < before and (best is None or first > best[0]):
                     best = (first, self.groups[entity_id].name)
-        if best:
-            return best[1]
+        if best or roles_only:
+            return best[1] if best else None
         if noun in ORG_DESCRIPTIONS:
             return self._nearest(before, frozenset({"ORG"}), None)
         if head.pos_ == "NOUN" and any(
