@@ -64,6 +64,27 @@ def main() -> None:
     print(f"raw nlp.pipe:   {raw:7.2f} s  {count / raw:9,.0f} words/s")
     print(f"byline analyze: {ours:7.2f} s  {count / ours:9,.0f} words/s")
     print(f"throughput ratio (byline / raw): {raw / ours:.3f}  (target >= 0.9)")
+    long_document(texts)
+
+
+def long_document(texts: list[str]) -> None:
+    """Byline's rules must stay linear: one long article, parse time against rule time."""
+    from tui.nlp.analyze import analyze_doc
+    from tui.nlp.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    text = "\n\n".join(texts[:100])
+    nlp.max_length = max(nlp.max_length, len(text) + 1)
+    started = time.perf_counter()
+    doc = nlp(text)
+    parsed = time.perf_counter() - started
+    started = time.perf_counter()
+    analysis = analyze_doc(doc)
+    rules = time.perf_counter() - started
+    print(
+        f"one {len(text.split()):,}-word document: spaCy {parsed:.2f} s, Byline's rules "
+        f"{rules:.2f} s ({len(analysis.quotes)} quotes, {len(analysis.claims)} claims)"
+    )
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ class _QuoteIndex:
 
 
 def find_claims(doc: Doc, quotes: list[Quote], resolver: SpeakerResolver) -> list[Claim]:
-    text = doc.text
+    text = resolver.text
     in_quote = _QuoteIndex(quotes)
     claims: list[Claim] = []
     for sentence in doc.sents:
@@ -115,7 +115,7 @@ def _according(sentence: Span, resolver: SpeakerResolver, in_quote: _QuoteIndex)
     before = (sentence.start_char, phrase.start_char)
     after = (phrase.end_char, sentence.end_char)
     start, end = max(before, after, key=lambda span: span[1] - span[0])
-    start, end = _strip(doc.text, start, end)
+    start, end = _strip(resolver.text, start, end)
     if in_quote.inside(start) or in_quote.first_after(start, end) < end:
         return None
     return _claim(doc, start, end, source, "according to", resolver)
@@ -131,14 +131,15 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _claim(doc: Doc, start: int, end: int, source: Token, cue: str,
            resolver: SpeakerResolver) -> Claim | None:  # fmt: skip
-    start, end = _strip(doc.text, start, end)
-    if len(doc.text[start:end].split()) < MIN_CLAIM_WORDS:
+    text = resolver.text  # spaCy's Doc.text joins every token on each call
+    start, end = _strip(text, start, end)
+    if len(text[start:end].split()) < MIN_CLAIM_WORDS:
         return None
     speaker = resolver.resolve(source, start, describe=True)
     return Claim(
         start=start,
         end=end,
-        text=doc.text[start:end],
+        text=text[start:end],
         source=speaker.name,
         source_start=speaker.start,
         source_end=speaker.end,

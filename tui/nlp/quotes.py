@@ -270,8 +270,8 @@ def _subject(verb: Token) -> Token | None:
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 
 
-def _according_to(doc: Doc, start: int, end: int) -> Token | None:
-    match = _ACCORDING.search(doc.text, start, end)
+def _according_to(doc: Doc, text: str, start: int, end: int) -> Token | None:
+    match = _ACCORDING.search(text, start, end)
     if not match:
         return None
     span = doc.char_span(match.end(), min(end, match.end() + 80), alignment_mode="expand")
@@ -381,7 +381,7 @@ def _attribution_in(doc: Doc, start: int, end: int, resolver: SpeakerResolver, s
             cue_end = verb.idx + len(verb.text)
             return resolver.resolve(subject, said_at), verb.lower_, verb.idx, cue_end
     if not after:
-        according = _according_to(doc, start, end)
+        according = _according_to(doc, resolver.text, start, end)
         if according is not None:
             phrase_end = according.idx + len(according.text)
             return resolver.resolve(according, said_at), "according to", phrase_end, phrase_end

@@ -165,7 +165,7 @@ class SpeakerResolver:
         """
         index = bisect_left(self._starts, before)
         fallback = None
-        for mention in reversed(self.mentions[:index][-60:]):
+        for mention in reversed(self.mentions[max(0, index - 60) : index]):
             group = self.group_of(mention)
             if group.label not in labels:
                 continue
