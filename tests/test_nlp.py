@@ -119,3 +119,24 @@ def test_devset_scores(nlp):
     assert total.quote_recall >= 0.95
     assert total.speaker_accuracy >= 0.90
     assert total.claim_recall >= 0.80
+
+
+def test_mentions_group_under_the_longest_name(nlp):
+    text = (
+        "Stefanie Dekker reported from Gaziantep. Later, Dekker said the talks had stalled. "
+        "Al Jazeera's Dekker added more. The Syrian Observatory for Human Rights (SOHR) said so. "
+        "SOHR head Rami Abdel Rahman agreed."
+    )
+    analysis = analyze_text(text, nlp)
+    groups = {g.name: g for g in analysis.groups}
+    dekker = [text[s:e] for s, e in groups["Stefanie Dekker"].mentions]
+    assert dekker == ["Stefanie Dekker", "Dekker", "Dekker"]
+    sohr = groups["Syrian Observatory for Human Rights"]
+    assert [text[s:e] for s, e in sohr.mentions] == ["Syrian Observatory for Human Rights", "SOHR"]
+    ids = {m.entity_id for m in analysis.entities if m.text == "Dekker"}
+    assert ids == {groups["Stefanie Dekker"].entity_id}
+
+
+def test_seed_assad_mentions_are_one_person(seed_analysis: Analysis):
+    assad = next(g for g in seed_analysis.groups if g.name == "Bashar al-Assad")
+    assert len(assad.mentions) == 3
