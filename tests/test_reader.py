@@ -45,10 +45,15 @@ def reader(app: BylineApp) -> ReaderScreen:
 
 
 async def analysed(pilot: Pilot) -> ReaderScreen:
-    """Wait until the analysis worker is done and its result is on screen."""
+    """Wait until the whole screen is mounted and the current article's analysis is shown."""
+    screen = reader(pilot.app)  # type: ignore[arg-type]
+    for _ in range(2400):  # a bound on waiting, not a timing assertion
+        done = screen.current in screen.analyses or screen.current in screen.failures
+        if screen.ready and done:
+            break
+        await pilot.pause(0.025)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-    screen = reader(pilot.app)  # type: ignore[arg-type]
     assert screen.analysis is not None or screen.failures
     return screen
 
@@ -237,7 +242,9 @@ def assert_nothing_cut_off(app: BylineApp) -> None:
     for a in parts:
         for b in parts:
             assert a is b or not a.region.overlaps(b.region), (a, b)
-    for key in screen.query_one(Footer).children:
+    keys = screen.query_one(Footer).children
+    assert len(keys) >= 5  # the footer shows the live bindings
+    for key in keys:
         assert whole.contains_region(key.region), key
     legend = screen.query_one(EntityLegend)
     needed = legend.get_content_height(Size(*app.size), Size(*app.size),

@@ -22,6 +22,12 @@ def seed_analysis(seed: Article, nlp) -> Analysis:
 
 
 async def analysed(pilot: Pilot) -> None:
+    """Wait until the side panel is mounted and shows the analysis."""
+    screen = pilot.app.screen
+    for _ in range(2400):  # a bound on waiting, not a timing assertion
+        if getattr(screen, "ready", False):
+            break
+        await pilot.pause(0.025)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

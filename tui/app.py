@@ -50,5 +50,5 @@ class BylineApp(App[None]):
         self.analyser = analyser or spacy_analyser(model)
         self.analyses = dict(analyses or {})
 
-    def on_mount(self) -> None:
-        self.push_screen(ReaderScreen(self.articles, self.analyser, self.analyses))
+    def get_default_screen(self) -> ReaderScreen:
+        return ReaderScreen(self.articles, self.analyser, self.analyses)

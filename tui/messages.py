@@ -48,3 +48,7 @@ class ArticleScrolled(Message):
         super().__init__()
         self.top = top
         self.bottom = bottom
+
+
+class ArticleShown(Message):
+    """The article pane has drawn its first lines (the first frame is on its way out)."""

@@ -16,10 +16,17 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from tui.messages import AnalysisFailed, AnalysisReady, ArticleScrolled, CursorMoved, JumpToSpan
+from tui.messages import (
+    AnalysisFailed,
+    AnalysisReady,
+    ArticleScrolled,
+    ArticleShown,
+    CursorMoved,
+    JumpToSpan,
+)
 from tui.model import Analysis, Article
 from tui.screens.commands import ReaderCommands
 from tui.screens.help import HelpScreen
@@ -32,6 +39,8 @@ from tui.widgets.span_list import SpanList, one_line
 
 #: Analyses an article (slowly: it runs in a worker thread). spaCy now, a cache later.
 Analyser = Callable[[Article], Analysis]
+#: Actions that wait for the side panel and the search line (mounted after the first frame).
+_NEEDS_PANEL = frozenset({"search", "switch_pane", "show_tab", "toggle_panel", "next_article"})
 #: Below this many columns the side panel is not beside the article but below it, on demand.
 NARROW_WIDTH = 100
 
@@ -73,6 +82,8 @@ class ReaderScreen(Screen[None]):
         self.analyses: dict[int, Analysis] = dict(analyses or {})
         self.failures: dict[int, str] = {}
         self.current = 0
+        #: The side panel, search line and footer are mounted (just after the first frame).
+        self.ready = False
         self._offsets: dict[int, int] = {}  # where each article was left, as a text offset
 
     @property
@@ -93,19 +104,39 @@ class ReaderScreen(Screen[None]):
         return self.query_one("#panel", SidePanel)
 
     def compose(self) -> ComposeResult:
+        # Text first: the first frame has the article and cheap stand-ins of the same size for
+        # the side panel and the footer; the real ones are mounted right after it is drawn.
         yield ReaderBar(id="bar")
         with Horizontal(id="body"):
             with Vertical(id="article-pane"):
                 yield ArticleView(self.article, id="article")
-                yield EntityLegend(id="legend")
-            yield SidePanel(id="panel")
-        yield SearchBar(id="search")
-        yield Footer()
+            yield Static(id="panel-slot", classes="side-panel")
+        yield Static(id="footer-slot")
 
     def on_mount(self) -> None:
         self.narrow = self.app.size.width < NARROW_WIDTH
         self._show_current()
         self.view.focus()
+
+    @on(ArticleShown)
+    async def _mount_the_rest(self, message: ArticleShown) -> None:
+        message.stop()
+        if self.ready:
+            return
+        await self.query_one("#article-pane").mount(EntityLegend(id="legend"))
+        slot = self.query_one("#panel-slot")
+        await self.query_one("#body").mount(SidePanel(id="panel", classes="side-panel"),
+                                            before=slot)  # fmt: skip
+        await slot.remove()
+        await self.query_one("#footer-slot").remove()
+        await self.mount(SearchBar(id="search"), Footer())
+        self.ready = True
+        self.refresh_bindings()  # the footer shows keys once it hears of the bindings
+        self._show_analysis()
+        # Importing spaCy holds the GIL for a while: the analysis starts after this frame too.
+        self.set_timer(0.05, self._start_analysis)
+
+    def _start_analysis(self) -> None:
         pending = [i for i in self._analysis_order() if i not in self.analyses]
         if pending:
             self._analyse(pending)
@@ -119,7 +150,7 @@ class ReaderScreen(Screen[None]):
 
     def watch_show_panel(self, show: bool) -> None:
         self.set_class(not show, "-no-panel")
-        if not show and self._in_panel(self.focused):
+        if self.ready and not show and self._in_panel(self.focused):
             self.view.focus()
 
     # The analysis: in a thread, one article after another, the current one first.
@@ -164,17 +195,20 @@ class ReaderScreen(Screen[None]):
 
     def _show_analysis(self) -> None:
         analysis, view = self.analysis, self.view
-        bar, legend = self.query_one(ReaderBar), self.query_one(EntityLegend)
+        bar = self.query_one(ReaderBar)
         if analysis is None:
             failure = self.failures.get(self.current)
             bar.status = "analysis failed" if failure else "analysing…"
             view.set_entities([])
-            legend.show(None, view.highlight_mode)
-            self.panel.show_pending("Analysis failed" if failure else "Analysing…")
+            if self.ready:
+                self.query_one(EntityLegend).show(None, view.highlight_mode)
+                self.panel.show_pending("Analysis failed" if failure else "Analysing…")
             return
         bar.status = ""
         view.set_entities(analysis.entities)
-        legend.show(analysis.entities, view.highlight_mode)
+        if not self.ready:
+            return
+        self.query_one(EntityLegend).show(analysis.entities, view.highlight_mode)
         self.panel.show_analysis(analysis)
         self.panel.follow(*view.visible_range(), view.mark)
 
@@ -198,7 +232,7 @@ class ReaderScreen(Screen[None]):
     @on(ArticleScrolled)
     def _article_scrolled(self, message: ArticleScrolled) -> None:
         message.stop()
-        if self.is_mounted:
+        if self.ready:
             self.panel.follow(message.top, message.bottom, self.view.mark)
 
     @on(Input.Submitted, "#search")
@@ -224,6 +258,8 @@ class ReaderScreen(Screen[None]):
     # Actions.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.ready and action in _NEEDS_PANEL:
+            return False
         if action == "next_article":
             return len(self.articles) > 1
         if action == "next_match":
@@ -304,4 +340,4 @@ class ReaderScreen(Screen[None]):
         self.refresh_bindings()
 
     def _in_panel(self, widget: Widget | None) -> bool:
-        return widget is not None and self.panel in widget.ancestors_with_self
+        return self.ready and widget is not None and self.panel in widget.ancestors_with_self

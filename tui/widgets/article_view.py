@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from tui.layout import WrappedText
 from tui.loaders.sanitize import is_safe, sanitize
-from tui.messages import ArticleScrolled
+from tui.messages import ArticleScrolled, ArticleShown
 from tui.model import Article, EntityMention
 
 #: spaCy's English NER labels; each has a component class `entity--LABEL` in the stylesheet.
@@ -103,6 +103,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._match_starts: list[int] = []
         self.match_index: int | None = None
         self.mark: tuple[int, int] | None = None
+        self._shown = False
 
     # Attributes down: the screen hands the article and its spans to the view.
 
@@ -309,6 +310,9 @@ class ArticleView(ScrollView, can_focus=True):
         index = int(self.scroll_y) + y
         if self._wrapped is None or index >= len(self._wrapped):
             return Strip.blank(width, self.rich_style)
+        if not self._shown:
+            self._shown = True
+            self.post_message(ArticleShown())  # handled after this frame is written
         key = (index, width)
         strip = self._line_cache.get(key)
         if strip is None:

@@ -1,0 +1,225 @@
+"""Benchmark the reader as a user sees it: the real `byline` command in a pseudo-terminal.
+
+    .venv/bin/python bench/tui.py [--words N] [--size COLSxLINES] [--runs N]
+
+Prints, for the seed article and a generated N-word article (default 1,000,000):
+- time to first text (the headline on screen), as a ratio to a minimal Textual app showing the
+  same text (target <= 1.2x), and to a naive one (a Static holding the whole text);
+- time to highlights (the first entity underlined on screen);
+- keystroke-to-repaint latency for scrolling (one `j`, and a burst of 40 at once);
+- bytes written to the terminal per scrolled line, next to `less` in the same terminal.
+
+Times are wall-clock medians over a few runs on this machine; treat them as ratios, not promises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pexpect
+import pyte
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tui import DEFAULT_SEED  # noqa: E402
+
+HEADLINE = "Syrian rebels blame Russia for stalled Aleppo talks"
+DEADLINE = 180.0
+QUIET = 0.15  # a frame is over when the terminal has been quiet this long
+
+MINIMAL_APP = textwrap.dedent(
+    """
+    import sys
+    from rich.text import Text
+    from textual.app import App
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    path, mode = sys.argv[1], sys.argv[2]
+    text = open(path, encoding="utf-8").read()
+    if mode == "screen":  # the floor: Textual's start-up and one screenful of the same text
+        text = text[:8000]
+
+    class Minimal(App):
+        def compose(self):
+            with VerticalScroll():
+                yield Static(Text(text))
+
+        def on_key(self, event):
+            if event.key == "q":
+                self.exit()
+
+    Minimal().run()
+    """
+)
+
+
+class Terminal:
+    def __init__(self, argv: list[str], columns: int, lines: int) -> None:
+        self.screen = pyte.Screen(columns, lines)
+        self.stream = pyte.ByteStream(self.screen)
+        env = {**os.environ, "TERM": "xterm-256color"}
+        env.pop("NO_COLOR", None)
+        self.started = time.perf_counter()
+        self.child = pexpect.spawn(argv[0], argv[1:], dimensions=(lines, columns), env=env)
+        self.bytes = 0
+
+    def pump(self, timeout: float) -> int:
+        try:
+            data = self.child.read_nonblocking(1 << 20, timeout=timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            return 0
+        self.bytes += len(data)
+        self.stream.feed(data)
+        return len(data)
+
+    def wait_for(self, predicate: Callable[[pyte.Screen], bool]) -> float | None:
+        """Seconds since start until `predicate(screen)` holds (None on timeout)."""
+        end = time.perf_counter() + DEADLINE
+        while time.perf_counter() < end:
+            self.pump(0.002)
+            if predicate(self.screen):
+                return time.perf_counter() - self.started
+            if not self.child.isalive():
+                return None
+        return None
+
+    def settle(self) -> None:
+        while self.pump(QUIET):
+            pass
+
+    def keystroke(self, keys: str) -> tuple[float, int]:
+        """Send keys; seconds until the repaint is complete, and the bytes it took."""
+        self.settle()
+        before = self.bytes
+        sent = time.perf_counter()
+        self.child.send(keys)
+        last = sent
+        while True:
+            if self.pump(QUIET):
+                last = time.perf_counter()
+            elif self.bytes > before or time.perf_counter() - sent > 5:
+                break
+        return last - sent, self.bytes - before
+
+    def close(self) -> None:
+        self.child.terminate(force=True)
+
+
+def has_text(text: str) -> Callable[[pyte.Screen], bool]:
+    return lambda screen: any(text in line for line in screen.display)
+
+
+def has_highlight(screen: pyte.Screen) -> bool:
+    """An underlined letter in the article pane: an entity highlight."""
+    return any(
+        char.underscore and char.data.isalpha()
+        for row in list(screen.buffer.values())[1:-3]
+        for char in row.values()
+    )
+
+
+def analysis_failed(screen: pyte.Screen) -> bool:
+    return any("analysis failed" in line for line in screen.display[:1])
+
+
+def median(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def first_text(argv: list[str], size: tuple[int, int], runs: int) -> float | None:
+    times = []
+    for _ in range(runs):
+        terminal = Terminal(argv, *size)
+        times.append(terminal.wait_for(has_text(HEADLINE)))
+        terminal.close()
+    return median(times)
+
+
+def byline(path: Path) -> list[str]:
+    return [sys.executable, "-m", "tui.cli", str(path)]
+
+
+def fmt(seconds: float | None) -> str:
+    return "  n/a " if seconds is None else f"{seconds:6.3f}s"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return "n/a" if a is None or b is None else f"{a / b:.2f}x"
+
+
+def bench_document(name: str, path: Path, size: tuple[int, int], runs: int) -> None:
+    print(f"\n== {name} ({path.stat().st_size / 1e6:.1f} MB, {size[0]}x{size[1]})")
+    minimal_path = path.parent / "minimal_app.py"
+    minimal_path.write_text(MINIMAL_APP)
+    ours = first_text(byline(path), size, runs)
+    floor = first_text([sys.executable, str(minimal_path), str(path), "screen"], size, runs)
+    naive = first_text([sys.executable, str(minimal_path), str(path), "all"], size, 1)
+    print(f"first text        byline {fmt(ours)}   minimal app (first screenful) {fmt(floor)}"
+          f"  -> {ratio(ours, floor)}   (target <= 1.2x)")  # fmt: skip
+    print(f"                  naive app (Static of the whole text) {fmt(naive)}"
+          f"  -> byline is {ratio(naive, ours)} faster")  # fmt: skip
+
+    terminal = Terminal(byline(path), *size)
+    terminal.wait_for(has_text(HEADLINE))
+    highlights = terminal.wait_for(lambda s: has_highlight(s) or analysis_failed(s))
+    if highlights is not None and analysis_failed(terminal.screen):
+        print(f"highlights        analysis failed after {fmt(highlights)} "
+              "(see the notification in the reader)")  # fmt: skip
+    else:
+        print(f"highlights        {fmt(highlights)}  -> {ratio(highlights, floor)} of the minimal "
+              "app's first text (spaCy loads in a worker thread meanwhile)")  # fmt: skip
+    terminal.settle()
+    latencies, sizes = [], []
+    for _ in range(30):
+        latency, written = terminal.keystroke("j")
+        latencies.append(latency)
+        sizes.append(written)
+    burst, burst_bytes = terminal.keystroke("j" * 40)
+    print(f"scroll latency    one j: median {statistics.median(latencies) * 1000:.1f} ms, "
+          f"max {max(latencies) * 1000:.1f} ms;  40 j at once: {burst * 1000:.1f} ms")  # fmt: skip
+    print(f"bytes per line    byline {statistics.median(sizes):.0f} B/line (one j at a time), "
+          f"{burst_bytes / 40:.0f} B/line in a burst of 40")  # fmt: skip
+    terminal.close()
+
+    if shutil.which("less"):
+        pager = Terminal(["less", "-R", str(path)], *size)
+        pager.wait_for(has_text(HEADLINE))
+        pager.settle()
+        lines = [pager.keystroke("j")[1] for _ in range(30)]
+        print(f"                  less   {statistics.median(lines):.0f} B/line")
+        pager.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--size", default="100x30", help="terminal COLUMNSxLINES")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    size = tuple(int(n) for n in args.size.split("x"))
+    assert len(size) == 2
+    seed_text = DEFAULT_SEED.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        seed = Path(tmp) / "seed.txt"
+        seed.write_text(seed_text, encoding="utf-8")
+        bench_document("seed article", seed, size, args.runs)  # type: ignore[arg-type]
+        copies = args.words // len(seed_text.split()) + 1
+        big = Path(tmp) / "big.txt"
+        big.write_text((seed_text + "\n\n") * copies, encoding="utf-8")
+        bench_document(f"{args.words:,}-word article", big, size, args.runs)  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()
