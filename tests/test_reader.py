@@ -393,6 +393,8 @@ async def test_a_million_words_open_with_the_first_screen_wrapped_first(seed: Ar
             await pilot.press("G")
             assert view._wrapped is not None and view._wrapped.complete
             assert view.scroll_y == view.max_scroll_y > 100_000
+            await pilot.pause()
+            assert reader(app).query_one(ReaderBar).progress == "100%"
             await pilot.press(*["k"] * 40)
             assert view.scroll_y == view.max_scroll_y - 40
     finally:

@@ -232,6 +232,11 @@ class ReaderScreen(Screen[None]):
     @on(ArticleScrolled)
     def _article_scrolled(self, message: ArticleScrolled) -> None:
         message.stop()
+        view = self.view
+        at_end = view.scroll_y >= view.max_scroll_y
+        size = max(1, len(self.article.text))
+        percent = 100 if at_end else min(99, message.top * 100 // size)
+        self.query_one(ReaderBar).progress = f"{percent}%"
         if self.ready:
             self.panel.follow(message.top, message.bottom, self.view.mark)
 

@@ -316,7 +316,8 @@ class ArticleView(ScrollView, can_focus=True):
         key = (index, width)
         strip = self._line_cache.get(key)
         if strip is None:
-            strip = self._render_display_line(index).extend_cell_length(width, self.rich_style)
+            line = self._render_display_line(index).extend_cell_length(width, self.rich_style)
+            strip = line.simplify()  # fewer style changes: fewer bytes to the terminal
             self._line_cache[key] = strip
         return strip
 
