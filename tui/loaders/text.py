@@ -1,13 +1,11 @@
-"""Plain-text articles: decoding, title detection, and reading paths or stdin."""
+"""Plain-text articles: decoding bytes, finding a title, and reading paths or stdin."""
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 from tui.errors import BylineError
-from tui.loaders.sanitize import sanitize
+from tui.loaders.base import Problem, Report, ignore, make_article, shown
 from tui.model import Article
 
 _BOMS = (
@@ -16,24 +14,54 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 MAX_TITLE_CHARS = 200
+#: How much of a file is looked at to tell text from binary.
+SNIFF_BYTES = 8192
 
 
-def decode_bytes(data: bytes, name: str = "<input>") -> str:
-    """Decode article bytes: a BOM wins, then UTF-8, then Windows-1252 (never fails)."""
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes, or mostly C0 controls, in the first few kilobytes (after a BOM check)."""
+    head = data[:SNIFF_BYTES]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\x1b")
+    return len(head) > 0 and controls / len(head) > 0.1
+
+
+def decode_bytes(data: bytes, name: str = "<input>", report: Report = ignore) -> str:
+    """Decode article bytes: a BOM wins, then UTF-8; otherwise charset-normalizer's best guess,
+    else Latin-1, with a warning reported. Binary and empty input are errors."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
-    if b"\x00" in data[:8192]:
-        raise BylineError(f"cannot read '{name}': looks like a binary file")
+    if not data.strip():
+        raise BylineError(f"cannot read '{shown(name)}': empty file")
+    if looks_binary(data):
+        raise BylineError(f"cannot read '{shown(name)}': looks like a binary file")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError as error:
+        where = error.start
+    guess, encoding = _guess(data)
+    report(Problem(f"'{shown(name)}' is not valid UTF-8 (byte {where}); read as {encoding}",
+                   skipped=False))  # fmt: skip
+    return guess
 
 
-def _split_title(text: str) -> str:
+def _guess(data: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 1 << 20]).best()
+    if best is not None and best.encoding not in ("utf_8", "ascii"):
+        try:
+            return data.decode(best.encoding), best.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return data.decode("latin-1"), "Latin-1"
+
+
+def split_title(text: str) -> str:
     """The first non-empty line, when it looks like a headline (short, no final full stop)."""
-    for line in text.split("\n", 5)[:5]:
+    for line in text[: MAX_TITLE_CHARS * 8].split("\n", 5)[:5]:
         line = line.strip()
         if not line:
             continue
@@ -44,18 +72,19 @@ def _split_title(text: str) -> str:
 
 
 def load_text(raw: str, path: str = "") -> Article:
-    text = sanitize(raw)
-    return Article(text=text, title=_split_title(text), path=path)
+    return make_article(raw, path or "<text>", path=path)
 
 
-def load_path(path: str | os.PathLike[str]) -> Article:
-    """Load one article from a path, or from standard input when the path is '-'."""
+def parse_text(data: bytes, name: str, report: Report = ignore) -> list[Article]:
+    return [load_text(decode_bytes(data, name, report), name)]
+
+
+def load_path(path: str | os.PathLike[str], report: Report = ignore) -> Article:
+    """Load the one article at a path (any supported format), or from stdin when it is '-'."""
+    from tui.loaders.source import load_source
+
     name = os.fspath(path)
-    if name == "-":
-        return load_text(decode_bytes(sys.stdin.buffer.read(), "<stdin>"), "-")
-    try:
-        data = Path(name).read_bytes()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise BylineError(f"cannot open '{name}': {reason}") from None
-    return load_text(decode_bytes(data, name), name)
+    articles = list(load_source(name, report))
+    if len(articles) != 1:
+        raise BylineError(f"cannot open '{shown(name)}': it holds {len(articles)} articles")
+    return articles[0]

@@ -1,0 +1,69 @@
+"""What every loader shares: problems reported without stopping, and building safe Articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tui.errors import BylineError
+from tui.loaders.sanitize import sanitize
+from tui.model import Article
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that went wrong with part of an input while the rest still loads."""
+
+    #: One line that names the input and the problem.
+    message: str
+    #: True when something was not loaded (an error); False for a warning only.
+    skipped: bool = True
+
+
+#: Where loaders report problems that do not stop them (a bad JSON line, an encoding guess).
+Report = Callable[[Problem], None]
+
+
+def ignore(problem: Problem) -> None:
+    """The default `Report`: drop the problem."""
+
+
+def shown(name: str) -> str:
+    """A file name or URL fit for a one-line message: no controls, no line breaks."""
+    return " ".join(sanitize(name).split("\n"))
+
+
+def one_line(value: object) -> str:
+    """Untrusted metadata as one safe, trimmed line ('' for anything that is not a string)."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join(sanitize(value).split())
+
+
+def make_article(
+    text: str,
+    name: str,
+    *,
+    title: object = "",
+    source: object = "",
+    url: object = "",
+    date: object = "",
+    author: object = "",
+    path: str | None = None,
+) -> Article:
+    """An Article from untrusted parts: everything sanitised here, once; empty text refused."""
+    from tui.loaders.text import split_title
+
+    clean = sanitize(text)
+    if not clean.strip():
+        raise BylineError(f"cannot read '{shown(name)}': no article text in it")
+    heading = one_line(title) or split_title(clean)
+    return Article(
+        text=clean,
+        title=heading,
+        source=one_line(source),
+        url=one_line(url),
+        date=one_line(date),
+        author=one_line(author),
+        path=one_line(name if path is None else path),
+    )
