@@ -23,3 +23,9 @@ def nlp():
 @pytest.fixture(scope="session")
 def seed() -> Article:
     return load_path(DEFAULT_SEED)
+
+
+@pytest.fixture(autouse=True)
+def _private_library(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test (and every `byline` it starts) uses a library of its own, never the user's."""
+    monkeypatch.setenv("BYLINE_DB", str(tmp_path_factory.mktemp("db") / "library.sqlite3"))

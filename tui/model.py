@@ -79,6 +79,20 @@ class Analysis:
     def to_json(self) -> dict[str, Any]:
         return {
             "entities": [asdict(e) for e in self.entities],
+            "groups": [asdict(g) for g in self.groups],
             "quotes": [asdict(q) for q in self.quotes],
             "claims": [asdict(c) for c in self.claims],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Analysis:
+        """The inverse of `to_json` (a missing list reads as empty)."""
+        return cls(
+            entities=[EntityMention(**e) for e in data.get("entities", [])],
+            groups=[
+                Entity(**{**g, "mentions": tuple((s, e) for s, e in g["mentions"])})
+                for g in data.get("groups", [])
+            ],
+            quotes=[Quote(**q) for q in data.get("quotes", [])],
+            claims=[Claim(**c) for c in data.get("claims", [])],
+        )

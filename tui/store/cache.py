@@ -1,0 +1,102 @@
+"""Cached analyses, keyed by (content hash, model name+version, Byline's analysis version).
+
+Reopening an analysed article shows its highlights without loading or running spaCy.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+from tui.model import Analysis, Article
+from tui.nlp.analyze import ANALYSIS_VERSION
+from tui.nlp.pipeline import model_id
+from tui.store.library import Library
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+def get_analysis(
+    library: Library, content_hash: str, model: str, version: int = ANALYSIS_VERSION
+) -> Analysis | None:
+    with library.reading() as db:
+        row = db.execute(
+            "SELECT data FROM analyses WHERE hash = ? AND model = ? AND version = ?",
+            (content_hash, model, version),
+        ).fetchone()
+    if row is None:
+        return None
+    try:
+        return Analysis.from_json(json.loads(row[0]))
+    except (ValueError, TypeError, KeyError):  # a damaged entry is recomputed, not fatal
+        return None
+
+
+def put_analysis(
+    library: Library,
+    content_hash: str,
+    model: str,
+    analysis: Analysis,
+    version: int = ANALYSIS_VERSION,
+) -> None:
+    data = json.dumps(analysis.to_json(), ensure_ascii=False, separators=(",", ":"))
+    with library.writing() as db:
+        db.execute(
+            "INSERT OR REPLACE INTO analyses "
+            "(hash, model, version, data, entities, quotes, claims) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (content_hash, model, version, data, len(analysis.entities),
+             sum(q.kind == "quote" for q in analysis.quotes), len(analysis.claims)),
+        )  # fmt: skip
+
+
+def installed_model_id(name: str) -> str | None:
+    """`model_id` of an installed spaCy model package, read from its meta.json without loading
+    spaCy; None when that cannot be known cheaply (then the model is loaded to ask it)."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        try:
+            meta = json.loads((Path(location) / "meta.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict):
+            return model_id(SimpleNamespace(meta=meta))  # type: ignore[arg-type]
+    return None
+
+
+def cached_analysis(
+    library: Library,
+    article: Article,
+    load_nlp: Callable[[], Language],
+    model: str | None = None,
+) -> Analysis:
+    """The article's analysis from the cache, else from spaCy (then stored).
+
+    `model` is the model's id when known without loading it (see `installed_model_id`); on a
+    cache hit `load_nlp` is not called at all.
+    """
+    from tui.nlp.analyze import analyze_text
+
+    digest = article.content_hash
+    if model is not None:
+        found = get_analysis(library, digest, model)
+        if found is not None:
+            return found
+    nlp = load_nlp()
+    loaded = model_id(nlp)
+    if loaded != model:
+        found = get_analysis(library, digest, loaded)
+        if found is not None:
+            return found
+    analysis = analyze_text(article.text, nlp)
+    put_analysis(library, digest, loaded, analysis)
+    return analysis
