@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import NoReturn
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from tui import DEFAULT_SEED, __version__
 from tui.errors import BylineError, UsageError
+
+if TYPE_CHECKING:
+    from tui.loaders import Problem
+    from tui.model import Article
+    from tui.store import Library
 
 Command = Callable[[list[str]], int]
 
@@ -29,6 +34,59 @@ def add_model_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="library file (default: $BYLINE_DB, else library.sqlite3 in the user data directory)",
+    )
+
+
+class Reporter:
+    """Prints loaders' problems as one line each on stderr and remembers whether any failed."""
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    def __call__(self, problem: Problem) -> None:
+        self.failed = self.failed or problem.skipped
+        prefix = "" if problem.skipped else "warning: "
+        _clear_progress()
+        print(f"byline: {prefix}{problem.message}", file=sys.stderr)
+
+    def error(self, error: BylineError) -> None:
+        self.failed = True
+        _clear_progress()
+        print(f"byline: {error}", file=sys.stderr)
+
+
+def load_all(paths: Iterable[str], reporter: Reporter) -> Iterator[Article]:
+    """Every article from every source; a source that fails is reported and skipped."""
+    from tui.loaders import load_source
+
+    for path in paths:
+        try:
+            yield from load_source(path, reporter)
+        except BylineError as error:
+            reporter.error(error)
+
+
+_progress_shown = False
+
+
+def _show_progress(line: str) -> None:
+    global _progress_shown
+    _progress_shown = True
+    print(f"\r{line}\x1b[K", end="", file=sys.stderr, flush=True)
+
+
+def _clear_progress() -> None:
+    global _progress_shown
+    if _progress_shown:
+        print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+        _progress_shown = False
+
+
 def reader_parser() -> Parser:
     parser = Parser(
         prog="byline",
@@ -46,23 +104,41 @@ def reader_parser() -> Parser:
         help="article files to open ('-' reads standard input); default: the bundled seed article",
     )
     add_model_option(parser)
+    add_db_option(parser)
     parser.add_argument("--version", action="version", version=f"byline {__version__}")
     return parser
 
 
 def run_reader(argv: list[str]) -> int:
     args = reader_parser().parse_args(argv)
-    from tui.loaders import load_path
-
-    paths = args.paths or [str(DEFAULT_SEED)]
-    articles = [load_path(path) for path in paths]
-    if "-" in paths:
+    reporter = Reporter()
+    articles = list(load_all(args.paths or [str(DEFAULT_SEED)], reporter))
+    if not articles:
+        return 1
+    library = _add_to_library(articles, args.db) if args.paths else None
+    if library is not None:
+        library.close()
+    if "-" in args.paths:
         _keyboard_from_terminal()
 
     from tui.app import BylineApp  # Textual is imported only when the reader really starts.
 
     BylineApp(articles, model=args.model).run()
     return 0
+
+
+def _add_to_library(articles: list[Article], db: str | None) -> Library | None:
+    """Files opened in the reader join the library; a library that cannot take them is
+    reported and the reader opens anyway."""
+    from tui.store import Library
+
+    try:
+        library = Library(db)
+        library.add(articles)
+    except BylineError as error:
+        print(f"byline: {error} (the articles are shown but not saved)", file=sys.stderr)
+        return None
+    return library
 
 
 def _keyboard_from_terminal() -> None:
@@ -98,18 +174,12 @@ def run_analyze(argv: list[str]) -> int:
         raise UsageError("--n-process and --batch-size must be at least 1")
     import json
 
-    from tui.loaders import load_path
     from tui.nlp.analyze import analyze_texts
     from tui.nlp.pipeline import load_pipeline
 
-    articles = []
-    failed = False
-    for path in args.paths:
-        try:
-            articles.append(load_path(path))
-        except BylineError as error:
-            print(f"byline: {error}", file=sys.stderr)
-            failed = True
+    reporter = Reporter()
+    articles = list(load_all(args.paths, reporter))
+    failed = reporter.failed
     nlp = load_pipeline(args.model)
     progress = sys.stderr.isatty() and len(articles) > 1
     analyses = analyze_texts((a.text for a in articles), nlp, batch_size=args.batch_size,
@@ -118,6 +188,7 @@ def run_analyze(argv: list[str]) -> int:
         for done, (article, analysis) in enumerate(zip(articles, analyses, strict=True), 1):
             record = {"path": article.path, "title": article.title, "text": article.text}
             record.update(analysis.to_json())
+            del record["groups"]  # the output's keys stay as documented
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             if progress:
                 print(f"\ranalysed {done}/{len(articles)}", end="", file=sys.stderr, flush=True)
@@ -131,9 +202,127 @@ def run_analyze(argv: list[str]) -> int:
     return 1 if failed else 0
 
 
+def add_parser() -> Parser:
+    parser = Parser(
+        prog="byline add",
+        description="Import articles into the library: files (.txt .md .html .json .jsonl, "
+        "RSS/Atom feeds), directories (recursively), '-' for stdin, http(s) URLs. The same "
+        "text imported twice is one article. Inputs that cannot be read are reported and the "
+        "others are still imported (exit status 1).",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, URLs, '-'")
+    add_db_option(parser)
+    return parser
+
+
+def run_add(argv: list[str]) -> int:
+    args = add_parser().parse_args(argv)
+    from tui.store import Library
+
+    reporter = Reporter()
+    with Library(args.db) as library:
+        result = library.add(_counted(load_all(args.paths, reporter), len(args.paths)))
+        total = len(library)
+    _clear_progress()
+    print(f"added {result.added} article{'s' if result.added != 1 else ''}"
+          f"{f', {result.existing} already there' if result.existing else ''}; "
+          f"{total} in {library.path}")  # fmt: skip
+    return 1 if reporter.failed else 0
+
+
+def _counted(articles: Iterator[Article], sources: int) -> Iterator[Article]:
+    """Pass articles through, showing a count on stderr when it is a terminal and many come."""
+    show = sys.stderr.isatty()
+    for count, article in enumerate(articles, 1):
+        if show and (sources > 1 or count > 1) and count % 25 == 0:
+            _show_progress(f"reading {count} articles…")
+        yield article
+
+
+def list_parser() -> Parser:
+    parser = Parser(
+        prog="byline list",
+        description="Print the library: id, title, source, date, and the number of quotes and "
+        "claims found (blank until the article is analysed).",
+    )
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON object per article (JSON Lines)")  # fmt: skip
+    add_db_option(parser)
+    return parser
+
+
+def run_list(argv: list[str]) -> int:
+    args = list_parser().parse_args(argv)
+    import json
+    import shutil
+
+    from tui.store import Library
+
+    with Library(args.db) as library:
+        entries = library.entries()
+    out = []
+    if args.json:
+        for e in entries:
+            record = {"id": e.id, "title": e.title, "source": e.source, "date": e.date,
+                      "quotes": e.quotes, "claims": e.claims, "entities": e.entities,
+                      "path": e.path, "url": e.url, "author": e.author, "hash": e.hash,
+                      "added": e.added}  # fmt: skip
+            out.append(json.dumps(record, ensure_ascii=False))
+    elif entries:
+        width = max(60, shutil.get_terminal_size((100, 24)).columns)
+        id_width = max(2, len(str(entries[-1].id)))
+        title_width = max(20, width - id_width - 16 - 10 - 12 - 5)
+        out.append(f"{'ID':>{id_width}}  {'TITLE':<{title_width}}  {'SOURCE':<16}  "
+                   f"{'DATE':<10}  {'Q':>3} {'C':>3}")  # fmt: skip
+        for e in entries:
+            title = _fit(e.title or e.path, title_width)
+            counts = f"{e.quotes:>3} {e.claims:>3}" if e.analysed else f"{'-':>3} {'-':>3}"
+            out.append(f"{e.id:>{id_width}}  {title:<{title_width}}  "
+                       f"{_fit(e.source, 16):<16}  {e.date[:10]:<10}  {counts}")  # fmt: skip
+    try:
+        if out:
+            sys.stdout.write("\n".join(out) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `byline list | head`
+        sys.stderr.close()
+    return 0
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def rm_parser() -> Parser:
+    parser = Parser(prog="byline rm", description="Remove articles (and their cached analyses) "
+                    "from the library, by the id 'byline list' shows.")  # fmt: skip
+    parser.add_argument("ids", nargs="+", type=int, metavar="ID", help="article ids")
+    add_db_option(parser)
+    return parser
+
+
+def run_rm(argv: list[str]) -> int:
+    args = rm_parser().parse_args(argv)
+    from tui.store import Library
+
+    failed = False
+    with Library(args.db) as library:
+        for article_id in args.ids:
+            try:
+                entry = library.remove(article_id)
+            except BylineError as error:
+                print(f"byline: {error}", file=sys.stderr)
+                failed = True
+                continue
+            print(f"removed {entry.id}: {entry.title or entry.path}")
+    return 1 if failed else 0
+
+
 #: Subcommands: name -> (runner, one-line help). Later capabilities register here.
 COMMANDS: dict[str, tuple[Command, str]] = {
     "analyze": (run_analyze, "print entities, quotes and claims of articles as JSON Lines"),
+    "add": (run_add, "import articles (files, directories, feeds, URLs) into the library"),
+    "list": (run_list, "print the library (--json for JSON Lines)"),
+    "rm": (run_rm, "remove articles from the library by id"),
 }
 
 
