@@ -96,7 +96,7 @@ def group_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity]]:
         mentions.append(EntityMention(start, end, label, text, entity_id))
     for key in ids:
         canonical[key] = (canonical[key][0], _group_label(canonical[key][1], labels[key]))
-    _complete_surnames(doc.text, canonical)
+    _complete_surnames(doc, doc.text, canonical)
     groups = [
         Entity(entity_id, canonical[key][0], canonical[key][1], tuple(members[key]))
         for key, entity_id in ids.items()
@@ -104,26 +104,40 @@ def group_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity]]:
     return mentions, groups
 
 
-def _complete_surnames(text: str, canonical: dict[str, tuple[str, str]]) -> None:
+def _complete_surnames(doc: Doc, text: str, canonical: dict[str, tuple[str, str]]) -> None:
     """A person NER only ever caught by surname gets the full name the text gives once:
     "world number one Jessica Hartmann" names the "Hartmann" of every later mention."""
     for key, (name, label) in canonical.items():
         if label == "PERSON" and " " not in name:
-            canonical[key] = (full_name_in(text, name) or name, label)
+            canonical[key] = (full_name_in(text, name, doc) or name, label)
 
 
-def full_name_in(text: str, surname: str) -> str | None:
-    """'Given Surname' as the text first writes it mid-sentence, if it does."""
+def full_name_in(text: str, surname: str, doc: Doc | None = None) -> str | None:
+    """'Given Surname' as the text first writes it, if it does. At a paragraph's start the
+    capitalised word must be tagged a proper noun ("Late Okonkwo" is not a name)."""
     if not surname[:1].isupper():
         return None
-    for match in re.finditer(rf"(?<=[ (])([A-Z][\w’'-]+) {re.escape(surname)}\b", text):
+    pattern = rf"(?:^|(?<=[ (]))([A-Z][\w’'-]+) {re.escape(surname)}\b"
+    for match in re.finditer(pattern, text, re.MULTILINE):
         given = match.group(1)
-        if given.lower().rstrip(".") not in HONORIFICS and given.lower() not in _NOT_GIVEN:
-            return f"{given} {surname}"
+        if given.lower().rstrip(".") in HONORIFICS or given.lower() in _NOT_GIVEN:
+            continue
+        if match.start() == 0 or text[match.start() - 1] == "\n":
+            token = doc.char_span(match.start(), match.end(1)) if doc is not None else None
+            if token is None or token.root.pos_ != "PROPN":
+                continue
+        return f"{given} {surname}"
     return None
 
 
-_NOT_GIVEN = frozenset({"the", "a", "an", "in", "on", "at", "by", "for", "and", "but", "of"})
+# Capitalised words that start a sentence before a surname without being a given name.
+_NOT_GIVEN = frozenset(
+    """
+the a an in on at by for and but of late early yesterday today tomorrow later earlier
+meanwhile then when
+after before now still also however while since as so if though although last next this that
+""".split()
+)
 
 
 def _group_label(full_form_label: str, labels: Counter[str]) -> str:

@@ -168,3 +168,11 @@ sofia giulia francesca chiara carmen lucia isabel ana paula miriam jessica rasa 
 
 #: Letters after a name that are not part of it ("Jonathan Whitby KC").
 POST_NOMINALS = frozenset({"KC", "QC", "MP", "MEP", "MSP", "OBE", "MBE", "CBE", "PhD", "Jr", "Sr"})
+
+#: People a text may quote without naming them ("his spokesman said", "a witness said").
+UNNAMED_PEOPLE = frozenset(
+    """
+spokesman spokeswoman spokesperson official officer witness resident source aide adviser
+advisor diplomat insider employee worker neighbour neighbor passenger bystander survivor
+""".split()
+)

@@ -455,6 +455,7 @@ def find_quotes(doc: Doc, resolver: SpeakerResolver) -> list[Quote]:
     answered = {q.paragraph for q in spoken}
     raw = [q for q in raw if q.paragraph not in answered] + spoken
     raw.sort(key=lambda q: q.start)
+    resolver.set_quoted([(q.start, q.end) for q in raw])
     attribute(doc, paras, raw, resolver)
     return [
         Quote(

@@ -25,6 +25,7 @@ from tui.nlp.lexicon import (
     MALE_WORDS,
     ORG_DESCRIPTIONS,
     ROLE_SYNONYMS,
+    UNNAMED_PEOPLE,
 )
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class SpeakerResolver:
         self._surnames = self._surname_index(groups)
         self.gender = self._genders()
         self.roles = self._roles()
+        self.quoted: list[tuple[int, int]] = []
+        self._quoted_starts: list[int] = []
         #: Speakers resolved so far, in text order: (offset, name, gender).
         self.history: list[tuple[int, str]] = []
 
@@ -83,7 +86,9 @@ class SpeakerResolver:
             return name
         words = _uncapped(normalise(name)).split()
         if len(words) == 1:
-            found = self._surnames.get(words[0].lower()) or full_name_in(self.text, words[0])
+            found = self._surnames.get(words[0].lower()) or full_name_in(
+                self.text, words[0], self.doc
+            )
             return _uncapped(found) if found else words[0]
         full = self._surnames.get(words[-1].lower())
         if full and _uncapped(full).endswith(" ".join(words)):  # "van Dalen" -> "Pieter van Dalen"
@@ -149,15 +154,22 @@ class SpeakerResolver:
         return self.doc[left.i : right.i + 1]
 
     def _pronoun(self, pronoun: str, before: int) -> str | None:
-        if pronoun in {"i", "we"}:
-            return None
         if pronoun in {"they", "it"}:
             return self._nearest(before, ORGISH, None)
         if pronoun in {"he", "she"}:
-            return self._nearest(before, PERSONISH, "m" if pronoun == "he" else "f")
+            mention = self._nearest_mention(before, PERSONISH, "m" if pronoun == "he" else "f")
+            if mention is None or self._unnamed_subject_between(mention.end, before):
+                return None
+            return self.group_of(mention).name
         return None
 
     def _nearest(self, before: int, labels: frozenset[str], gender: str | None) -> str | None:
+        mention = self._nearest_mention(before, labels, gender)
+        return self.group_of(mention).name if mention else None
+
+    def _nearest_mention(
+        self, before: int, labels: frozenset[str], gender: str | None
+    ) -> EntityMention | None:
         """The nearest entity before `before` with one of `labels` and the gender, if known.
 
         A mention that is the subject of its clause wins over a nearer one that is not: in
@@ -173,9 +185,33 @@ class SpeakerResolver:
             # A person whose gender the text never shows may be the one meant.
             if gender is None or known in (gender, None):
                 if self._is_subject(mention):
-                    return group.name
-                fallback = fallback or group.name
+                    return mention
+                fallback = fallback or mention
         return fallback
+
+    def _unnamed_subject_between(self, start: int, end: int) -> bool:
+        """True when the last main-clause subject after the named candidate is an unnamed
+        person ("His spokesman said ..."): a following "he said" most likely means them."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return False
+        subjects = [
+            token
+            for token in span
+            if token.dep_ in {"nsubj", "nsubjpass"}
+            and token.head.dep_ == "ROOT"
+            and not self.in_quote(token.idx)
+        ]
+        return bool(subjects) and subjects[-1].lemma_.lower() in UNNAMED_PEOPLE
+
+    def in_quote(self, offset: int) -> bool:
+        """Whether `offset` lies inside a quotation found so far (see `quoted`)."""
+        index = bisect_left(self._quoted_starts, offset + 1) - 1
+        return index >= 0 and offset < self.quoted[index][1]
+
+    def set_quoted(self, spans: list[tuple[int, int]]) -> None:
+        self.quoted = sorted(spans)
+        self._quoted_starts = [start for start, _ in self.quoted]
 
     def _is_subject(self, mention: EntityMention) -> bool:
         span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
