@@ -262,7 +262,8 @@ class ArticleView(ScrollView, can_focus=True):
             # A screenful (and then some) now; the rest a step at a time after it is drawn.
             self._wrapped.wrap_more(width * max(self.size.height, 24) * 4)
             self._wrapped.wrap_through(anchor)
-            self.call_after_refresh(self._wrap_step, self._wrap_generation)
+            if self._shown:  # else: once the first frame is out (see render_line)
+                self.call_later(self._wrap_step, self._wrap_generation)
         self._update_virtual_size()
         self._line_cache.clear()
         self.scroll_to_line(self._wrapped.line_of(anchor))
@@ -312,7 +313,10 @@ class ArticleView(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         if not self._shown:
             self._shown = True
-            self.post_message(ArticleShown())  # handled after this frame is written
+            # Both run after this frame is written: the text first, then the rest.
+            self.post_message(ArticleShown())
+            if not self._wrapped.complete:
+                self.call_later(self._wrap_step, self._wrap_generation)
         key = (index, width)
         strip = self._line_cache.get(key)
         if strip is None:
