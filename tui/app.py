@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -10,6 +11,9 @@ from textual.binding import Binding
 from tui import STYLES_DIR
 from tui.model import Analysis, Article
 from tui.screens.reader import Analyser, ReaderScreen
+
+if TYPE_CHECKING:
+    from tui.store import Library
 
 
 def spacy_analyser(model: str | None = None) -> Analyser:
@@ -25,12 +29,25 @@ def spacy_analyser(model: str | None = None) -> Analyser:
     return analyse
 
 
+def cached_analyser(library: Library, model: str | None = None) -> Analyser:
+    """spaCy behind the library's cache: an article analysed before is not analysed again."""
+
+    def analyse(article: Article) -> Analysis:
+        from tui.nlp.pipeline import load_pipeline, model_name
+        from tui.store.cache import cached_analysis, installed_model_id
+
+        key = installed_model_id(model_name(model))
+        return cached_analysis(library, article, lambda: load_pipeline(model), key)
+
+    return analyse
+
+
 class BylineApp(App[None]):
     """A terminal reader for news articles."""
 
     TITLE = "Byline"
-    CSS_PATH = [STYLES_DIR / "app.tcss", STYLES_DIR / "reader.tcss"]
-    BINDINGS = [Binding("q", "quit", "Quit")]
+    CSS_PATH = [STYLES_DIR / "app.tcss", STYLES_DIR / "reader.tcss", STYLES_DIR / "library.tcss"]
+    BINDINGS = [Binding("q", "quit", "Quit"), Binding("L", "library", "Library", show=False)]
 
     def __init__(
         self,
@@ -39,16 +56,60 @@ class BylineApp(App[None]):
         model: str | None = None,
         analyser: Analyser | None = None,
         analyses: Mapping[int, Analysis] | None = None,
+        library: Library | None = None,
     ) -> None:
         """`analyser` replaces spaCy (e.g. with a cache in front); `analyses` are ones already
-        known, by article index, which are shown at once and not recomputed."""
+        known, by article index, which are shown at once and not recomputed. With a `library`,
+        analyses are cached in it and `L` opens it."""
         super().__init__()
         # No animations: over SSH every animation frame is bytes on the wire and a delay.
         self.animation_level = "none"
         self.articles = list(articles)
         self.model = model
-        self.analyser = analyser or spacy_analyser(model)
+        self.library = library
+        cached = library is not None
+        default = cached_analyser(library, model) if cached else spacy_analyser(model)
+        self.analyser = analyser or default
         self.analyses = dict(analyses or {})
 
     def get_default_screen(self) -> ReaderScreen:
         return ReaderScreen(self.articles, self.analyser, self.analyses)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "library":
+            return isinstance(self.screen, ReaderScreen)
+        return True
+
+    def action_library(self) -> None:
+        from tui.errors import BylineError
+        from tui.screens.library import LibraryScreen
+
+        if self.library is None:
+            self.notify("No library is open (see byline --db)", severity="error")
+            return
+        try:
+            entries = self.library.entries()
+        except BylineError as error:
+            self.notify(str(error), title="Library", severity="error")
+            return
+        self.push_screen(LibraryScreen(entries), self._open_from_library)
+
+    def _open_from_library(self, article_id: int | None) -> None:
+        if article_id is not None:
+            self.call_later(self._open_article, article_id)  # once the library screen is gone
+
+    def _open_article(self, article_id: int) -> None:
+        from tui.errors import BylineError
+
+        if self.library is None:
+            return
+        try:
+            article = self.library.get(article_id)
+        except BylineError as error:
+            self.notify(str(error), title="Library", severity="error")
+            return
+        reader = ReaderScreen([article], self.analyser)
+        if len(self.screen_stack) > 1:  # one opened from the library before: replace it
+            self.switch_screen(reader)
+        else:
+            self.push_screen(reader)

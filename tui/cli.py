@@ -115,29 +115,34 @@ def run_reader(argv: list[str]) -> int:
     articles = list(load_all(args.paths or [str(DEFAULT_SEED)], reporter))
     if not articles:
         return 1
-    library = _add_to_library(articles, args.db) if args.paths else None
-    if library is not None:
-        library.close()
+    library = _open_library(articles if args.paths else [], args.db)
     if "-" in args.paths:
         _keyboard_from_terminal()
 
     from tui.app import BylineApp  # Textual is imported only when the reader really starts.
 
-    BylineApp(articles, model=args.model).run()
+    try:
+        BylineApp(articles, model=args.model, library=library).run()
+    finally:
+        if library is not None:
+            library.close()
     return 0
 
 
-def _add_to_library(articles: list[Article], db: str | None) -> Library | None:
-    """Files opened in the reader join the library; a library that cannot take them is
-    reported and the reader opens anyway."""
+def _open_library(articles: list[Article], db: str | None) -> Library | None:
+    """The library, with the files opened in the reader added to it. One that cannot be opened
+    or written is reported and the reader opens anyway."""
     from tui.store import Library
 
     try:
         library = Library(db)
+    except BylineError as error:
+        print(f"byline: {error} (reading without the library)", file=sys.stderr)
+        return None
+    try:
         library.add(articles)
     except BylineError as error:
         print(f"byline: {error} (the articles are shown but not saved)", file=sys.stderr)
-        return None
     return library
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+from tui.errors import BylineError
 from tui.model import Analysis, Article
 from tui.nlp.analyze import ANALYSIS_VERSION
 from tui.nlp.pipeline import model_id
@@ -98,5 +100,6 @@ def cached_analysis(
         if found is not None:
             return found
     analysis = analyze_text(article.text, nlp)
-    put_analysis(library, digest, loaded, analysis)
+    with suppress(BylineError):  # a read-only or full library: the reader still gets it
+        put_analysis(library, digest, loaded, analysis)
     return analysis

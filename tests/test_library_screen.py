@@ -1,0 +1,102 @@
+"""The library screen (`L`): a filterable table of the library; Enter opens an article, whose
+cached analysis is shown without spaCy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from tui.app import BylineApp
+from tui.model import Analysis, Article, Quote
+from tui.nlp.pipeline import DEFAULT_MODEL
+from tui.screens.library import EntryTable, LibraryScreen
+from tui.screens.reader import ReaderScreen
+from tui.store import Library, put_analysis
+from tui.store.cache import installed_model_id
+
+ARTICLES = [
+    Article(text="Ferry fares rise\n\nFares rise in June.", title="Ferry fares rise",
+            source="Island News", date="2024-03-01"),
+    Article(text="Bridge to close\n\nThe bridge closes, \"for good\", said Ann.",
+            title="Bridge to close", source="Coastal Herald"),
+    Article(text="Ferry timetable\n\nNew times from May.", title="Ferry timetable",
+            source="Coastal Herald"),
+]  # fmt: skip
+#: A distinctive analysis: when the reader shows it, it came from the cache, not from spaCy.
+CACHED = Analysis(quotes=[Quote(start=31, end=39, text="for good", speaker="Ann")])
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    with Library(tmp_path / "lib.sqlite3") as opened:
+        opened.add(ARTICLES)
+        key = installed_model_id(DEFAULT_MODEL)
+        assert key
+        for article in ARTICLES:
+            analysis = CACHED if article is ARTICLES[1] else Analysis()
+            put_analysis(opened, article.content_hash, key, analysis)
+        yield opened
+
+
+async def until(pilot, predicate) -> None:
+    for _ in range(400):  # a bound on waiting, not a timing assertion
+        if predicate():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("condition never became true")
+
+
+def rows(screen: LibraryScreen) -> list[str]:
+    return [entry.title for entry in screen.shown]
+
+
+def drawn(screen: LibraryScreen) -> list[str]:
+    table = screen.query_one(EntryTable)
+    return [table.render_line(y).text.rstrip() for y in range(len(screen.shown))]
+
+
+async def test_filter_then_open_shows_the_cached_analysis(library: Library) -> None:
+    app = BylineApp([ARTICLES[0]], library=library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("L")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        screen = app.screen
+        assert rows(screen) == ["Ferry fares rise", "Bridge to close", "Ferry timetable"]
+        lines = drawn(screen)
+        assert lines[0].split() == ["Ferry", "fares", "rise", "Island", "News", "2024-03-01",
+                                    "0", "0", "✓"]  # fmt: skip
+        assert lines[1].split()[-4:] == ["Herald", "1", "0", "✓"]
+        await pilot.press(*"ferry")
+        assert rows(screen) == ["Ferry fares rise", "Ferry timetable"]
+        await pilot.press("backspace", *"y coastal")
+        assert rows(screen) == ["Ferry timetable"]
+        await pilot.press("escape")  # clears the filter first
+        assert screen.query_one(Input).value == ""
+        assert len(screen.shown) == 3
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        reader = app.screen
+        assert reader.article.title == "Bridge to close"
+        await until(pilot, lambda: reader.analysis is not None)
+        assert reader.analysis == CACHED
+
+
+async def test_escape_goes_back_to_the_reader(library: Library) -> None:
+    app = BylineApp([ARTICLES[0]], library=library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = app.screen
+        await pilot.press("L")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is reader)
+
+
+async def test_without_a_library_L_says_so(seed: Article) -> None:
+    app = BylineApp([seed], analyser=lambda article: Analysis())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert any("No library" in str(n.message) for n in app._notifications)

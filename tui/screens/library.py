@@ -1,0 +1,201 @@
+"""The library screen (`L`): every article in the library, filtered as you type; Enter opens.
+
+The table is drawn with Textual's Line API (as the article is): only the rows on screen are
+rendered, and filtering swaps a list, so 10,000 articles stay quick. Filtering is a substring
+match of every typed word over a lower-cased line per article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Input, Static
+
+from tui.loaders.sanitize import is_safe, sanitize
+from tui.store.library import Entry
+
+#: Column label and width in cells (0: the title, which takes the rest).
+COLUMNS = (("Title", 0), ("Source", 18), ("Date", 10), ("Quotes", 6), ("Claims", 6),
+           ("Analysed", 8))  # fmt: skip
+GAP = 2
+
+
+def haystack(entry: Entry) -> str:
+    """What the filter looks in: title, source, date, author and path, lower-cased."""
+    return " ".join((entry.title, entry.source, entry.date, entry.author, entry.path)).lower()
+
+
+def matching(entries: Sequence[Entry], haystacks: Sequence[str], query: str) -> list[Entry]:
+    """The entries holding every word of `query` (case-insensitive), in library order."""
+    words = query.lower().split()
+    if not words:
+        return list(entries)
+    return [e for e, hay in zip(entries, haystacks, strict=True) if all(w in hay for w in words)]
+
+
+def cells(entry: Entry) -> tuple[str, ...]:
+    analysed = entry.analysed
+    return (
+        entry.title or entry.path,
+        entry.source,
+        entry.date[:10],
+        f"{entry.quotes:>6}" if analysed else "",
+        f"{entry.claims:>6}" if analysed else "",
+        "   ✓" if analysed else "",
+    )
+
+
+def widths(total: int) -> list[int]:
+    fixed = sum(width + GAP for _, width in COLUMNS if width)
+    return [width or max(10, total - fixed - GAP) for _, width in COLUMNS]
+
+
+def format_row(values: Sequence[str], total: int) -> str:
+    """One line of the table, each value cut or padded to its column (in terminal cells)."""
+    parts = []
+    for value, width in zip(values, widths(total), strict=True):
+        value = value if is_safe(value) else sanitize(value).replace("\n", " ")
+        if len(value) > width:
+            value = value[: width - 1] + "…"
+        parts.append(set_cell_size(value, width))
+    return (" " * GAP).join(parts)
+
+
+class EntryTable(ScrollView):
+    """Rows of library entries with a cursor; draws only the visible rows."""
+
+    COMPONENT_CLASSES = {"entry-table--cursor"}
+    cursor: reactive[int] = reactive(0)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[Entry] = []
+
+    def set_entries(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.virtual_size = Size(self.size.width, len(entries))
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def move_cursor(self, step: int) -> None:
+        if not self.entries:
+            return
+        self.cursor = max(0, min(len(self.entries) - 1, self.cursor + step))
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    @property
+    def selected(self) -> Entry | None:
+        return self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_y) + y
+        if index >= len(self.entries):
+            return Strip.blank(width, self.rich_style)
+        style: Style = self.rich_style
+        if index == self.cursor:
+            style += self.get_component_rich_style("entry-table--cursor", partial=True)
+        line = format_row(cells(self.entries[index]), width)
+        return Strip([Segment(line, style)]).crop_extend(0, width, style)
+
+
+class LibraryScreen(Screen[int | None]):
+    """Dismissed with the id of the article to open, or None."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("enter", "open", "Open"),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+    ]
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        super().__init__()
+        self.entries = list(entries)
+        self._haystacks = [haystack(e) for e in self.entries]
+
+    @property
+    def table(self) -> EntryTable:
+        return self.query_one(EntryTable)
+
+    @property
+    def shown(self) -> list[Entry]:
+        return self.table.entries
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="library-title")
+        yield Input(placeholder="Type to filter; Enter opens, Escape goes back", id="filter")
+        yield Static(id="library-header")
+        yield EntryTable(id="library-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_entries(self.entries)
+        self.query_one(Input).focus()
+
+    def on_resize(self) -> None:
+        self._header()
+
+    def _header(self) -> None:
+        header = self.query_one("#library-header", Static)
+        header.update(Text(format_row([label for label, _ in COLUMNS], header.size.width)))
+
+    def show_entries(self, entries: list[Entry]) -> None:
+        self.table.set_entries(entries)
+        self._header()
+        total = len(self.entries)
+        shown = f"{len(entries)} of {total}" if len(entries) != total else f"{total}"
+        self.query_one("#library-title", Static).update(
+            Text(f"Library: {shown} article{'s' if total != 1 else ''}")
+        )
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, message: Input.Changed) -> None:
+        message.stop()
+        self.show_entries(matching(self.entries, self._haystacks, message.value))
+
+    @on(Input.Submitted, "#filter")
+    def _submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        self.action_open()
+
+    def action_cursor(self, step: int) -> None:
+        self.table.move_cursor(step)
+
+    def action_page(self, step: int) -> None:
+        self.table.move_cursor(step * max(1, self.table.scrollable_content_region.height - 1))
+
+    def action_open(self) -> None:
+        entry = self.table.selected
+        if entry is not None:
+            self.dismiss(entry.id)
+
+    def action_close(self) -> None:
+        filter_ = self.query_one(Input)
+        if filter_.value:
+            filter_.value = ""
+        else:
+            self.dismiss(None)
