@@ -140,3 +140,20 @@ def test_mentions_group_under_the_longest_name(nlp):
 def test_seed_assad_mentions_are_one_person(seed_analysis: Analysis):
     assad = next(g for g in seed_analysis.groups if g.name == "Bashar al-Assad")
     assert len(assad.mentions) == 3
+
+
+def test_long_text_is_analysed_in_chunks_with_whole_text_offsets(seed: Article, nlp):
+    from tui.nlp.analyze import chunk_starts
+
+    text = seed.text
+    starts = chunk_starts(text, 1500)
+    assert len(starts) > 2 and all(text[s - 2 : s] == "\n\n" for s in starts[1:])
+    chunked = analyze_text(text, nlp, chunk_chars=1500)
+    whole = analyze_text(text, nlp)
+    assert [(q.start, q.end) for q in chunked.quotes] == [(q.start, q.end) for q in whole.quotes]
+    for mention in chunked.entities:
+        assert text[mention.start : mention.end] == mention.text
+        group = next(g for g in chunked.groups if g.entity_id == mention.entity_id)
+        assert (mention.start, mention.end) in group.mentions
+    for claim in chunked.claims:
+        assert text[claim.start : claim.end] == claim.text
