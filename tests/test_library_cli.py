@@ -203,3 +203,18 @@ def test_opening_a_file_in_the_reader_adds_it_to_the_library(
     child.close()
     assert child.exitstatus == 0
     assert [e.title for e in Library(db).entries()] == ["Night market returns to the old town"]
+
+
+def test_reader_opens_even_when_the_library_is_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import _open_library
+
+    db = tmp_path / "lib.sqlite3"
+    db.write_text("not a database")
+    assert _open_library([_article()], str(db)) is None
+    assert capsys.readouterr().err == (
+        f"byline: library '{db}' is damaged or not a Byline library; it was left untouched "
+        "(see --db) (reading without the library)\n"
+    )
+    assert db.read_text() == "not a database"

@@ -100,3 +100,16 @@ async def test_without_a_library_L_says_so(seed: Article) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         assert any("No library" in str(n.message) for n in app._notifications)
+
+
+async def test_opening_again_replaces_the_reader_opened_before(library: Library) -> None:
+    app = BylineApp([ARTICLES[0]], library=library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for title in ("Bridge to close", "Ferry timetable"):
+            await pilot.press("L")
+            await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+            await pilot.press(*title.lower())
+            await pilot.press("enter")
+            await until(pilot, lambda t=title: getattr(app.screen, "article", None)
+                        and app.screen.article.title == t)  # fmt: skip
+        assert len(app.screen_stack) == 2  # the first reader and the one from the library
