@@ -157,3 +157,13 @@ def test_long_text_is_analysed_in_chunks_with_whole_text_offsets(seed: Article, 
         assert (mention.start, mention.end) in group.mentions
     for claim in chunked.claims:
         assert text[claim.start : claim.end] == claim.text
+
+
+def test_quote_paragraph_after_an_attributed_paragraph_keeps_that_voice(nlp):
+    text = (
+        "Police arrest officer\n\nCommander Andy Valentine said the arrest followed a report.\n\n"
+        "The case was referred to the watchdog, he added.\n\n"
+        "“We continue to support all our officers to report criminal conduct.”"
+    )
+    quotes = [q for q in analyze_text(text, nlp).quotes if q.kind == "quote"]
+    assert [q.speaker for q in quotes] == ["Andy Valentine"]

@@ -337,6 +337,13 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
             quote.speaker, quote.cue = found[0], found[1] or None
         elif previous is not None and _continues(text, quote, previous, paras):
             quote.speaker, quote.cue = previous.speaker, previous.cue
+        elif quote.open_mark == para_start and quote.paragraph > 0:
+            # A paragraph of quotation after one that ends "..., he added.": the same voice.
+            prev_start, prev_end = paras[quote.paragraph - 1]
+            found = _attribution_in(doc, prev_start, prev_end, resolver, quote.open_mark,
+                                    after=False)  # fmt: skip
+            if found is not None and found[0].name:
+                quote.speaker, quote.cue = found[0], found[1] or None
         previous = quote
 
 
