@@ -93,6 +93,11 @@ class CountingPipeline:
         self.calls += 1
         return self.nlp(text)
 
+    def pipe(self, texts: Any, **options: Any) -> Any:
+        for text in texts:
+            self.calls += 1
+            yield from self.nlp.pipe([text], **options)
+
 
 def test_second_open_is_a_cache_hit_without_spacy(nlp: Any, seed: Article, tmp_path: Path) -> None:
     pipeline = CountingPipeline(nlp)
