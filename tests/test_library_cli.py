@@ -212,7 +212,7 @@ def test_reader_opens_even_when_the_library_is_damaged(
 
     db = tmp_path / "lib.sqlite3"
     db.write_text("not a database")
-    assert _open_library([_article()], str(db)) is None
+    assert _open_library(str(db)) is None
     assert capsys.readouterr().err == (
         f"byline: library '{db}' is damaged or not a Byline library; it was left untouched "
         "(see --db) (reading without the library)\n"

@@ -57,10 +57,11 @@ class BylineApp(App[None]):
         analyser: Analyser | None = None,
         analyses: Mapping[int, Analysis] | None = None,
         library: Library | None = None,
+        keep: Sequence[Article] = (),
     ) -> None:
         """`analyser` replaces spaCy (e.g. with a cache in front); `analyses` are ones already
         known, by article index, which are shown at once and not recomputed. With a `library`,
-        analyses are cached in it and `L` opens it."""
+        analyses are cached in it, the `keep` articles are added to it, and `L` opens it."""
         super().__init__()
         # No animations: over SSH every animation frame is bytes on the wire and a delay.
         self.animation_level = "none"
@@ -71,6 +72,23 @@ class BylineApp(App[None]):
         default = cached_analyser(library, model) if cached else spacy_analyser(model)
         self.analyser = analyser or default
         self.analyses = dict(analyses or {})
+        self._keep = list(keep)
+
+    def on_mount(self) -> None:
+        if self.library is not None and self._keep:
+            # After the first frame: storing a big article must not delay its text.
+            self.call_after_refresh(self.run_worker, self._add_to_library, thread=True)
+
+    def _add_to_library(self) -> None:
+        from tui.errors import BylineError
+
+        assert self.library is not None
+        try:
+            self.library.add(self._keep)
+        except BylineError as error:
+            self.call_from_thread(
+                self.notify, f"{error} (shown but not saved)", title="Library", severity="error"
+            )
 
     def get_default_screen(self) -> ReaderScreen:
         return ReaderScreen(self.articles, self.analyser, self.analyses)

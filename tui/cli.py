@@ -115,35 +115,30 @@ def run_reader(argv: list[str]) -> int:
     articles = list(load_all(args.paths or [str(DEFAULT_SEED)], reporter))
     if not articles:
         return 1
-    library = _open_library(articles if args.paths else [], args.db)
+    library = _open_library(args.db)
     if "-" in args.paths:
         _keyboard_from_terminal()
 
     from tui.app import BylineApp  # Textual is imported only when the reader really starts.
 
+    keep = articles if args.paths else []
     try:
-        BylineApp(articles, model=args.model, library=library).run()
+        BylineApp(articles, model=args.model, library=library, keep=keep).run()
     finally:
         if library is not None:
             library.close()
     return 0
 
 
-def _open_library(articles: list[Article], db: str | None) -> Library | None:
-    """The library, with the files opened in the reader added to it. One that cannot be opened
-    or written is reported and the reader opens anyway."""
+def _open_library(db: str | None) -> Library | None:
+    """The library, or None (reported) when it cannot be opened: the reader opens anyway."""
     from tui.store import Library
 
     try:
-        library = Library(db)
+        return Library(db)
     except BylineError as error:
         print(f"byline: {error} (reading without the library)", file=sys.stderr)
         return None
-    try:
-        library.add(articles)
-    except BylineError as error:
-        print(f"byline: {error} (the articles are shown but not saved)", file=sys.stderr)
-    return library
 
 
 def _keyboard_from_terminal() -> None:
