@@ -3,13 +3,11 @@
 Importing this package must stay cheap: nothing here imports spaCy or Textual.
 """
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-try:
-    __version__ = version("byline")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written (pyproject.toml reads it from here); a literal, because
+# asking importlib.metadata costs ~80 ms at every start.
+__version__ = "0.1.0"
 
 #: The source checkout (Byline installs editable; styles/ and seeds/ live beside tui/).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

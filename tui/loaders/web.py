@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
-
 from tui import __version__
 from tui.errors import BylineError
 from tui.loaders.base import shown
@@ -19,6 +16,9 @@ def is_url(name: str) -> bool:
 
 def fetch(url: str) -> tuple[bytes, str]:
     """The body of `url` and its content type; a one-line error when it cannot be fetched."""
+    import urllib.error  # here, not at the top: urllib.request costs ~50 ms at every start
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": f"byline/{__version__}"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui.model import Analysis, Entity
+from tui.nlp import ANALYSIS_VERSION
 from tui.nlp.claims import find_claims
 from tui.nlp.entities import group_entities
 from tui.nlp.quotes import OPENERS, STRAIGHT, find_quotes
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-#: Bump when the analysis changes, so cached analyses are recomputed.
-ANALYSIS_VERSION = 2
+__all__ = ["ANALYSIS_VERSION", "analyze_doc", "analyze_text", "analyze_texts"]
+
 #: Longest stretch of text parsed as one spaCy Doc.
 CHUNK_CHARS = 100_000
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tui.errors import BylineError
 from tui.model import Analysis, Article
-from tui.nlp.analyze import ANALYSIS_VERSION
+from tui.nlp import ANALYSIS_VERSION
 from tui.nlp.pipeline import model_id
 from tui.store.library import Library
 
