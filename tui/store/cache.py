@@ -17,6 +17,7 @@ from tui.errors import BylineError
 from tui.model import Analysis, Article
 from tui.nlp import ANALYSIS_VERSION
 from tui.nlp.pipeline import model_id
+from tui.store.index import index_stored_analysis
 from tui.store.library import Library
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def put_analysis(
             (content_hash, model, version, data, len(analysis.entities),
              sum(q.kind == "quote" for q in analysis.quotes), len(analysis.claims)),
         )  # fmt: skip
+        index_stored_analysis(db, content_hash, analysis)  # the entity index follows the cache
 
 
 def installed_model_id(name: str) -> str | None:

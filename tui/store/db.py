@@ -44,6 +44,116 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (hash, model, version)
     );
     """,
+    # The entity index (tui/store/index.py): each article's names, from its newest analysis (and
+    # later its annotations), grouped into canonical entities across the library.
+    """
+    CREATE TABLE entities (
+        id       INTEGER PRIMARY KEY,
+        name     TEXT NOT NULL,             -- as first written
+        norm     TEXT NOT NULL,             -- tui.store.index.name_key: the name compared
+        label    TEXT NOT NULL,
+        last     TEXT NOT NULL,             -- the last word of norm: where look-alikes are found
+        root     INTEGER,                   -- the canonical entity it is merged into (NULL: itself)
+        manual   INTEGER NOT NULL DEFAULT 0, -- merged by hand, not by the indexer
+        mentions INTEGER NOT NULL DEFAULT 0, -- its mentions in the library
+        UNIQUE (norm, label)
+    );
+    CREATE INDEX entities_last ON entities (last, label);
+    CREATE INDEX entities_root ON entities (root);
+    CREATE TABLE entities_apart (           -- split by hand: never merged again by the indexer
+        a INTEGER NOT NULL,
+        b INTEGER NOT NULL,
+        PRIMARY KEY (a, b)
+    ) WITHOUT ROWID;
+    CREATE TABLE mentions (
+        article INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        origin  TEXT NOT NULL,              -- 'analysis' (later 'annotation')
+        entity  INTEGER NOT NULL,
+        start   INTEGER NOT NULL,           -- character offsets into articles.text
+        end     INTEGER NOT NULL
+    );
+    CREATE INDEX mentions_entity ON mentions (entity, article, start);
+    CREATE INDEX mentions_article ON mentions (article, origin);
+    CREATE TABLE aliases (                  -- how each name was written, as name_keys
+        alias  TEXT NOT NULL,
+        entity INTEGER NOT NULL,
+        PRIMARY KEY (alias, entity)
+    ) WITHOUT ROWID;
+    CREATE TABLE article_entities (         -- per article and origin: each entity's mentions
+        article  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        origin   TEXT NOT NULL,
+        entity   INTEGER NOT NULL,
+        mentions INTEGER NOT NULL,
+        PRIMARY KEY (article, origin, entity)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_entities_entity ON article_entities (entity, article);
+    CREATE TABLE statements (               -- quotes an entity spoke, claims it is the source of
+        article INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        origin  TEXT NOT NULL,
+        entity  INTEGER NOT NULL,
+        kind    TEXT NOT NULL,              -- 'quote' or 'claim'
+        start   INTEGER NOT NULL,
+        end     INTEGER NOT NULL,
+        text    TEXT NOT NULL,
+        cue     TEXT
+    );
+    CREATE INDEX statements_entity ON statements (entity, kind, article);
+    CREATE INDEX statements_article ON statements (article, origin);
+    CREATE VIRTUAL TABLE entity_names USING fts5 (  -- rowid: entities.id
+        name, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+    );
+    CREATE TABLE index_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    -- A library with analyses from before the index is indexed in full when first looked up.
+    INSERT INTO index_state VALUES ('built', (SELECT count(*) = 0 FROM analyses));
+    """,
+    # Annotation sessions (tui/store/annotations.py): per (article, annotator) an append-only
+    # log of actions, and the state they lead to, kept up to date in the same transaction.
+    """
+    CREATE TABLE annotation_log (
+        article   TEXT NOT NULL,            -- articles.hash: annotations outlive 'byline rm'
+        annotator TEXT NOT NULL,
+        seq       INTEGER NOT NULL,         -- 1, 2, 3 ... per (article, annotator), no gaps
+        kind      TEXT NOT NULL,            -- suggest, accept, create, ..., undo, redo
+        data      TEXT NOT NULL,            -- JSON: each change before and after, or the target
+        time      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (article, annotator, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE annotation_sessions (      -- derived from the log: where it has got to
+        article   TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        seq       INTEGER NOT NULL,         -- the last action
+        next_id   INTEGER NOT NULL,         -- span ids are never reused
+        suggested INTEGER NOT NULL DEFAULT 0,
+        done      INTEGER NOT NULL DEFAULT 0,
+        note      TEXT NOT NULL DEFAULT '',
+        updated   TEXT NOT NULL,
+        PRIMARY KEY (article, annotator)
+    ) WITHOUT ROWID;
+    CREATE INDEX annotation_sessions_annotator ON annotation_sessions (annotator, done);
+    CREATE TABLE annotation_spans (         -- derived from the log: the current spans
+        article       TEXT NOT NULL,
+        annotator     TEXT NOT NULL,
+        id            INTEGER NOT NULL,
+        label         TEXT NOT NULL,
+        start         INTEGER NOT NULL,     -- character offsets into articles.text
+        end           INTEGER NOT NULL,
+        status        TEXT NOT NULL,        -- pending, accepted, rejected
+        origin        TEXT NOT NULL,        -- machine (a suggestion) or annotator
+        speaker       TEXT,                 -- a quote's speaker, a claim's source
+        speaker_start INTEGER,
+        speaker_end   INTEGER,
+        note          TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (article, annotator, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE annotation_stack (         -- derived from the log: what undo and redo do next
+        article   TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        stack     TEXT NOT NULL,            -- undo or redo
+        depth     INTEGER NOT NULL,
+        seq       INTEGER NOT NULL,
+        PRIMARY KEY (article, annotator, stack, depth)
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

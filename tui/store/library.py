@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tui.errors import BylineError
 from tui.model import Article
 from tui.store.db import connect, db_errors, db_path, transaction
+from tui.store.index import forget_article, index_new_article
 
 #: Articles written per transaction when importing many.
 BATCH = 500
@@ -123,6 +124,7 @@ class Library:
                 if cursor.rowcount:
                     result.added += 1
                     result.ids.append(cursor.lastrowid or 0)
+                    index_new_article(db, cursor.lastrowid or 0, digest)
                     continue
                 result.existing += 1
                 db.execute(
@@ -175,6 +177,7 @@ class Library:
         """Remove an article and its cached analyses; returns what was removed."""
         entry = self.entry(article_id)
         with self.writing() as db:
+            forget_article(db, article_id)
             db.execute("DELETE FROM analyses WHERE hash = ?", (entry.hash,))
             db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         return entry

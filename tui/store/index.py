@@ -1,0 +1,468 @@
+"""The entity index: every name in the library, grouped into canonical entities across articles.
+
+Each article's entity groups (from its analysis; later from its annotations, fed in through the
+same `index_analysis` with another `origin`) become rows of `entities`, one per normalised name
+and label. Names that are one entity are merged under a root (`entities.root`):
+
+- a name the text wrote as a mention of a longer one ("Lavrov" in a "Sergey Lavrov" group, "UN"
+  where the text defines "United Nations (UN)") joins that name in every article;
+- a lone surname joins the only full name in the library that ends with it;
+- two full names that differ by a letter or two ("Sergey"/"Sergei") are joined (`rapidfuzz`).
+
+Only an unambiguous match is merged. An annotator can `merge` two entities and `split` one back;
+a split pair is never merged again by the indexer. No Textual here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from tui.model import Analysis
+from tui.nlp.entities import NAME_LABELS, normalise
+
+ANALYSIS = "analysis"
+#: Two full names at least this similar (rapidfuzz ratio, 0-100) are one entity.
+FUZZY_SAME = 90
+_WORD = re.compile(r"\w+")
+
+
+def name_key(name: str) -> str:
+    """The form names are compared in: normalised (no 'the', possessive, title), lower-cased."""
+    return normalise(name).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A canonical entity: its root's id, name and label; mentions and articles in the library."""
+
+    id: int
+    name: str
+    label: str
+    mentions: int
+
+
+# Indexing.
+
+
+def index_analysis(
+    db: sqlite3.Connection, article_id: int, analysis: Analysis, origin: str = ANALYSIS
+) -> None:
+    """(Re)index the names, quotes and claims of one article from one origin, in `db`'s
+    current transaction. What this origin indexed for the article before is replaced."""
+    forget_article(db, article_id, origin)
+    entity_of_group: dict[int, int] = {}
+    key_of_group: dict[str, int] = {}
+    for group in analysis.groups:
+        if group.label not in NAME_LABELS or not name_key(group.name):
+            continue
+        entity = _entity(db, group.name, group.label)
+        entity_of_group[group.entity_id] = entity
+        key_of_group.setdefault(name_key(group.name), entity)
+    rows = []
+    aliases: dict[int, set[str]] = defaultdict(set)
+    entity_at: dict[tuple[int, int], int] = {}
+    for mention in analysis.entities:
+        entity = entity_of_group.get(mention.entity_id)
+        if entity is None:
+            continue
+        rows.append((article_id, origin, entity, mention.start, mention.end))
+        alias = name_key(mention.text)
+        if alias:
+            aliases[entity].add(alias)
+        entity_at[(mention.start, mention.end)] = entity
+    db.executemany(
+        "INSERT INTO mentions (article, origin, entity, start, end) VALUES (?, ?, ?, ?, ?)", rows
+    )
+    # Kept when the article goes: an alias only ever joins names, it is never counted.
+    db.executemany(
+        "INSERT OR IGNORE INTO aliases (alias, entity) VALUES (?, ?)",
+        [(alias, entity) for entity, names in aliases.items() for alias in names],
+    )
+    counts = Counter(row[2] for row in rows)
+    db.executemany(
+        "INSERT INTO article_entities (article, origin, entity, mentions) VALUES (?, ?, ?, ?)",
+        [(article_id, origin, entity, count) for entity, count in counts.items()],
+    )
+    db.executemany(
+        "UPDATE entities SET mentions = mentions + ? WHERE id = ?",
+        [(count, entity) for entity, count in counts.items()],
+    )
+
+    def who(name: str | None, start: int | None, end: int | None) -> int | None:
+        if start is not None and end is not None:
+            exact = entity_at.get((start, end))
+            if exact is not None:
+                return exact
+            for (s, e), entity in entity_at.items():
+                if s < end and start < e:
+                    return entity
+        return key_of_group.get(name_key(name)) if name else None
+
+    statements = []
+    for quote in analysis.quotes:
+        entity = who(quote.speaker, quote.speaker_start, quote.speaker_end)
+        if quote.kind == "quote" and entity is not None:
+            statements.append((article_id, origin, entity, "quote", quote.start, quote.end,
+                               quote.text, quote.cue))  # fmt: skip
+    for claim in analysis.claims:
+        entity = who(claim.source, claim.source_start, claim.source_end)
+        if entity is not None:
+            statements.append((article_id, origin, entity, "claim", claim.start, claim.end,
+                               claim.text, claim.cue))  # fmt: skip
+    db.executemany(
+        "INSERT INTO statements (article, origin, entity, kind, start, end, text, cue) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        statements,
+    )
+    for entity in sorted(set(entity_of_group.values())):
+        _join_alike(db, entity, aliases.get(entity, set()))
+
+
+def forget_article(db: sqlite3.Connection, article_id: int, origin: str | None = None) -> None:
+    """Take one article's rows (from one origin, or all) out of the index."""
+    where, parameters = ("article = ?", (article_id,))
+    if origin is not None:
+        where, parameters = ("article = ? AND origin = ?", (article_id, origin))
+    counts = db.execute(
+        f"SELECT entity, mentions FROM article_entities WHERE {where}", parameters
+    ).fetchall()
+    db.executemany(
+        "UPDATE entities SET mentions = max(0, mentions - ?) WHERE id = ?",
+        [(count, entity) for entity, count in counts],
+    )
+    for table in ("mentions", "article_entities", "statements"):
+        db.execute(f"DELETE FROM {table} WHERE {where}", parameters)
+
+
+def index_stored_analysis(db: sqlite3.Connection, content_hash: str, analysis: Analysis) -> None:
+    """Index an analysis just stored in the cache, for the article with that text (if any)."""
+    row = db.execute("SELECT id FROM articles WHERE hash = ?", (content_hash,)).fetchone()
+    if row is not None:
+        index_analysis(db, row[0], analysis)
+
+
+def index_new_article(db: sqlite3.Connection, article_id: int, content_hash: str) -> None:
+    """Index the newest cached analysis of an article just added (the reader may have analysed
+    and cached it before the article itself was saved)."""
+    row = db.execute(
+        "SELECT data FROM analyses WHERE hash = ? ORDER BY created DESC LIMIT 1", (content_hash,)
+    ).fetchone()
+    if row is not None:
+        analysis = _parsed(row[0])
+        if analysis is not None:
+            index_analysis(db, article_id, analysis)
+
+
+def is_built(db: sqlite3.Connection) -> bool:
+    row = db.execute("SELECT value FROM index_state WHERE key = 'built'").fetchone()
+    return bool(row and row[0])
+
+
+def rebuild(db: sqlite3.Connection) -> int:
+    """Index every article from its newest cached analysis (a library from before the index);
+    merges and splits by hand are kept. Returns how many articles were indexed."""
+    rows = db.execute(
+        "SELECT a.id, (SELECT data FROM analyses n WHERE n.hash = a.hash "
+        "ORDER BY n.created DESC LIMIT 1) FROM articles a"
+    ).fetchall()
+    done = 0
+    for article_id, data in rows:
+        analysis = _parsed(data) if data is not None else None
+        if analysis is not None:
+            index_analysis(db, article_id, analysis)
+            done += 1
+    db.execute("INSERT OR REPLACE INTO index_state VALUES ('built', 1)")
+    return done
+
+
+def _parsed(data: str) -> Analysis | None:
+    try:
+        return Analysis.from_json(json.loads(data))
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _entity(db: sqlite3.Connection, name: str, label: str) -> int:
+    """The id of the entity row for this name and label, created on first sight."""
+    key = name_key(name)
+    row = db.execute(
+        "SELECT id FROM entities WHERE norm = ? AND label = ?", (key, label)
+    ).fetchone()
+    if row is not None:
+        return row[0]
+    shown = " ".join(normalise(name).split())
+    cursor = db.execute(
+        "INSERT INTO entities (name, norm, label, last) VALUES (?, ?, ?, ?)",
+        (shown, key, label, key.split()[-1]),
+    )
+    entity = cursor.lastrowid
+    assert entity is not None
+    db.execute("INSERT INTO entity_names (rowid, name) VALUES (?, ?)", (entity, shown))
+    return entity
+
+
+# Merging names that are one entity.
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: int
+    norm: str
+    label: str
+    root: int
+
+    @property
+    def words(self) -> int:
+        return len(self.norm.split())
+
+
+def _row(db: sqlite3.Connection, entity: int) -> _Row:
+    found = db.execute(
+        "SELECT id, norm, label, coalesce(root, id) FROM entities WHERE id = ?", (entity,)
+    ).fetchone()
+    return _Row(*found)
+
+
+def _rows(db: sqlite3.Connection, where: str, parameters: Sequence[object]) -> list[_Row]:
+    return [
+        _Row(*row)
+        for row in db.execute(
+            f"SELECT id, norm, label, coalesce(root, id) FROM entities WHERE {where}", parameters
+        )
+    ]
+
+
+def _join_alike(db: sqlite3.Connection, entity: int, aliases: Iterable[str]) -> None:
+    """Merge the names of the library that are this entity (see the module's docstring)."""
+    me = _row(db, entity)
+    # Names written as mentions of this one ("UN" in the "United Nations" of a text that defines
+    # it), and the one name this one was written as a mention of. Only a name on its own joins:
+    # one already part of another entity ("Clinton" of "Hillary Clinton") is ambiguous.
+    others = [a for a in aliases if a != me.norm]
+    if others:
+        marks = ",".join("?" * len(others))
+        for other in _rows(db, f"norm IN ({marks}) AND label = ?", [*others, me.label]):
+            if _alone(db, other.id):
+                _auto_merge(db, other.id, _row(db, entity).root)
+    if _alone(db, entity):
+        holders = {r.root for r in _rows(db, "id IN (SELECT entity FROM aliases "
+                                             "WHERE alias = ?) AND label = ? AND id != ?",
+                                         (me.norm, me.label, entity))}  # fmt: skip
+        if len(holders) == 1:
+            _auto_merge(db, entity, holders.pop())
+    # Full names a letter or two apart.
+    if me.words > 1:
+        alike = _rows(db, "last = ? AND label = ? AND id != ? AND norm != last",
+                      (me.norm.split()[-1], me.label, entity))  # fmt: skip
+        for other in alike:
+            if fuzz.ratio(me.norm, other.norm) >= FUZZY_SAME:
+                _auto_merge(db, other.root, _row(db, entity).root)
+
+    # A lone surname and the one full name ending with it.
+    if me.label == "PERSON":
+        if me.words == 1:
+            full = {r.root for r in _rows(db, "last = ? AND label = 'PERSON' AND norm != last",
+                                          (me.norm,))}  # fmt: skip
+            if len(full) == 1 and _alone(db, entity):
+                _auto_merge(db, entity, full.pop())
+        else:
+            full = {r.root for r in _rows(db, "last = ? AND label = 'PERSON' AND norm != last",
+                                          (me.norm.split()[-1],))}  # fmt: skip
+            if len(full) == 1:
+                for lone in _rows(db, "norm = ? AND label = 'PERSON'", (me.norm.split()[-1],)):
+                    if _alone(db, lone.id):
+                        _auto_merge(db, lone.id, _row(db, entity).root)
+
+
+def _alone(db: sqlite3.Connection, entity: int) -> bool:
+    """Not merged with any other name."""
+    row = db.execute("SELECT root IS NULL AND NOT EXISTS (SELECT 1 FROM entities WHERE root = ?) "
+                     "FROM entities WHERE id = ?", (entity, entity)).fetchone()  # fmt: skip
+    return bool(row and row[0])
+
+
+def _members(db: sqlite3.Connection, root: int) -> list[int]:
+    return [r[0] for r in db.execute("SELECT id FROM entities WHERE id = ? OR root = ?",
+                                     (root, root))]  # fmt: skip
+
+
+def _kept_apart(db: sqlite3.Connection, a: list[int], b: list[int]) -> bool:
+    marks_a, marks_b = ",".join("?" * len(a)), ",".join("?" * len(b))
+    row = db.execute(
+        f"SELECT 1 FROM entities_apart WHERE (a IN ({marks_a}) AND b IN ({marks_b})) "
+        f"OR (b IN ({marks_a}) AND a IN ({marks_b})) LIMIT 1",
+        [*a, *b, *a, *b],
+    ).fetchone()
+    return row is not None
+
+
+def _fuller(db: sqlite3.Connection, a: int, b: int) -> tuple[int, int]:
+    """(root, other): the root of a merge is the name with more words, then more mentions."""
+    rank = {
+        entity: (len(norm.split()), mentions, -entity)
+        for entity, norm, mentions in db.execute(
+            "SELECT id, norm, mentions FROM entities WHERE id IN (?, ?)", (a, b)
+        )
+    }
+    return (a, b) if rank[a] >= rank[b] else (b, a)
+
+
+def _auto_merge(db: sqlite3.Connection, a: int, b: int) -> None:
+    if a == b or _kept_apart(db, _members(db, a), _members(db, b)):
+        return
+    root, other = _fuller(db, a, b)
+    _attach(db, other, root)
+
+
+def _attach(db: sqlite3.Connection, old_root: int, new_root: int, manual: bool = False) -> None:
+    db.execute(
+        "UPDATE entities SET root = ?, manual = max(manual, ?) WHERE id = ? OR root = ?",
+        (new_root, int(manual), old_root, old_root),
+    )
+    db.execute("UPDATE entities SET root = NULL WHERE id = ?", (new_root,))
+
+
+def merge(db: sqlite3.Connection, entity: int, into: int) -> None:
+    """By hand: the canonical entity of `entity` becomes part of the one of `into`."""
+    a, b = _row(db, entity).root, _row(db, into).root
+    if a == b:
+        return
+    members_a, members_b = _members(db, a), _members(db, b)
+    marks_a, marks_b = ",".join("?" * len(members_a)), ",".join("?" * len(members_b))
+    db.execute(
+        f"DELETE FROM entities_apart WHERE (a IN ({marks_a}) AND b IN ({marks_b})) "
+        f"OR (b IN ({marks_a}) AND a IN ({marks_b}))",
+        [*members_a, *members_b, *members_a, *members_b],
+    )
+    _attach(db, a, b, manual=True)
+
+
+def split(db: sqlite3.Connection, entity: int) -> list[int]:
+    """By hand: a merged name leaves its entity; an entity's root lets go of every name merged
+    into it. The names parted are kept apart from then on. Returns the ids set free."""
+    row = db.execute("SELECT root FROM entities WHERE id = ?", (entity,)).fetchone()
+    if row is None:
+        return []
+    if row[0] is not None:
+        freed, root = [entity], row[0]
+    else:
+        root = entity
+        freed = [r[0] for r in db.execute("SELECT id FROM entities WHERE root = ?", (entity,))]
+    marks = ",".join("?" * len(freed))
+    db.execute(f"UPDATE entities SET root = NULL, manual = 0 WHERE id IN ({marks})", freed)
+    db.executemany("INSERT OR IGNORE INTO entities_apart VALUES (?, ?)",
+                   [(min(f, root), max(f, root)) for f in freed])  # fmt: skip
+    return freed
+
+
+# Finding entities.
+
+
+def find(db: sqlite3.Connection, name: str, label: str | None = None) -> Found | None:
+    """The canonical entity called `name` (or written so, or whose name holds every word of
+    it), the most mentioned one when several are; None when none is."""
+    key = name_key(name)
+    if not key:
+        return None
+    labelled = " AND e.label = ?" if label else ""
+    extra = [label] if label else []
+    tries = [
+        (f"SELECT coalesce(e.root, e.id) FROM entities e WHERE e.norm = ?{labelled}", [key]),
+        (f"SELECT DISTINCT coalesce(e.root, e.id) FROM aliases m JOIN entities e "
+         f"ON e.id = m.entity WHERE m.alias = ?{labelled}", [key]),
+        (f"SELECT DISTINCT coalesce(e.root, e.id) FROM entity_names f JOIN entities e "
+         f"ON e.id = f.rowid WHERE entity_names MATCH ?{labelled} LIMIT 200",
+         [_fts_query(key, prefix=False)]),
+    ]  # fmt: skip
+    for sql, parameters in tries:
+        if not parameters[0]:
+            continue
+        roots = [r[0] for r in db.execute(sql, [*parameters, *extra])]
+        found = entities_by_id(db, roots)
+        if found:
+            return max(found, key=lambda f: (f.mentions, -f.id))
+    return None
+
+
+def search(db: sqlite3.Connection, query: str, limit: int = 20) -> list[Found]:
+    """Type-ahead: entities with a name holding words starting with each typed word, most
+    mentioned first; with no query, the most mentioned entities."""
+    if not _WORD.search(query):
+        return top(db, limit)
+    roots = [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT coalesce(e.root, e.id) FROM entity_names f JOIN entities e "
+            "ON e.id = f.rowid WHERE entity_names MATCH ? LIMIT 2000",
+            (_fts_query(query, prefix=True),),
+        )
+    ]
+    found = [f for f in entities_by_id(db, roots) if f.mentions > 0]
+    found.sort(key=lambda f: (-f.mentions, f.name.casefold()))
+    return found[:limit]
+
+
+def top(db: sqlite3.Connection, limit: int = 20) -> list[Found]:
+    rows = db.execute(
+        "SELECT coalesce(root, id) r, sum(mentions) n FROM entities GROUP BY r "
+        "HAVING n > 0 ORDER BY n DESC, r LIMIT ?",
+        (limit,),
+    ).fetchall()
+    found = {f.id: f for f in entities_by_id(db, [r for r, _ in rows])}
+    return [found[r] for r, _ in rows if r in found]
+
+
+def suggest(db: sqlite3.Connection, name: str, limit: int = 3) -> list[Found]:
+    """The entities whose names are closest to `name` (typos and all), best first."""
+    names = db.execute(
+        "SELECT coalesce(root, id), name FROM entities WHERE mentions > 0"
+    ).fetchall()
+    if not names:
+        return []
+    choices = [n for _, n in names]
+    best = process.extract(name, choices, scorer=fuzz.WRatio, processor=str.casefold,
+                           limit=limit * 4, score_cutoff=60)  # fmt: skip
+    roots: list[int] = []
+    for _, _, index in best:
+        root = names[index][0]
+        if root not in roots:
+            roots.append(root)
+    by_id = {f.id: f for f in entities_by_id(db, roots)}
+    return [by_id[r] for r in roots if r in by_id][:limit]
+
+
+def entities_by_id(db: sqlite3.Connection, roots: Sequence[int]) -> list[Found]:
+    """Canonical entities by root id, with their mentions summed over their names."""
+    found: list[Found] = []
+    for start in range(0, len(roots), 500):
+        chunk = list(roots[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            f"SELECT r.id, r.name, r.label, (SELECT sum(mentions) FROM entities m "
+            f"WHERE m.id = r.id OR m.root = r.id) FROM entities r WHERE r.id IN ({marks})",
+            chunk,
+        ).fetchall()
+        found += [Found(*row) for row in rows]
+    return found
+
+
+def names_of(db: sqlite3.Connection, root: int) -> list[tuple[int, str, str, int]]:
+    """(id, name, label, mentions) of every name of a canonical entity, its root first."""
+    return db.execute(
+        "SELECT id, name, label, mentions FROM entities WHERE id = ? OR root = ? "
+        "ORDER BY id != ?, mentions DESC, id",
+        (root, root, root),
+    ).fetchall()
+
+
+def _fts_query(text: str, *, prefix: bool) -> str:
+    words = _WORD.findall(text.casefold())
+    star = "*" if prefix else ""
+    return " ".join(f'"{word}"{star}' for word in words)
