@@ -317,12 +317,92 @@ def run_rm(argv: list[str]) -> int:
     return 1 if failed else 0
 
 
+def lookup_parser() -> Parser:
+    parser = Parser(
+        prog="byline lookup",
+        description="Where else does an entity appear, and what did it say? Print the articles "
+        "mentioning NAME (with counts), its mentions in context, the quotes it spoke, the "
+        "claims it is the source of and the entities it appears with. NAME may be any name it "
+        "is written as ('Lavrov', 'UN'). Exit status 1, with the closest names, when nothing "
+        "matches.",
+    )
+    parser.add_argument("name", metavar="NAME", help="the entity's name")
+    parser.add_argument("--label", metavar="L", help="only entities of this kind (PERSON, ORG...)")
+    parser.add_argument("--json", action="store_true", help="one JSON object")
+    parser.add_argument("--limit", type=int, default=100, metavar="N",
+                        help="rows per section (default: 100)")  # fmt: skip
+    parser.add_argument("--merge-into", metavar="OTHER",
+                        help="by hand: make NAME part of entity OTHER")  # fmt: skip
+    parser.add_argument("--split", action="store_true",
+                        help="by hand: take the name NAME out of the entity it was merged into "
+                        "(or, for the entity's own name, every name merged into it)")  # fmt: skip
+    add_db_option(parser)
+    return parser
+
+
+def run_lookup(argv: list[str]) -> int:
+    args = lookup_parser().parse_args(argv)
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    import json
+
+    from tui import lookup
+    from tui.store import Library
+
+    label = args.label.upper() if args.label else None
+    with Library(args.db) as library:
+        if args.split:
+            freed = lookup.split(library, args.name)
+            print(f"split: {', '.join(lookup.flat(n) for n in freed) or 'nothing was merged'}",
+                  file=sys.stderr)  # fmt: skip
+        if args.merge_into:
+            _, into = lookup.merge(library, args.name, args.merge_into)
+            args.name, label = into.name, into.label
+        found = lookup.find_entity(library, args.name, label)
+        if found is None:
+            raise lookup.not_found(library, args.name, label)
+        result = lookup.lookup(library, found, limit=args.limit)
+    out = (json.dumps(result.to_json(), ensure_ascii=False) if args.json
+           else "\n".join(lookup.render_text(result)))  # fmt: skip
+    try:
+        sys.stdout.write(out + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `byline lookup ... | head`
+        sys.stderr.close()
+    return 0
+
+
+def run_annotation_command(name: str) -> Command:
+    """`byline export`, `import-annotations`, `stats`: in tui/export/commands.py, imported only
+    when one of them runs."""
+
+    def run(argv: list[str]) -> int:
+        from tui.export import commands
+
+        return getattr(commands, name)(argv)
+
+    return run
+
+
 #: Subcommands: name -> (runner, one-line help). Later capabilities register here.
 COMMANDS: dict[str, tuple[Command, str]] = {
     "analyze": (run_analyze, "print entities, quotes and claims of articles as JSON Lines"),
     "add": (run_add, "import articles (files, directories, feeds, URLs) into the library"),
     "list": (run_list, "print the library (--json for JSON Lines)"),
     "rm": (run_rm, "remove articles from the library by id"),
+    "lookup": (run_lookup, "where an entity appears in the library, what it said (--json)"),
+    "export": (
+        run_annotation_command("run_export"),
+        "write annotations as Prodigy JSONL, a spaCy DocBin, brat or CSV",
+    ),
+    "import-annotations": (
+        run_annotation_command("run_import"),
+        "read exported annotations back into the library",
+    ),
+    "stats": (
+        run_annotation_command("run_stats"),
+        "annotation progress per annotator, agreement (Cohen's kappa) per label",
+    ),
 }
 
 
