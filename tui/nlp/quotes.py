@@ -96,9 +96,8 @@ def _single_pieces(text: str, start: int, end: int) -> list[tuple[int, int | Non
         close = text.find("’", match.end(), end)
         while close != -1 and close + 1 < end and text[close + 1].isalpha():
             close = text.find("’", close + 1, end)  # an apostrophe: don’t, Aleppo’s
-        if (close != -1 and not pieces) or (
-            pieces and close != -1 and match.start() > pieces[-1][1]
-        ):
+        after_previous = not pieces or match.start() > (pieces[-1][1] or end)
+        if close != -1 and after_previous:
             pieces.append((match.start(), close))
     return pieces
 

@@ -58,8 +58,6 @@ class SpeakerResolver:
         self.roles = self._roles()
         self.quoted: list[tuple[int, int]] = []
         self._quoted_starts: list[int] = []
-        #: Speakers resolved so far, in text order: (offset, name, gender).
-        self.history: list[tuple[int, str]] = []
 
     # Entities by position.
 
