@@ -1,0 +1,333 @@
+"""Export and import of annotations: a round trip per format gives the same annotations back,
+Prodigy's inclusive token_end, a DocBin spaCy loads (and trains from), filters, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.cli import main
+from tui.export import Annotated, collect
+from tui.export.stats import kappa
+from tui.export.tokens import tokenize
+from tui.model import Article
+from tui.store import Library, cached_analysis
+from tui.store.annotations import ACCEPTED, CLAIM, QUOTE, Annotations
+
+FORMATS = ["jsonl", "spacy", "brat", "csv"]
+
+
+@pytest.fixture(scope="module")
+def annotated(nlp: Any, seed: Article, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library with the seed article annotated by two annotators (real suggestions), and a
+    second article annotated by hand by one of them."""
+    path = tmp_path_factory.mktemp("export") / "lib.sqlite3"
+    with Library(path) as library:
+        store = Annotations(library)
+        analysis = cached_analysis(library, seed, lambda: nlp)
+        ana = store.session(seed, "ana")
+        ana.suggest(analysis)
+        spans = ana.spans()
+        quotes = [s for s in spans if s.label == QUOTE]
+        claims = [s for s in spans if s.label == CLAIM]
+        entities = [s for s in spans if s.kind == "entity"]
+        ana.accept(*[s.id for s in entities[:20]], quotes[0].id, claims[0].id)
+        ana.reject(entities[20].id, quotes[1].id)
+        ana.set_speaker(quotes[2].id, "A typed name")  # no mention: accepted by the edit
+        ana.set_note(quotes[0].id, "two lines\nof note")
+        ana.relabel(entities[21].id, "ORG" if entities[21].label != "ORG" else "GPE")
+        ana.move(entities[22].id, start=entities[22].start + 1)
+        paragraph = seed.text.index("\n\nLittle relief")
+        ana.create(QUOTE, paragraph - 10, paragraph + 20, "Someone", 0, 6)  # over a line break
+        ana.create("PERSON", 7, 13, note="tab\tand back\\slash")
+        ana.set_article_note("checked against the wire copy")
+        ana.mark_done()
+        ben = store.session(seed, "ben")
+        ben.suggest(analysis)
+        ben.accept(*[s.id for s in ben.spans()[:10]])
+        other = Article(text="Maria Silva said the port reopens on Monday.", title="Port")
+        store.session(other, "ana").create("PERSON", 0, 11)
+    return path
+
+
+def normal(records: list[Annotated], *, article_level: bool = True) -> list[Any]:
+    """What must survive a round trip: per article and annotator, the spans (ids aside) and,
+    where the format has a place for them, the note and done mark."""
+    return sorted(
+        (
+            r.article.content_hash,
+            r.annotator,
+            (r.done, r.note) if article_level else None,
+            sorted(
+                (
+                    s.label,
+                    s.start,
+                    s.end,
+                    s.status,
+                    s.origin,
+                    s.speaker,
+                    s.speaker_start,
+                    s.speaker_end,
+                    s.note,
+                )
+                for s in r.spans
+            ),
+        )
+        for r in records
+    )
+
+
+def records(db: Path, **filters: Any) -> list[Annotated]:
+    with Library(db) as library:
+        return list(collect(library, **filters))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("command", ["export", "import-annotations", "stats"])
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: byline {command}") and "--db PATH" in out
+
+
+@pytest.mark.parametrize("format_", FORMATS)
+@pytest.mark.parametrize("only_accepted", [False, True])
+def test_round_trip(
+    format_: str,
+    only_accepted: bool,
+    annotated: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    output = (
+        tmp_path / {"jsonl": "a.jsonl", "spacy": "a.spacy", "brat": "brat", "csv": "a.csv"}[format_]
+    )
+    filters = ["--only-accepted"] if only_accepted else []
+    status, _, err = run(
+        capsys, "export", "--db", str(annotated), "--format", format_, "-o", str(output), *filters
+    )
+    assert (status, err) == (0, f"exported 3 annotated articles to {output}\n")
+    fresh = tmp_path / "fresh.sqlite3"
+    if format_ == "csv":  # CSV has no text: the articles must be in the library already
+        with Library(annotated) as source, Library(fresh) as target:
+            target.add(source.get(e.id) for e in source.entries())
+    status, out, err = run(capsys, "import-annotations", "--db", str(fresh), str(output))
+    assert (status, err) == (0, "")
+    assert out.startswith("imported ") and out.endswith(" in 3 articles (ana, ben)\n")
+    article_level = format_ != "brat"  # brat has no place for the article's note and done
+    expected = normal(records(annotated, only_accepted=only_accepted), article_level=article_level)
+    assert normal(records(fresh), article_level=article_level) == expected
+    if only_accepted:
+        assert all(s.status == ACCEPTED for r in records(fresh) for s in r.spans)
+    # Imported again: the same annotations (nothing changes, so nothing is written).
+    run(capsys, "import-annotations", "--db", str(fresh), str(output))
+    assert normal(records(fresh), article_level=article_level) == expected
+
+
+def test_jsonl_is_prodigy_tasks_with_inclusive_token_end(
+    annotated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "export", "--db", str(annotated), "--annotator", "ana")
+    assert status == 0
+    tasks = [json.loads(line) for line in out.splitlines()]
+    assert len(tasks) == 2 and {t["_annotator_id"] for t in tasks} == {"ana"}
+    task = tasks[0]
+    assert task["answer"] == "accept" and task["meta"]["done"] is True
+    assert task["note"] == "checked against the wire copy"
+    assert isinstance(task["_timestamp"], int)
+    doc = tokenize(task["text"])
+    tokens = task["tokens"]
+    assert [t["text"] for t in tokens] == [t.text for t in doc]
+    multi_token = 0
+    for span in task["spans"]:
+        assert span["status"] == ACCEPTED
+        first, last = tokens[span["token_start"]], tokens[span["token_end"]]
+        assert first["start"] <= span["start"] < first["end"] and last["start"] < span["end"]
+        reference = doc.char_span(span["start"], span["end"], alignment_mode="expand")
+        assert (span["token_start"], span["token_end"]) == (reference.start, reference.end - 1)
+        multi_token += span["token_end"] > span["token_start"]
+    assert multi_token  # e.g. "Syrian opposition": token_end is the last token, inclusive
+    assert {s["status"] for s in task["suggestions"]} == {"pending", "rejected"}
+    quote = next(q for q in task["quotes"] if q.get("note"))
+    assert (
+        quote["note"] == "two lines\nof note"
+        and quote["text"] == task["text"][quote["start"] : quote["end"]]
+    )
+    typed = next(q for q in task["quotes"] if q["speaker"] == "A typed name")
+    assert typed["speaker_start"] is None
+    speakers = [r for r in task["relations"] if r["label"] == "SPEAKER"]
+    assert speakers and all(
+        r["head"] == r["head_span"]["token_end"] and r["child"] == r["child_span"]["token_end"]
+        for r in speakers
+    )
+    # A plain Prodigy task (no Byline fields) reads as accepted spans, speakers from relations.
+    plain = {key: task[key] for key in ("text", "tokens", "spans", "relations", "answer", "meta")}
+    for span in plain["spans"]:
+        for key in ("status", "origin", "note"):
+            span.pop(key, None)
+    from tui.export.jsonl import from_task
+
+    record = from_task(plain, "plain")
+    assert {s.status for s in record.spans} == {ACCEPTED}
+    assert any(s.speaker for s in record.spans if s.label == QUOTE)
+
+
+def test_docbin_loads_in_spacy_and_its_spans_equal_the_store(
+    annotated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spacy.tokens import DocBin
+    from spacy.training import Corpus
+    from spacy.util import filter_spans
+
+    from tui.export.tokens import blank
+
+    output = tmp_path / "train.spacy"
+    status, _, _ = run(
+        capsys,
+        "export",
+        "--db",
+        str(annotated),
+        "--format",
+        "spacy",
+        "-o",
+        str(output),
+        "--annotator",
+        "ana",
+        "--done",
+    )
+    assert status == 0
+    (doc,) = DocBin().from_disk(output).get_docs(blank().vocab)
+    (record,) = records(annotated, annotator="ana", done=True)
+    accepted = [s for s in record.spans if s.status == ACCEPTED]
+    assert doc.text == record.article.text
+    # Entities as whole tokens (a boundary inside a token widens to it; the exact offsets are
+    # in doc.user_data, see the round trip), overlapping ones left to the longest.
+    reference = tokenize(record.article.text)
+    widened = [
+        reference.char_span(s.start, s.end, s.label, alignment_mode="expand")
+        for s in accepted
+        if s.kind == "entity"
+    ]
+    expected_entities = sorted((e.start_char, e.end_char, e.label_) for e in filter_spans(widened))
+    assert sorted((e.start_char, e.end_char, e.label_) for e in doc.ents) == expected_entities
+    exact = {(s.start, s.end, s.label) for s in accepted if s.kind == "entity"}
+    assert len(exact - set(expected_entities)) == 1  # the one moved inside a token
+    for label, group, attribute in ((QUOTE, "quotes", "speakers"), (CLAIM, "claims", "sources")):
+        mine = sorted((s.start, s.end, s.speaker) for s in accepted if s.label == label)
+        theirs = doc.spans[group]
+        names = [who["name"] if who else None for who in theirs.attrs[attribute]]
+        # As whole tokens, like the entities.
+        assert len(theirs) == len(mine)
+        for (start, end, speaker), span, name in zip(
+            mine, sorted(theirs, key=lambda s: s.start_char), names, strict=True
+        ):
+            widened = reference.char_span(start, end, alignment_mode="expand")
+            assert (span.start_char, span.end_char) == (widened.start_char, widened.end_char)
+            assert name == speaker or name in {m[2] for m in mine}
+    # `spacy train` reads it with its Corpus reader.
+    examples = list(Corpus(str(output))(blank()))
+    assert len(examples) == 1 and len(examples[0].reference.ents) == len(expected_entities)
+
+
+def test_brat_files(annotated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "export", "--db", str(annotated), "--format", "brat", "-o", str(tmp_path / "b"))
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["ana", "ben"]
+    ann = sorted((tmp_path / "b" / "ana").glob("*.ann"))[0].read_text("utf-8")
+    text = sorted((tmp_path / "b" / "ana").glob("*.txt"))[0].read_text("utf-8")
+    lines = ann.splitlines()
+    for line in lines:
+        if line.startswith("T"):
+            _, where, shown = line.split("\t")
+            pieces = [tuple(map(int, p.split())) for p in where.split(" ", 1)[1].split(";")]
+            assert shown == " ".join(text[s:e] for s, e in pieces)
+    assert any(";" in line.split("\t")[1] for line in lines if line.startswith("T"))
+    assert any(line.startswith("R") and "\tSpeaker Arg1:T" in line for line in lines)
+    assert any(line.startswith("A") and line.endswith(" rejected") for line in lines)
+    assert any("\tAnnotatorNotes " in line and "two lines\\nof note" in line for line in lines)
+
+
+def test_csv_rows_and_stdout(annotated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(
+        capsys,
+        "export",
+        "--db",
+        str(annotated),
+        "--format",
+        "csv",
+        "--only-accepted",
+        "--annotator",
+        "ben",
+    )
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 10 and {r["status"] for r in rows} == {"accepted"}
+    assert {r["annotator"] for r in rows} == {"ben"}
+    assert all(r["text"] for r in rows)
+
+
+def test_usage_and_bad_input(
+    annotated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = run(capsys, "export", "--db", str(annotated), "--format", "spacy")
+    assert (status, err) == (2, "byline: --format spacy needs -o a file\n")
+    bad = tmp_path / "bad.jsonl"
+    good = {"text": "Maria Silva spoke.", "spans": [{"start": 0, "end": 11, "label": "PERSON"}]}
+    bad.write_text(
+        "\n".join(
+            [
+                json.dumps(good),
+                "{not json",
+                json.dumps({"text": "x", "spans": [{"start": 0, "end": 9, "label": "PERSON"}]}),
+                json.dumps({"text": "\x1b[31mred", "spans": []}),
+                json.dumps({**good, "answer": "reject"}),
+            ]
+        ),
+        "utf-8",
+    )
+    fresh = tmp_path / "fresh.sqlite3"
+    status, out, err = run(
+        capsys, "import-annotations", "--db", str(fresh), "--annotator", "cy", str(bad)
+    )
+    assert status == 1
+    assert out == "imported 1 span in 1 article (cy)\n"
+    problems = err.splitlines()
+    assert len(problems) == 3 and all(p.startswith("byline: ") for p in problems)
+    assert "line 2: invalid JSON" in problems[0]
+    assert "0 <= start < end <= 1" in problems[1]
+    assert "control characters" in problems[2]
+    status, _, err = run(capsys, "import-annotations", "--db", str(fresh), str(tmp_path / "x.ods"))
+    assert (status, err.count("\n")) == (2, 1) and "cannot tell the format" in err
+    damaged = tmp_path / "damaged.spacy"
+    damaged.write_bytes(b"\x00garbage")
+    status, _, err = run(capsys, "import-annotations", "--db", str(fresh), str(damaged))
+    assert status == 1 and "is not a spaCy DocBin" in err and err.count("\n") == 1
+
+
+def test_stats_progress_and_kappa(annotated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert kappa(5, 0, 0, 5) == 1.0
+    assert kappa(0, 5, 5, 0) == -1.0
+    assert kappa(0, 0, 0, 10) is None  # nobody used the label: undefined
+    status, out, _ = run(capsys, "stats", "--db", str(annotated), "--json")
+    assert status == 0
+    data = json.loads(out)
+    ana, ben = data["annotators"]
+    assert (ana["annotator"], ana["articles"], ana["done"]) == ("ana", 2, 1)
+    assert (ben["annotator"], ben["accepted"], ben["done"]) == ("ben", 10, 0)
+    (pair,) = data["agreement"]
+    assert (pair["a"], pair["b"], pair["articles"]) == ("ana", "ben", 1)
+    values = [v for v in pair["kappa"].values() if v is not None]
+    assert values and all(-1 <= v <= 1 for v in values) and any(v < 1 for v in values)
+    status, out, _ = run(capsys, "stats", "--db", str(annotated))
+    assert out.startswith("ANNOTATOR") and "ana and ben: 1 article in common" in out

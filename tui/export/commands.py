@@ -1,0 +1,228 @@
+"""`byline export`, `byline import-annotations` and `byline stats`: registered in tui/cli.py's
+COMMANDS, kept here so that the shared cli.py stays small (imported only when they run)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from tui.cli import Parser, add_db_option
+from tui.errors import BylineError, UsageError
+from tui.export import (
+    FORMATS,
+    Annotated,
+    ImportResult,
+    Report,
+    collect,
+    guess_format,
+    import_annotated,
+)
+from tui.loaders.base import shown
+from tui.store.library import Library
+
+
+def _format_option(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=default,
+        help="jsonl (Prodigy tasks), spacy (a DocBin), brat (.txt + .ann per "
+        "article), csv (a row per span)"
+        + (f" (default: {default})" if default else " (default: from PATH)"),
+    )
+
+
+def export_parser() -> Parser:
+    parser = Parser(
+        prog="byline export",
+        description="Write the library's annotations: JSON Lines and CSV to standard output "
+        "unless -o is given; a spaCy DocBin needs -o FILE, brat -o DIRECTORY (one folder per "
+        "annotator).",
+    )
+    _format_option(parser, "jsonl")
+    parser.add_argument("-o", "--output", metavar="PATH", help="file (a directory for brat)")
+    parser.add_argument("--annotator", metavar="NAME", help="only this annotator's work")
+    parser.add_argument(
+        "--only-accepted",
+        action="store_true",
+        help="only spans accepted or created (no rejected or pending suggestions)",
+    )
+    parser.add_argument("--done", action="store_true", help="only articles marked done")
+    add_db_option(parser)
+    return parser
+
+
+def run_export(argv: list[str]) -> int:
+    args = export_parser().parse_args(argv)
+    if args.format in ("spacy", "brat") and not args.output:
+        what = "a file" if args.format == "spacy" else "a directory"
+        raise UsageError(f"--format {args.format} needs -o {what}")
+    with Library(args.db) as library:
+        records = collect(library, args.annotator, args.only_accepted, args.done)
+        count = _write(args.format, records, args.output)
+    if args.output:
+        print(
+            f"exported {count} annotated article{'s' if count != 1 else ''} to {args.output}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _write(format_: str, records: Iterable[Annotated], output: str | None) -> int:
+    from tui.export import brat, csvfile, docbin, jsonl
+
+    writer = {"jsonl": jsonl.write, "csv": csvfile.write}.get(format_)
+    try:
+        if format_ == "spacy":
+            return docbin.write(records, Path(output or ""))
+        if format_ == "brat":
+            return brat.write(records, Path(output or ""))
+        assert writer is not None
+        if output is None:
+            try:
+                count = writer(records, sys.stdout)
+                sys.stdout.flush()
+            except BrokenPipeError:  # `byline export | head`
+                sys.stderr.close()
+                return 0
+            return count
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            return writer(records, out)
+    except OSError as error:
+        where = shown(str(error.filename or output))
+        raise BylineError(f"cannot write '{where}': {error.strerror or error}") from None
+
+
+def import_parser() -> Parser:
+    parser = Parser(
+        prog="byline import-annotations",
+        description="Read annotations written by 'byline export' (or Prodigy tasks, a spaCy "
+        "DocBin, brat files) into the library. Each article and annotator gets exactly the "
+        "annotations read, as one action its annotator can undo; an article whose text is not "
+        "in the library is added (CSV has no text: its articles must be there). Bad records "
+        "are reported, the others imported (exit status 1).",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files (.jsonl, .spacy, .csv; '-': JSON Lines on stdin) or brat directories",
+    )
+    _format_option(parser, None)
+    parser.add_argument(
+        "--annotator",
+        metavar="NAME",
+        help="store everything as this annotator's (default: as recorded)",
+    )
+    add_db_option(parser)
+    return parser
+
+
+def run_import(argv: list[str]) -> int:
+    args = import_parser().parse_args(argv)
+    failed = False
+
+    def report(message: str) -> None:
+        nonlocal failed
+        failed = True
+        print(f"byline: {message}", file=sys.stderr)
+
+    total = ImportResult()
+    with Library(args.db) as library:
+        for path in args.paths:
+            try:
+                records = _read(args.format or guess_format(path), path, library, report)
+                result = import_annotated(library, records, args.annotator, report)
+            except BylineError as error:
+                if isinstance(error, UsageError):
+                    raise
+                report(str(error))
+                continue
+            total.articles += result.articles
+            total.spans += result.spans
+            total.annotators |= result.annotators
+    names = ", ".join(sorted(total.annotators)) or "nobody"
+    print(
+        f"imported {total.spans} span{'s' if total.spans != 1 else ''} in {total.articles} "
+        f"article{'s' if total.articles != 1 else ''} ({names})"
+    )
+    return 1 if failed else 0
+
+
+def _read(format_: str, path: str, library: Library, report: Report) -> Iterator[Annotated]:
+    from tui.export import brat, csvfile, docbin, jsonl
+
+    if format_ in ("spacy", "brat"):
+        if path == "-":
+            raise UsageError(f"--format {format_} cannot read standard input")
+        module = docbin if format_ == "spacy" else brat
+        yield from module.read(Path(path), report)
+        return
+    if path == "-":
+        lines: Iterable[str] = sys.stdin
+        name = "<stdin>"
+        yield from (
+            jsonl.read(lines, name, report)
+            if format_ == "jsonl"
+            else csvfile.read(lines, name, library, report)
+        )
+        return
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as file:
+            if format_ == "jsonl":
+                yield from jsonl.read(file, shown(path), report)
+            else:
+                yield from csvfile.read(file, shown(path), library, report)
+    except OSError as error:
+        raise BylineError(f"cannot read '{shown(path)}': {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise BylineError(f"cannot read '{shown(path)}': not UTF-8") from None
+
+
+def stats_parser() -> Parser:
+    parser = Parser(
+        prog="byline stats",
+        description="Annotation progress per annotator (articles, done, pending, accepted, "
+        "rejected) and, for each pair of annotators, Cohen's kappa per label on the articles "
+        "both annotated (token by token: inside an accepted span of that label or not).",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object")
+    add_db_option(parser)
+    return parser
+
+
+def run_stats(argv: list[str]) -> int:
+    args = stats_parser().parse_args(argv)
+    import json
+
+    from tui.export.stats import agreement, progress
+
+    with Library(args.db) as library:
+        rows = progress(library)
+        pairs = agreement(library)
+    if args.json:
+        print(json.dumps({"annotators": rows, "agreement": pairs}, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no annotations yet")
+        return 0
+    print(
+        f"{'ANNOTATOR':<16} {'ARTICLES':>8} {'DONE':>5} {'PENDING':>8} {'ACCEPTED':>8} "
+        f"{'REJECTED':>8}"
+    )
+    for row in rows:
+        print(
+            f"{row['annotator'][:16]:<16} {row['articles']:>8} {row['done']:>5} "
+            f"{row['pending']:>8} {row['accepted']:>8} {row['rejected']:>8}"
+        )
+    for pair in pairs:
+        print(
+            f"\n{pair['a']} and {pair['b']}: {pair['articles']} article"
+            f"{'s' if pair['articles'] != 1 else ''} in common, {pair['tokens']} tokens"
+        )
+        for label, kappa in pair["kappa"].items():
+            shown_kappa = "-" if kappa is None else f"{kappa:.3f}"
+            print(f"  {label:<14} kappa {shown_kappa}")
+    return 0

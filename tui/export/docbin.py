@@ -1,0 +1,143 @@
+"""A spaCy DocBin (`.spacy`): training data for `spacy train`, and a lossless export.
+
+Each article and annotator is one Doc (spaCy's blank English tokenizer). Its training
+annotations are only the ACCEPTED spans: entities in `doc.ents` (overlapping ones cannot be
+there: the longer is kept), quotes in `doc.spans["quotes"]` and claims in
+`doc.spans["claims"]`; those groups' `attrs["speakers"]` / `attrs["sources"]` are lists
+parallel to their spans, each `{"name", "start", "end"}` (character offsets of a mention,
+or None) or None. Spans are token spans, widened to whole tokens when an annotation does not
+fall on token boundaries; the exact character offsets and everything else (pending and
+rejected suggestions, statuses, notes, the annotator, done) are in `doc.user_data["byline"]`,
+from which `read` restores the annotations exactly. A DocBin from elsewhere is read from its
+`doc.ents` and span groups, everything accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from tui.errors import BylineError
+from tui.export import Annotated, Report, clean_article
+from tui.export.tokens import blank, tokenize
+from tui.loaders.base import shown
+from tui.store.annotations import ACCEPTED, CLAIM, QUOTE, Span, default_annotator
+
+KEY = "byline"
+GROUPS = {QUOTE: ("quotes", "speakers"), CLAIM: ("claims", "sources")}
+_META = ("title", "source", "url", "date", "author")
+
+
+def write(records: Iterable[Annotated], path: Path) -> int:
+    from spacy.tokens import DocBin, SpanGroup
+    from spacy.util import filter_spans
+
+    docs = DocBin(store_user_data=True)
+    count = 0
+    for record in records:
+        doc = tokenize(record.article.text)
+        accepted = [s for s in record.spans if s.status == ACCEPTED]
+        entities = []
+        for s in accepted:
+            if s.kind == "entity":
+                span = doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand")
+                if span is not None:
+                    entities.append(span)
+        doc.ents = filter_spans(entities)
+        for label, (group, attribute) in GROUPS.items():
+            chosen = [
+                (s, doc.char_span(s.start, s.end, label=label, alignment_mode="expand"))
+                for s in accepted
+                if s.label == label
+            ]
+            chosen = [(s, span) for s, span in chosen if span is not None]
+            who = [
+                {"name": s.speaker, "start": s.speaker_start, "end": s.speaker_end}
+                if s.speaker
+                else None
+                for s, _ in chosen
+            ]
+            doc.spans[group] = SpanGroup(
+                doc, name=group, spans=[span for _, span in chosen], attrs={attribute: who}
+            )
+        doc.user_data[KEY] = {
+            "annotator": record.annotator,
+            "done": record.done,
+            "note": record.note,
+            "article_id": record.article_id,
+            "meta": {name: getattr(record.article, name) for name in _META},
+            "spans": [
+                [
+                    s.label,
+                    s.start,
+                    s.end,
+                    s.status,
+                    s.origin,
+                    s.speaker,
+                    s.speaker_start,
+                    s.speaker_end,
+                    s.note,
+                ]
+                for s in record.spans
+            ],
+        }
+        docs.add(doc)
+        count += 1
+    path.write_bytes(docs.to_bytes())
+    return count
+
+
+def read(path: Path, report: Report) -> Iterator[Annotated]:
+    from spacy.tokens import DocBin
+
+    name = shown(str(path))
+    try:
+        docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(blank().vocab))
+    except OSError as error:
+        raise BylineError(f"cannot read '{name}': {error.strerror or error}") from None
+    except Exception as error:  # srsly/msgpack raise many kinds of error on a damaged file
+        raise BylineError(f"'{name}' is not a spaCy DocBin ({type(error).__name__})") from None
+    for number, doc in enumerate(docs, 1):
+        where = f"{name}, doc {number}"
+        try:
+            yield _record(doc, where)
+        except BylineError as error:
+            report(str(error))
+        except (TypeError, ValueError, KeyError, IndexError):
+            report(f"{where}: Byline's data in it is damaged; skipped")
+
+
+def _record(doc: Any, where: str) -> Annotated:
+    data = doc.user_data.get(KEY)
+    if isinstance(data, dict):
+        meta = data.get("meta") or {}
+        article = clean_article(doc.text, where, **{k: meta.get(k, "") for k in _META})
+        spans = [Span(0, *row[:8], note=row[8] or "") for row in data["spans"]]
+        return Annotated(
+            article,
+            str(data.get("annotator") or default_annotator()),
+            spans,
+            bool(data.get("done")),
+            str(data.get("note") or ""),
+        )
+    article = clean_article(doc.text, where)
+    spans = [Span(0, e.label_, e.start_char, e.end_char) for e in doc.ents]
+    for label, (group, attribute) in GROUPS.items():
+        if group not in doc.spans:
+            continue
+        who = doc.spans[group].attrs.get(attribute) or []
+        for i, span in enumerate(doc.spans[group]):
+            person = who[i] if i < len(who) and isinstance(who[i], dict) else {}
+            spans.append(
+                Span(
+                    0,
+                    label,
+                    span.start_char,
+                    span.end_char,
+                    speaker=person.get("name"),
+                    speaker_start=person.get("start"),
+                    speaker_end=person.get("end"),
+                )
+            )
+    return Annotated(article, default_annotator(), spans)
