@@ -58,6 +58,11 @@ def committed_log(path: Path) -> list[tuple[int, str]]:
         return other.execute("SELECT seq, kind FROM annotation_log ORDER BY seq").fetchall()
 
 
+def test_commits_are_synced_to_disk(store: Annotations) -> None:
+    with store.library.reading() as db:
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL: power cuts too
+
+
 def test_suggestions_are_pending_and_added_once(store: Annotations) -> None:
     session = store.session(ARTICLE, "ana")
     assert not session.exists
