@@ -22,6 +22,7 @@ from tui.store.annotations import (
     ANNOTATOR,
     MACHINE,
     PENDING,
+    REJECTED,
     Annotations,
     Span,
     compare,
@@ -311,6 +312,23 @@ def test_replace_all_keeps_unchanged_spans(store: Annotations) -> None:
     assert [s.id for s in state.spans] == [1, 2, 5] and state.done and state.note == "n"
     session.undo()
     assert len(session.spans()) == 4 and not session.state().done
+
+
+def test_two_connections_writing_one_session_interleave_cleanly(path: Path) -> None:
+    """Two processes (here two connections) on one annotator's article: every action reads the
+    state inside its own transaction, so the log has no gaps and the state follows it."""
+    with Library(path) as first, Library(path) as second:
+        one = Annotations(first).session(ARTICLE, "ana")
+        two = Annotations(second).session(ARTICLE, "ana")
+        one.suggest(ANALYSIS)
+        assert two.suggest(ANALYSIS) is None  # it sees the other's suggestions
+        one.accept(1)
+        two.reject(1)
+        assert one.span(1).status == REJECTED
+        assert one.undo().target == 3  # the other connection's action: the last one done
+        assert two.undo().target == 2
+        assert [a.seq for a in two.history()] == [1, 2, 3, 4, 5]
+        one.check()
 
 
 KILLED_WRITER = """
