@@ -13,7 +13,9 @@ from tui.model import Analysis, Article
 from tui.screens.reader import Analyser, ReaderScreen
 
 if TYPE_CHECKING:
+    from tui.screens.lookup import LookUp, OpenAt
     from tui.store import Library
+    from tui.store.index import Found
 
 
 def spacy_analyser(model: str | None = None) -> Analyser:
@@ -46,8 +48,10 @@ class BylineApp(App[None]):
     """A terminal reader for news articles."""
 
     TITLE = "Byline"
-    CSS_PATH = [STYLES_DIR / "app.tcss", STYLES_DIR / "reader.tcss", STYLES_DIR / "library.tcss"]
-    BINDINGS = [Binding("q", "quit", "Quit"), Binding("L", "library", "Library", show=False)]
+    CSS_PATH = [STYLES_DIR / "app.tcss", STYLES_DIR / "reader.tcss", STYLES_DIR / "library.tcss",
+                STYLES_DIR / "lookup.tcss"]  # fmt: skip
+    BINDINGS = [Binding("q", "quit", "Quit"), Binding("L", "library", "Library", show=False),
+                Binding("E", "find_entity", "Find entity", show=False)]  # fmt: skip
 
     def __init__(
         self,
@@ -96,6 +100,10 @@ class BylineApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "library":
             return isinstance(self.screen, ReaderScreen)
+        if action == "find_entity":
+            from tui.screens.lookup import LookupScreen
+
+            return self.library is not None and isinstance(self.screen, ReaderScreen | LookupScreen)
         return True
 
     def action_library(self) -> None:
@@ -131,3 +139,40 @@ class BylineApp(App[None]):
             self.switch_screen(reader)
         else:
             self.push_screen(reader)
+
+    # Entity lookup (`e` in the reader, `E` anywhere): the lookup screen opens articles at a span.
+
+    def action_find_entity(self) -> None:
+        from tui.screens.lookup import EntitySearchScreen
+
+        if self.library is not None:
+            self.push_screen(EntitySearchScreen(self.library), self._look_up_found)
+
+    def _look_up_found(self, found: Found | None) -> None:
+        if found is not None:
+            self.call_later(self.look_up, found.name, found.label)
+
+    def on_look_up(self, message: LookUp) -> None:
+        self.look_up(message.name, message.label)
+
+    def look_up(self, name: str, label: str | None = None) -> None:
+        from tui.screens.lookup import LookupScreen
+
+        if self.library is None:
+            self.notify("No library is open (see byline --db)", severity="error")
+            return
+        self.push_screen(LookupScreen(self.library, name, label))
+
+    def on_open_at(self, message: OpenAt) -> None:
+        """An article from a lookup, at a span; `escape` there goes back to the lookup."""
+        from tui.errors import BylineError
+
+        if self.library is None:
+            return
+        try:
+            article = self.library.get(message.article)
+        except BylineError as error:
+            self.notify(str(error), title="Library", severity="error")
+            return
+        self.push_screen(ReaderScreen([article], self.analyser,
+                                      mark=(message.start, message.end), back=True))  # fmt: skip

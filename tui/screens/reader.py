@@ -30,6 +30,7 @@ from tui.messages import (
 from tui.model import Analysis, Article
 from tui.screens.commands import ReaderCommands
 from tui.screens.help import HelpScreen
+from tui.screens.lookup import LookUp
 from tui.widgets.article_view import HIGHLIGHT_MODES, ArticleView
 from tui.widgets.legend import EntityLegend
 from tui.widgets.reader_bar import ReaderBar
@@ -62,6 +63,7 @@ class ReaderScreen(Screen[None]):
         Binding("left_square_bracket", "next_article(-1)", "Prev article"),
         Binding("right_square_bracket", "next_article(1)", "Next article"),
         Binding("escape", "clear", "Clear search and mark", show=False),
+        Binding("e", "lookup", "Lookup"),
     ]
 
     #: The side panel is shown (beside the article when wide, below it when narrow).
@@ -74,8 +76,15 @@ class ReaderScreen(Screen[None]):
         articles: Sequence[Article],
         analyser: Analyser,
         analyses: dict[int, Analysis] | None = None,
+        *,
+        mark: tuple[int, int] | None = None,
+        back: bool = False,
     ) -> None:
+        """`mark`: a span to show and mark once the text is drawn; `back`: `escape` with no
+        search to clear closes this reader (it was opened from a lookup)."""
         super().__init__()
+        self._initial_mark = mark
+        self.back = back
         self.articles = list(articles)
         self.analyser = analyser
         #: Finished analyses by article index (a cache may hand some in up front).
@@ -133,6 +142,8 @@ class ReaderScreen(Screen[None]):
         self.ready = True
         self.refresh_bindings()  # the footer shows keys once it hears of the bindings
         self._show_analysis()
+        if self._initial_mark is not None:
+            self.jump_to(*self._initial_mark)
         # Importing spaCy holds the GIL for a while: the analysis starts after this frame too.
         self.set_timer(0.05, self._start_analysis)
 
@@ -269,6 +280,8 @@ class ReaderScreen(Screen[None]):
             return len(self.articles) > 1
         if action == "next_match":
             return self.is_mounted and self.view.match_count > 0
+        if action == "lookup":  # only with a library to look in
+            return getattr(self.app, "library", None) is not None
         return True
 
     def action_help(self) -> None:
@@ -340,9 +353,38 @@ class ReaderScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_clear(self) -> None:
+        if self.back and not self.view.match_count:
+            self.dismiss()
+            return
         self.view.set_matches([])
         self.view.clear_mark()
         self.refresh_bindings()
+
+    def action_lookup(self) -> None:
+        """Look the entity up across the library: the one highlighted in the Entities tab, the
+        speaker or source of the quote or claim highlighted, else the one marked or the first
+        one in view."""
+        name_label = self._entity_here()
+        if name_label is None:
+            self.notify("No entity here to look up", severity="warning", timeout=3)
+            return
+        self.post_message(LookUp(*name_label))
+
+    def _entity_here(self) -> tuple[str, str | None] | None:
+        from tui.lookup import entity_to_look_up
+
+        analysis, focused = self.analysis, self.focused
+        if analysis is None:
+            return None
+        if self.ready and isinstance(focused, SpanList) and self._in_panel(focused):
+            index = focused.highlighted
+            rows = focused.rows
+            spans = [rows[index].spans[0]] if index is not None and 0 <= index < len(rows) else []
+        else:
+            top, bottom = self.view.visible_range()
+            spans = [self.view.mark] if self.view.mark else []
+            spans += sorted((m.start, m.end) for m in analysis.entities if top <= m.start < bottom)
+        return next(filter(None, (entity_to_look_up(analysis, *span) for span in spans)), None)
 
     def _in_panel(self, widget: Widget | None) -> bool:
         return self.ready and widget is not None and self.panel in widget.ancestors_with_self

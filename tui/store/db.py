@@ -86,7 +86,7 @@ MIGRATIONS: tuple[str, ...] = (
         mentions INTEGER NOT NULL,
         PRIMARY KEY (article, origin, entity)
     ) WITHOUT ROWID;
-    CREATE INDEX article_entities_entity ON article_entities (entity, article);
+    CREATE INDEX article_entities_entity ON article_entities (entity, article, mentions);
     CREATE TABLE statements (               -- quotes an entity spoke, claims it is the source of
         article INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
         origin  TEXT NOT NULL,

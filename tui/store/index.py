@@ -453,6 +453,18 @@ def entities_by_id(db: sqlite3.Connection, roots: Sequence[int]) -> list[Found]:
     return found
 
 
+def roots_of(db: sqlite3.Connection, entities: Sequence[int]) -> dict[int, int]:
+    """Each entity id's canonical entity (root) id."""
+    roots: dict[int, int] = {}
+    for start in range(0, len(entities), 500):
+        chunk = list(entities[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        roots.update(
+            db.execute(f"SELECT id, coalesce(root, id) FROM entities WHERE id IN ({marks})", chunk)
+        )
+    return roots
+
+
 def names_of(db: sqlite3.Connection, root: int) -> list[tuple[int, str, str, int]]:
     """(id, name, label, mentions) of every name of a canonical entity, its root first."""
     return db.execute(

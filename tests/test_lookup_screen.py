@@ -1,0 +1,139 @@
+"""Entity lookup in the reader: `e` on an entity opens the lookup screen, `Enter` on a row opens
+that article at that span, `escape` goes back; `E` finds an entity as you type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.app import BylineApp
+from tui.model import Analysis, Article
+from tui.nlp.analyze import analyze_text
+from tui.screens.lookup import EntitySearchScreen, LookupScreen, TargetList
+from tui.screens.reader import ReaderScreen
+from tui.store import Library, put_analysis
+
+ARTICLES = [
+    Article(
+        text="Talks stall in Geneva\n\nRussian Foreign Minister Sergey Lavrov said on Monday "
+        'that the talks had failed. "We will not give up," Lavrov told reporters.',
+        title="Talks stall",
+    ),
+    Article(
+        text='Moscow responds\n\nLavrov rejected the accusations. "This is nonsense," Lavrov '
+        "said in Geneva.",
+        title="Moscow responds",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def analyses(nlp) -> list[Analysis]:
+    return [analyze_text(article.text, nlp) for article in ARTICLES]
+
+
+@pytest.fixture
+def library(tmp_path: Path, analyses: list[Analysis]) -> Library:
+    with Library(tmp_path / "lib.sqlite3") as opened:
+        opened.add(ARTICLES)
+        for article, analysis in zip(ARTICLES, analyses, strict=True):
+            put_analysis(opened, article.content_hash, "model-1", analysis)
+        yield opened
+
+
+async def until(pilot, predicate) -> None:
+    for _ in range(400):  # a bound on waiting, not a timing assertion
+        if predicate():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("condition never became true")
+
+
+def app_for(library: Library, analyses: list[Analysis]) -> BylineApp:
+    return BylineApp([ARTICLES[0]], library=library, analyses={0: analyses[0]},
+                     analyser=lambda article: Analysis())  # fmt: skip
+
+
+async def test_e_on_an_entity_then_enter_opens_that_article_at_that_span(
+    library: Library, analyses: list[Analysis]
+) -> None:
+    app = app_for(library, analyses)
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = app.screen
+        await until(pilot, lambda: reader.ready)
+        await pilot.press("3")  # the Entities tab: the most mentioned first
+        entities = reader.panel.list_for("entities")
+        names = [row.who for row in entities.rows]
+        entities.highlighted = names.index("Sergey Lavrov")
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        lookup = app.screen
+        await until(pilot, lambda: lookup.result is not None)
+        assert lookup.result.entity.name == "Sergey Lavrov"
+        assert [(a.title, a.mentions) for a in lookup.result.articles] == [
+            ("Talks stall", 2), ("Moscow responds", 2)]  # fmt: skip
+        # The mentions tab: a KWIC line per mention; the second article's first one.
+        await pilot.press("2")
+        mentions = lookup.list_for("mentions")
+        assert mentions.has_focus and len(mentions.targets) == 4
+        await pilot.press("down", "down", "enter")
+        await until(
+            pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen is not reader
+        )
+        opened = app.screen
+        await until(pilot, lambda: opened.ready)
+        assert opened.article.title == "Moscow responds"
+        text = ARTICLES[1].text
+        start = text.index("Lavrov")
+        assert opened.view.mark == (start, start + len("Lavrov"))
+        await pilot.press("escape")  # back to the lookup, as it was
+        await until(pilot, lambda: app.screen is lookup)
+        assert app.screen.focused is mentions and mentions.highlighted == 2
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is reader)
+
+
+async def test_e_on_a_quote_looks_up_its_speaker_and_quotes_are_listed(
+    library: Library, analyses: list[Analysis]
+) -> None:
+    app = app_for(library, analyses)
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = app.screen
+        await until(pilot, lambda: reader.ready)
+        await pilot.press("1", "e")
+        await until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        lookup = app.screen
+        await until(pilot, lambda: lookup.result is not None)
+        assert lookup.result.entity.name == "Sergey Lavrov"
+        quotes = lookup.list_for("quotes")
+        assert len(quotes.targets) == 2
+        assert "We will not give up" in str(quotes.get_option_at_index(0).prompt)
+
+
+async def test_E_finds_entities_as_you_type(library: Library, analyses: list[Analysis]) -> None:
+    app = app_for(library, analyses)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("E")
+        await until(pilot, lambda: isinstance(app.screen, EntitySearchScreen))
+        search = app.screen
+        await until(pilot, lambda: bool(search.found))
+        assert search.found[0].name == "Sergey Lavrov"  # most mentioned first
+        await pilot.press(*"gen")
+        await until(pilot, lambda: [f.name for f in search.found] == ["Geneva"])
+        await pilot.press("backspace", "backspace", "backspace", *"lavorv")  # a typo
+        await until(pilot, lambda: [f.name for f in search.found][:1] == ["Sergey Lavrov"])
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        await until(pilot, lambda: app.screen.result is not None)
+        assert app.screen.result.entity.name == "Sergey Lavrov"
+        assert isinstance(app.screen.focused, TargetList)
+
+
+async def test_without_a_library_e_is_not_offered(analyses: list[Analysis]) -> None:
+    app = BylineApp([ARTICLES[0]], analyses={0: analyses[0]})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.ready)
+        assert app.screen.check_action("lookup", ()) is False
+        await pilot.press("E")
+        assert isinstance(app.screen, ReaderScreen)
