@@ -428,7 +428,7 @@ def suggest(db: sqlite3.Connection, name: str, limit: int = 3) -> list[Found]:
         return []
     choices = [n for _, n in names]
     best = process.extract(name, choices, scorer=fuzz.WRatio, processor=str.casefold,
-                           limit=limit * 4, score_cutoff=60)  # fmt: skip
+                           limit=limit * 4, score_cutoff=70)  # fmt: skip
     roots: list[int] = []
     for _, _, index in best:
         root = names[index][0]
