@@ -29,6 +29,8 @@ KWIC_WIDTH = 40
 LIMIT = 100
 #: Entities listed as co-occurring.
 RELATED = 10
+#: Co-occurrence is counted over at most this many articles (the newest) mentioning an entity.
+RELATED_ARTICLES = 1000
 _SPACES = re.compile(r"\s+")
 
 
@@ -232,14 +234,16 @@ def lookup(
 
 
 def _related(db: Any, root: int, ids: list[int]) -> list[Related]:
-    """The entities in most of the articles that mention this one. Counted per name, then
-    summed per entity (so an article naming one entity by two names from two groups counts
-    twice): grouping by name is twice as fast on the most mentioned entities."""
+    """The entities in most of the articles that mention this one (of its newest
+    `RELATED_ARTICLES` articles: an entity in thousands is not slowed down by all of them).
+    Counted per name, then summed per entity (an article naming one entity by two names from
+    two groups counts twice): grouping by name is twice as fast."""
     marks = ",".join("?" * len(ids))
     per_name = db.execute(
-        f"SELECT o.entity, count(*) FROM article_entities me JOIN article_entities o "
-        f"ON o.article = me.article WHERE me.entity IN ({marks}) GROUP BY o.entity",
-        ids,
+        f"SELECT o.entity, count(*) FROM article_entities o WHERE o.article IN "
+        f"(SELECT DISTINCT article FROM article_entities WHERE entity IN ({marks}) "
+        f"ORDER BY article DESC LIMIT ?) GROUP BY o.entity",
+        [*ids, RELATED_ARTICLES],
     ).fetchall()
     roots = index.roots_of(db, [entity for entity, _ in per_name])
     counts: Counter[int] = Counter()
