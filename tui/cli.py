@@ -211,6 +211,10 @@ def add_parser() -> Parser:
         "others are still imported (exit status 1).",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, URLs, '-'")
+    parser.add_argument("--analyze", action="store_true",
+                        help="also analyse the articles now (entities, quotes, claims), so they "
+                        "open with highlights and `byline lookup` finds their entities")  # fmt: skip
+    add_model_option(parser)
     add_db_option(parser)
     return parser
 
@@ -223,10 +227,21 @@ def run_add(argv: list[str]) -> int:
     with Library(args.db) as library:
         result = library.add(_counted(load_all(args.paths, reporter), len(args.paths)))
         total = len(library)
-    _clear_progress()
-    print(f"added {result.added} article{'s' if result.added != 1 else ''}"
-          f"{f', {result.existing} already there' if result.existing else ''}; "
-          f"{total} in {library.path}")  # fmt: skip
+        _clear_progress()
+        print(f"added {result.added} article{'s' if result.added != 1 else ''}"
+              f"{f', {result.existing} already there' if result.existing else ''}; "
+              f"{total} in {library.path}")  # fmt: skip
+        if args.analyze:
+            from tui.nlp.pipeline import load_pipeline
+            from tui.store.cache import analyse_missing
+
+            def shown(done: int, todo: int) -> None:
+                if sys.stderr.isatty():
+                    _show_progress(f"analysing {done}/{todo}…")
+
+            count = analyse_missing(library, result.ids, load_pipeline(args.model), progress=shown)
+            _clear_progress()
+            print(f"analysed {count} article{'s' if count != 1 else ''}")
     return 1 if reporter.failed else 0
 
 

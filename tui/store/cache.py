@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 from types import SimpleNamespace
@@ -105,3 +105,29 @@ def cached_analysis(
     with suppress(BylineError):  # a read-only or full library: the reader still gets it
         put_analysis(library, digest, loaded, analysis)
     return analysis
+
+
+def analyse_missing(
+    library: Library,
+    article_ids: Iterable[int],
+    nlp: Language,
+    *,
+    n_process: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Analyse (and so index) the articles among `article_ids` with no cached analysis for
+    `nlp`, through one `nlp.pipe` stream; returns how many were analysed."""
+    from tui.nlp.analyze import analyze_texts
+
+    model = model_id(nlp)
+    todo = [
+        article
+        for article in map(library.get, dict.fromkeys(article_ids))
+        if get_analysis(library, article.content_hash, model) is None
+    ]
+    analyses = analyze_texts((a.text for a in todo), nlp, n_process=n_process)
+    for done, (article, analysis) in enumerate(zip(todo, analyses, strict=True), 1):
+        put_analysis(library, article.content_hash, model, analysis)
+        if progress:
+            progress(done, len(todo))
+    return len(todo)
