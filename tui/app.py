@@ -49,9 +49,10 @@ class BylineApp(App[None]):
 
     TITLE = "Byline"
     CSS_PATH = [STYLES_DIR / "app.tcss", STYLES_DIR / "reader.tcss", STYLES_DIR / "library.tcss",
-                STYLES_DIR / "lookup.tcss"]  # fmt: skip
+                STYLES_DIR / "lookup.tcss", STYLES_DIR / "annotate.tcss"]  # fmt: skip
     BINDINGS = [Binding("q", "quit", "Quit"), Binding("L", "library", "Library", show=False),
-                Binding("E", "find_entity", "Find entity", show=False)]  # fmt: skip
+                Binding("E", "find_entity", "Find entity", show=False),
+                Binding("a", "annotate", "Annotate", show=False)]  # fmt: skip
 
     def __init__(
         self,
@@ -62,6 +63,8 @@ class BylineApp(App[None]):
         analyses: Mapping[int, Analysis] | None = None,
         library: Library | None = None,
         keep: Sequence[Article] = (),
+        annotate: bool = False,
+        annotator: str | None = None,
     ) -> None:
         """`analyser` replaces spaCy (e.g. with a cache in front); `analyses` are ones already
         known, by article index, which are shown at once and not recomputed. With a `library`,
@@ -77,6 +80,9 @@ class BylineApp(App[None]):
         self.analyser = analyser or default
         self.analyses = dict(analyses or {})
         self._keep = list(keep)
+        #: Annotation mode from the start (`byline annotate`), and as whom (None: the OS user).
+        self.annotate = annotate and library is not None
+        self.annotator = annotator
 
     def on_mount(self) -> None:
         if self.library is not None and self._keep:
@@ -95,16 +101,41 @@ class BylineApp(App[None]):
             )
 
     def get_default_screen(self) -> ReaderScreen:
+        if self.annotate:
+            from tui.screens.annotate import AnnotateScreen
+            from tui.store.annotations import Annotations
+
+            assert self.library is not None
+            return AnnotateScreen(self.articles, self.analyser, self.analyses,
+                                  Annotations(self.library), self.annotator)  # fmt: skip
         return ReaderScreen(self.articles, self.analyser, self.analyses)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "library":
             return isinstance(self.screen, ReaderScreen)
+        if action == "annotate":
+            screen = self.screen
+            return isinstance(screen, ReaderScreen) and not getattr(screen, "annotating", False)
         if action == "find_entity":
             from tui.screens.lookup import LookupScreen
 
             return self.library is not None and isinstance(self.screen, ReaderScreen | LookupScreen)
         return True
+
+    def action_annotate(self) -> None:
+        """`a` in the reader: the same articles in annotation mode (`a` there comes back)."""
+        from tui.screens.annotate import AnnotateScreen
+        from tui.store.annotations import Annotations
+
+        reader = self.screen
+        if self.library is None:
+            self.notify("Annotating needs a library (see byline --db)", severity="error")
+            return
+        if not isinstance(reader, ReaderScreen):
+            return
+        self.push_screen(AnnotateScreen(reader.articles, reader.analyser, reader.analyses,
+                                        Annotations(self.library), self.annotator,
+                                        current=reader.current, pushed=True))  # fmt: skip
 
     def action_library(self) -> None:
         from tui.errors import BylineError

@@ -387,6 +387,59 @@ def run_lookup(argv: list[str]) -> int:
     return 0
 
 
+def annotate_parser() -> Parser:
+    parser = Parser(
+        prog="byline annotate",
+        description="Open articles in annotation mode: accept (y), reject (x) or edit the "
+        "machine's entities, quotes and claims, or add your own; every action is saved in the "
+        "library as it is made, with your name and the time. Press ? for every key.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="articles to annotate (added to the library); default: the bundled "
+                        "seed article")  # fmt: skip
+    parser.add_argument("--library", action="store_true",
+                        help="annotate every article in the library, in order")  # fmt: skip
+    parser.add_argument("--annotator", metavar="NAME",
+                        help="whose annotations these are (default: $BYLINE_ANNOTATOR, else "
+                        "the OS user)")  # fmt: skip
+    add_model_option(parser)
+    add_db_option(parser)
+    return parser
+
+
+def run_annotate(argv: list[str]) -> int:
+    args = annotate_parser().parse_args(argv)
+    if args.library and args.paths:
+        raise UsageError("give PATHs or --library, not both")
+    from tui.store import Library
+    from tui.store.annotations import check_annotator
+
+    annotator = args.annotator or os.environ.get("BYLINE_ANNOTATOR") or None
+    if annotator is not None:
+        annotator = check_annotator(annotator)
+    library = Library(args.db)  # annotations must be saved: no library, no annotation mode
+    try:
+        if args.library:
+            articles = [library.get(entry.id) for entry in library.entries()]
+            if not articles:
+                raise BylineError(f"the library {library.path} has no articles (see byline add)")
+        else:
+            reporter = Reporter()
+            articles = list(load_all(args.paths or [str(DEFAULT_SEED)], reporter))
+            if not articles:
+                return 1
+            library.add(articles)  # before the screen: every session refers to a stored article
+        if "-" in args.paths:
+            _keyboard_from_terminal()
+        from tui.app import BylineApp
+
+        BylineApp(articles, model=args.model, library=library, annotate=True,
+                  annotator=annotator).run()  # fmt: skip
+    finally:
+        library.close()
+    return 0
+
+
 def run_annotation_command(name: str) -> Command:
     """`byline export`, `import-annotations`, `stats`: in tui/export/commands.py, imported only
     when one of them runs."""
@@ -405,6 +458,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "add": (run_add, "import articles (files, directories, feeds, URLs) into the library"),
     "list": (run_list, "print the library (--json for JSON Lines)"),
     "rm": (run_rm, "remove articles from the library by id"),
+    "annotate": (run_annotate, "annotate articles: accept, reject, edit suggestions (keys)"),
     "lookup": (run_lookup, "where an entity appears in the library, what it said (--json)"),
     "export": (
         run_annotation_command("run_export"),

@@ -66,6 +66,8 @@ class ReaderScreen(Screen[None]):
         Binding("e", "lookup", "Lookup"),
     ]
 
+    #: The article pane's class (annotation mode's adds a cursor and its spans).
+    view_class: type[ArticleView] = ArticleView
     #: The side panel is shown (beside the article when wide, below it when narrow).
     show_panel: reactive[bool] = reactive(True)
     #: The terminal is narrower than `NARROW_WIDTH`.
@@ -118,7 +120,7 @@ class ReaderScreen(Screen[None]):
         yield ReaderBar(id="bar")
         with Horizontal(id="body"):
             with Vertical(id="article-pane"):
-                yield ArticleView(self.article, id="article")
+                yield self.view_class(self.article, id="article")
             yield Static(id="panel-slot", classes="side-panel")
         yield Static(id="footer-slot")
 

@@ -330,7 +330,8 @@ class ArticleView(ScrollView, can_focus=True):
         start, end = self._wrapped.line(index)
         text = self.article.text
         base = self.rich_style
-        layers = (self._title_layer, self._entity_layer, self._mark_layer, self._match_layer)
+        layers = (self._title_layer, self._entity_layer, *self._extra_layers(),
+                  self._mark_layer, self._match_layer)  # fmt: skip
         spans = [span for layer in layers for span in layer.overlapping(start, end)]
         cuts = sorted({start, end, *(max(start, min(end, p)) for s in spans
                                       for p in (s.start, s.end))})  # fmt: skip
@@ -342,6 +343,10 @@ class ArticleView(ScrollView, can_focus=True):
                     style += self._component_style(span.component)
             segments.append(Segment(_drawable(text[left:right]), style))
         return Strip(segments)
+
+    def _extra_layers(self) -> Sequence[SpanLayer]:
+        """More layers drawn over the entities and under the mark (a subclass's: annotations)."""
+        return ()
 
     def _component_style(self, component: str) -> Style:
         return self.get_component_rich_style(component, partial=True)

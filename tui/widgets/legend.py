@@ -24,6 +24,9 @@ class EntityLegend(Static):
         self._counts: Counter[str] = Counter()
         self._mode = "all"
         self._analysed = False
+        #: Annotation mode: the key of each label ("1" -> PERSON ...), shown before it, keyed
+        #: labels first and always (a label key works before the label has any span).
+        self.keys: dict[str, str] = {}
 
     def show(self, mentions: Sequence[EntityMention] | None, mode: str) -> None:
         """Counts per label of `mentions` (None: not analysed yet), under highlight `mode`."""
@@ -44,8 +47,13 @@ class EntityLegend(Static):
             parts.append("  no entities")
         known = [label for label in ENTITY_LABELS if self._counts[label]]
         known.sort(key=lambda label: -self._counts[label])
-        for label in known:
+        keyed = [label for label in self.keys.values() if label in ENTITY_LABELS]
+        for label in keyed + [label for label in known if label not in keyed]:
             lit = self._mode == "all" or (self._mode == "names" and label in NAME_LABELS)
             style = self.get_visual_style(f"entity--{label}") if lit else mode_style
-            parts += ["  ", (label, style), f" {self._counts[label]}"]
+            key = next((k for k, v in self.keys.items() if v == label), None)
+            parts += ["  ", f"{key} " if key else "", (label, style), f" {self._counts[label]}"]
+        for key, label in self.keys.items():
+            if label not in ENTITY_LABELS:
+                parts += ["  ", f"{key} {label}"]
         self.update(Content.assemble(*parts))  # type: ignore[arg-type]

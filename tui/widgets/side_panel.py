@@ -96,10 +96,15 @@ class SidePanel(Vertical):
             self.list_for(tab).set_rows(rows, empty=empty)
             self._title(tab, len(rows))
 
+    def show_rows(self, tab: str, rows: list[Row], empty: str, count: str) -> None:
+        """Rows of one tab built elsewhere (annotation mode's spans); `count` for its title."""
+        self.list_for(tab).set_rows(rows, empty=empty)
+        self._title(tab, count)
+
     def follow(self, top: int, bottom: int, mark: tuple[int, int] | None) -> None:
         for span_list in self.lists():
             span_list.follow(top, bottom, mark)
 
-    def _title(self, tab: str, count: int | None) -> None:
+    def _title(self, tab: str, count: int | str | None) -> None:
         title = TITLES[tab] if count is None else f"{TITLES[tab]} {count}"
         self.query_one(TabbedContent).get_tab(tab).label = title

@@ -1,0 +1,362 @@
+"""Annotation mode, driven through Pilot: every key, the undo/redo chain, auto-advance, two
+annotators and the review. The analysis is the real one (spaCy), the store a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tui.app import BylineApp
+from tui.loaders import load_text
+from tui.model import Analysis, Article
+from tui.nlp.analyze import analyze_text
+from tui.screens.annotate import AnnotateScreen
+from tui.screens.annotate_prompts import NotePrompt, SpeakerPicker
+from tui.screens.reader import ReaderScreen
+from tui.screens.review import ReviewScreen
+from tui.store import Library
+from tui.store.annotations import ACCEPTED, PENDING, REJECTED, Annotations, Span
+from tui.widgets.reader_bar import ReaderBar
+
+SIZE = (160, 48)
+
+
+@pytest.fixture(scope="session")
+def seed_analysis(nlp, seed: Article) -> Analysis:
+    return analyze_text(seed.text, nlp)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    with Library(tmp_path / "library.sqlite3") as library:
+        yield library
+
+
+def annotating(
+    library: Library, articles: list[Article], analysis: Analysis | None, who: str = "ana"
+) -> BylineApp:
+    def analyse(article: Article) -> Analysis:
+        return analysis if analysis is not None and article is articles[0] else Analysis()
+
+    return BylineApp(articles, analyser=analyse, library=library, annotate=True, annotator=who)
+
+
+async def ready(pilot: Pilot) -> AnnotateScreen:
+    """Wait until the screen is mounted and the suggestions are in the store and drawn."""
+    screen = pilot.app.screen
+    assert isinstance(screen, AnnotateScreen)
+    for _ in range(2400):  # a bound on waiting, not a timing assertion
+        analysis = screen.analyses.get(screen.current)
+        drawn = screen.ready and screen.state is not None and analysis is not None
+        if drawn and (screen.state.suggested or not analysis.entities):
+            break
+        await pilot.pause(0.025)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+def current(screen: AnnotateScreen) -> Span:
+    span = screen.current_span()
+    assert span is not None
+    return span
+
+
+def status(screen: AnnotateScreen) -> str:
+    return str(screen.status.render())
+
+
+async def test_opens_with_pending_suggestions_and_progress(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        spans = list(screen.spans.values())
+        assert spans and all(s.status == PENDING for s in spans)
+        assert screen.query_one(ReaderBar).position == (
+            f"article 1/1 · {len(spans)} pending · 0 decided"
+        )
+        first = current(screen)  # the first pending quote, marked, its row highlighted
+        assert first.label == "QUOTE" and first.speaker == "Rami Abdel Rahman"
+        assert screen.view.mark == (first.start, first.end)
+        assert screen.panel.active == "quotes"
+        assert status(screen).startswith("saved #1 ")  # the suggestions, committed
+
+
+async def test_y_enter_x_decide_and_move_to_the_next_pending(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        quotes = [s for s in screen._ordered("quote")]
+        await pilot.press("y")
+        assert screen.spans[quotes[0].id].status == ACCEPTED
+        assert current(screen).id == quotes[1].id
+        assert status(screen) == "saved #2 accepted 1 span"
+        await pilot.press("enter")
+        assert screen.spans[quotes[1].id].status == ACCEPTED
+        await pilot.press("x")
+        assert screen.spans[quotes[2].id].status == REJECTED
+        assert current(screen).id == quotes[3].id
+        assert status(screen) == "saved #4 rejected 1 span"
+        assert "3 decided" in screen.query_one(ReaderBar).position
+        # What the screen says is what the store has: another connection sees it.
+        with Library(library.path) as other:
+            session = Annotations(other).session(seed, "ana")
+            statuses = {s.id: s.status for s in session.spans()}
+            assert [statuses[q.id] for q in quotes[:3]] == [ACCEPTED, ACCEPTED, REJECTED]
+            assert [a.seq for a in session.history()] == [1, 2, 3, 4]
+
+
+async def test_auto_advance_goes_on_to_claims_then_says_when_nothing_is_left(
+    library: Library, nlp
+) -> None:
+    article = load_text(
+        'Talks\n\n"We will not leave," said Jane Doe. Officials said the talks had failed.\n',
+        "t.txt",
+    )
+    analysis = analyze_text(article.text, nlp)
+    app = annotating(library, [article], analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        kinds = {s.kind for s in screen.spans.values()}
+        assert {"quote", "claim"} <= kinds
+        for _ in screen._ordered("quote"):
+            assert current(screen).kind == "quote"
+            await pilot.press("y")
+        assert current(screen).kind == "claim"  # on to the next kind by itself
+        assert screen.panel.active == "claims"
+        pending = sum(s.status == PENDING for s in screen.spans.values())
+        await pilot.press(*["y"] * pending)
+        assert all(s.status == ACCEPTED for s in screen.spans.values())
+        assert status(screen).startswith("Nothing pending here")
+        await pilot.press("m")
+        assert screen.state is not None and screen.state.done
+        assert screen.query_one(ReaderBar).position.endswith("· done")
+
+
+async def test_selection_and_label_keys_create_spans(library: Library) -> None:
+    text = 'Talks\n\nThe mayor, Ann Lee, said: "Bridges matter." Nobody came.\n'
+    article = load_text(text, "t.txt")
+    app = annotating(library, [article], None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        text = article.text
+        view = screen.view
+        # Word-wise: to "Ann", select two words, 1 = PERSON (the legend's first label).
+        view.place_cursor(0)
+        await pilot.press("right_curly_bracket", "w", "w", "w")  # The mayor , Ann
+        assert text[view.cursor :].startswith("Ann Lee")
+        await pilot.press("v", "w", "w", "1")
+        person = current(screen)
+        assert (person.label, text[person.start : person.end]) == ("PERSON", "Ann Lee")
+        assert view.selection is None
+        assert status(screen) == "saved #2 created PERSON 'Ann Lee'"  # 1: no suggestions
+        # Character-wise: select the quotation with its marks; q trims them off.
+        view.place_cursor(text.index("“") if "“" in text else text.index('"'))
+        await pilot.press("v", *["right"] * len('"Bridges matter."'), "q")
+        quote = current(screen)
+        assert (quote.label, text[quote.start : quote.end]) == ("QUOTE", "Bridges matter.")
+        # Clause-wise: `)` stops before punctuation; c makes a claim.
+        view.place_cursor(text.index("Nobody"))
+        await pilot.press("v", "right_parenthesis", "c")
+        claim = current(screen)
+        assert (claim.label, text[claim.start : claim.end]) == ("CLAIM", "Nobody came")
+        # No selection: a label key only explains itself.
+        await pilot.press("5")
+        assert "Select text first" in status(screen)
+        assert {s.origin for s in screen.spans.values()} == {"annotator"}
+
+
+async def test_shift_arrows_nudge_d_deletes_r_relabels(library: Library) -> None:
+    article = load_text("Talks\n\nThe New York Times reported it on Monday.\n", "t.txt")
+    app = annotating(library, [article], None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        text = article.text
+        screen.view.place_cursor(text.index("New"))
+        await pilot.press("v", "w", "w", "2")  # "New York" as ORG
+        span = current(screen)
+        assert text[span.start : span.end] == "New York"
+        await pilot.press("shift+right")  # the end one word right
+        assert text[current(screen).start : current(screen).end] == "New York Times"
+        await pilot.press("shift+up")  # the start one word left
+        assert text[current(screen).start : current(screen).end] == "The New York Times"
+        await pilot.press("shift+down", "shift+left", "shift+right")
+        assert text[current(screen).start : current(screen).end] == "New York Times"
+        await pilot.press("r", "3")  # relabel: r, then a label key
+        assert current(screen).label == "GPE"
+        await pilot.press("r", "escape")
+        assert "cancelled" in status(screen)
+        assert current(screen).label == "GPE"
+        await pilot.press("d")
+        assert not screen.spans
+        assert status(screen).endswith("deleted 1 span")
+
+
+async def test_s_picks_a_speaker_by_type_ahead_or_a_typed_name(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("2")  # claims
+        wrong = next(s for s in screen._ordered("claim") if s.speaker == "Russia")
+        screen._go_to(wrong.id)
+        await pilot.press("s")
+        assert isinstance(app.screen, SpeakerPicker)
+        await pilot.press("j", "a", "b", "enter")
+        fixed = screen.spans[wrong.id]
+        assert (fixed.speaker, fixed.status) == ("Jabhat Fateh al-Sham", ACCEPTED)
+        assert seed.text[fixed.speaker_start : fixed.speaker_end] == "Jabhat Fateh al-Sham"
+        assert current(screen).id != wrong.id  # a decision: on to the next pending
+        # A name that is not in the article is kept as typed (no mention offsets).
+        screen._go_to(wrong.id)
+        await pilot.press("s", *"Zed Q", "enter")
+        assert (screen.spans[wrong.id].speaker, screen.spans[wrong.id].speaker_start) == (
+            "Zed Q",
+            None,
+        )
+        await pilot.press("s", "escape")  # cancelled: nothing written
+        assert status(screen).startswith("saved #3 ")
+
+
+async def test_notes_on_a_span_and_on_the_article(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        span = current(screen)
+        await pilot.press("N")
+        assert isinstance(app.screen, NotePrompt)
+        await pilot.press(*"check [b]this[/b]", "enter")
+        assert screen.spans[span.id].note == "check [b]this[/b]"
+        assert "✎" in screen.panel.list_for("quotes").rows[0].who
+        await pilot.press("M", *"second pass", "enter")
+        assert screen.state is not None and screen.state.note == "second pass"
+
+
+async def test_undo_redo_chain_is_unlimited_and_survives_a_restart(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        before = {s.id: s.status for s in screen.spans.values()}
+        await pilot.press("y", "x", "y", "y", "x")
+        after = {s.id: s.status for s in screen.spans.values()}
+        await pilot.press(*["u"] * 5)
+        assert {s.id: s.status for s in screen.spans.values()} == before
+        await pilot.press("u")
+        assert status(screen) == "Nothing to undo"
+        await pilot.press("ctrl+r", "ctrl+r", "ctrl+r")
+        await pilot.press("ctrl+r", "ctrl+r")
+        assert {s.id: s.status for s in screen.spans.values()} == after
+        await pilot.press("u", "u")  # two undone, left for the next session to redo
+    middle = Annotations(library).session(seed, "ana").state()
+    assert middle.can_redo and middle.can_undo
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("ctrl+r", "ctrl+r")
+        assert {s.id: s.status for s in screen.spans.values()} == after
+        await pilot.press("ctrl+r")
+        assert status(screen) == "Nothing to redo"
+    Annotations(library).session(seed, "ana").check()  # the log and the state agree
+
+
+async def test_brackets_move_between_articles_each_with_its_own_session(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    other = load_text("Second\n\nAngela Merkel visited Paris on Monday.\n", "two.txt")
+    app = annotating(library, [seed, other], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("y")
+        assert screen.query_one(ReaderBar).position.startswith("article 1/2 · ")
+        await pilot.press("right_square_bracket")
+        assert screen.current == 1
+        assert screen.query_one(ReaderBar).position.startswith("article 2/2 · 0 pending")
+        screen.view.place_cursor(other.text.index("Paris"))
+        await pilot.press("v", "w", "3", "m")
+        await pilot.press("left_square_bracket")
+        assert screen.current == 0 and "1 decided" in screen.query_one(ReaderBar).position
+    store = Annotations(library)
+    assert [(s.label, s.start) for s in store.session(other, "ana").spans()] == [
+        ("GPE", other.text.index("Paris"))
+    ]
+    assert store.session(other, "ana").state().done
+
+
+async def test_two_annotators_are_kept_apart_and_a_review_adopts_a_side(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    for who, key in (("ana", "y"), ("ben", "x")):
+        app = annotating(library, [seed], seed_analysis, who=who)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await pilot.press(key)
+    store = Annotations(library)
+    first = store.session(seed, "ana").spans("quote")[0]
+    assert first.status == ACCEPTED
+    assert store.session(seed, "ben").spans("quote")[0].status == REJECTED
+    app = annotating(library, [seed], seed_analysis, who="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("R")
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert [(d.start, d.reason) for d in review.disagreements] == [(first.start, "only ana")]
+        await pilot.press("b")  # ben did not accept it: ana drops her copy
+        assert review.disagreements == []
+        await pilot.press("escape")
+        assert app.screen is screen
+        assert first.id not in screen.spans
+
+
+async def test_a_in_the_reader_opens_annotation_mode_and_a_comes_back(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    app = BylineApp([seed], analyser=lambda _: seed_analysis, library=library)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(2400):
+            if isinstance(app.screen, ReaderScreen) and app.screen.ready:
+                break
+            await pilot.pause(0.025)
+        await pilot.press("a")
+        screen = await ready(pilot)
+        assert screen.pushed
+        await pilot.press("y", "a")
+        assert type(app.screen) is ReaderScreen
+
+
+async def test_help_lists_the_annotation_keys(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=(100, 80)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        text = "\n".join(str(s.render()) for s in app.screen.query(".help-keys"))
+        keys = ("Accept", "Reject", "Speaker", "Undo", "Redo", "Relabel", "Delete", "Note",
+                "Done", "Select", "Next word", "End one word right")  # fmt: skip
+        for description in keys:
+            assert description in text, description
+
+
+async def test_untrusted_names_stay_literal_in_rows_and_status(library: Library) -> None:
+    article = load_text("T\n\n[bold]Eve[/bold] said \x1b[31mhi\x1b[0m there.\n", "t.txt")
+    app = annotating(library, [article], None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        screen.view.place_cursor(0)
+        await pilot.press("right_curly_bracket", "v", *["w"] * 7, "1")  # [ bold ] Eve [/ bold ]
+        assert status(screen) == "saved #2 created PERSON '[bold]Eve[/bold]'"
+        row = screen.panel.list_for("entities").rows[0]
+        assert row.who == "✓ [bold]Eve[/bold]"

@@ -1,0 +1,570 @@
+"""Annotation mode: the reader (same article pane, side panel, analysis worker) with keys that
+accept, reject and edit the machine's suggestions, one decision per key, moving on to the next
+pending one by itself (Prodigy's rhythm, in a terminal).
+
+Every key that changes something is one call to the annotation store (`tui.store.annotations`),
+which commits it before it returns; only then does the status line say "saved #N <summary>",
+N being the action's number in the log. The screen then re-reads the session's state and
+draws it: the store is the truth, the screen keeps no spans of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual import on
+from textual.binding import Binding
+from textual.widgets import Footer, OptionList
+
+from tui.errors import BylineError
+from tui.loaders.sanitize import sanitize
+from tui.messages import CursorMoved
+from tui.model import Analysis, Article, EntityMention
+from tui.screens.annotate_prompts import NotePrompt, SpeakerPicker, speaker_candidates
+from tui.screens.reader import Analyser, ReaderScreen
+from tui.store.annotations import (
+    ACCEPTED,
+    CLAIM,
+    PENDING,
+    QUOTE,
+    REJECTED,
+    Action,
+    Annotations,
+    Session,
+    Span,
+    State,
+)
+from tui.widgets.annotation_status import AnnotationStatus
+from tui.widgets.annotation_view import AnnotationView, next_word, previous_word, trimmed
+from tui.widgets.legend import EntityLegend
+from tui.widgets.reader_bar import ReaderBar
+from tui.widgets.side_panel import TABS, UNKNOWN_SOURCE, UNKNOWN_SPEAKER
+from tui.widgets.span_list import ROW_WORDS, WHO_CHARS, Row, SpanList, one_line
+
+#: The labels of the keys 1..9 (the legend shows them numbered); `q` and `c` add QUOTE, CLAIM.
+LABEL_KEYS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "DATE")
+KEY_LABELS = {**{str(n): label for n, label in enumerate(LABEL_KEYS, 1)}, "q": QUOTE, "c": CLAIM}
+#: Side-panel tab of each kind of span, and the order auto-advance goes through the kinds.
+TAB_OF = {"quote": "quotes", "claim": "claims", "entity": "entities"}
+KIND_OF = {tab: kind for kind, tab in TAB_OF.items()}
+STATUS_MARK = {PENDING: "?", ACCEPTED: "✓", REJECTED: "✗"}
+#: Stripped from the ends of a selection before it becomes a span (quote marks: quotes only).
+TRIM = {QUOTE: ",;:“”\"‘’'", "default": ",;:"}
+
+
+def label_keys_hint(prefix: str) -> str:
+    keys = "  ".join(f"{key} {label}" for key, label in KEY_LABELS.items())
+    return f"{prefix}: {keys}  (escape cancels)"
+
+
+class AnnotateScreen(ReaderScreen):
+    """The reader in annotation mode, for one annotator, over the store of the app's library."""
+
+    BINDINGS = [
+        Binding("y,enter", "accept", "Accept"),
+        Binding("x", "reject", "Reject"),
+        Binding("s", "speaker", "Speaker"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False),
+        Binding("j", "next_item(1)", "Next item", show=False),
+        Binding("k", "next_item(-1)", "Previous item", show=False),
+        *(Binding(str(n), f"label('{n}')", label, show=False) for n, label in
+          enumerate(LABEL_KEYS, 1)),
+        Binding("q", "label('q')", "Quote (selection) ", show=False),
+        Binding("c", "label('c')", "Claim (selection)", show=False),
+        Binding("shift+left", "nudge('end', -1)", "End one word left", show=False),
+        Binding("shift+right", "nudge('end', 1)", "End one word right", show=False),
+        Binding("shift+up", "nudge('start', -1)", "Start one word left", show=False),
+        Binding("shift+down", "nudge('start', 1)", "Start one word right", show=False),
+        Binding("d", "delete", "Delete", show=False),
+        Binding("r", "relabel", "Relabel", show=False),
+        Binding("N", "note", "Note", show=False),
+        Binding("M", "article_note", "Article note", show=False),
+        Binding("m", "mark_done", "Done", show=False),
+        Binding("R", "review", "Review", show=False),
+        Binding("a", "leave", "Read", show=False),
+        Binding("escape", "clear", "Cancel selection", show=False),
+        Binding("ctrl+q", "app.quit", "Quit"),
+        Binding("e", "lookup", "Lookup", show=False),
+        # The reader's keys stay, out of the footer (it is needed for the ones above).
+        Binding("slash", "search", "Search", show=False),
+        Binding("h", "cycle_highlights", "Highlights", show=False),
+        Binding("tab", "switch_pane", "Pane", show=False),
+        Binding("left_square_bracket", "next_article(-1)", "Prev article", show=False),
+        Binding("right_square_bracket", "next_article(1)", "Next article", show=False),
+    ]  # fmt: skip
+
+    view_class = AnnotationView
+    annotating = True
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        analyser: Analyser,
+        analyses: dict[int, Analysis] | None,
+        store: Annotations,
+        annotator: str | None = None,
+        *,
+        current: int = 0,
+        pushed: bool = False,
+    ) -> None:
+        """`pushed`: opened from the reader (`a` goes back to it)."""
+        super().__init__(articles, analyser, analyses)
+        self.current = current
+        self.store = store
+        self.annotator = annotator
+        self.pushed = pushed
+        self.sessions: dict[int, Session] = {}
+        self.state: State | None = None
+        self.spans: dict[int, Span] = {}
+        #: The current span (the one y/x/s/d/r/N act on) and each tab's rows' span ids.
+        self.item: int | None = None
+        self.row_ids: dict[str, list[int]] = {tab: [] for tab in TABS}
+        #: `r` was pressed: the next label key relabels the current span.
+        self.relabelling = False
+
+    @property
+    def view(self) -> AnnotationView:
+        return self.query_one("#article", AnnotationView)
+
+    @property
+    def session(self) -> Session:
+        session = self.sessions.get(self.current)
+        if session is None:
+            session = self.sessions[self.current] = self.store.session(self.article, self.annotator)
+        return session
+
+    @property
+    def status(self) -> AnnotationStatus:
+        return self.query_one(AnnotationStatus)
+
+    def on_mount(self) -> None:
+        self.add_class("-annotating")
+        self.query_one("#article-pane").mount(AnnotationStatus(id="annotation-status"))
+        super().on_mount()
+
+    # Attributes down: the session's state, read after every action.
+
+    def _show_analysis(self) -> None:
+        analysis = self.analysis
+        bar = self.query_one(ReaderBar)
+        failure = self.failures.get(self.current)
+        bar.status = "" if analysis else ("analysis failed" if failure else "analysing…")
+        try:
+            state = self.session.state()
+            if analysis is not None and not state.suggested:
+                self._commit(lambda: self.session.suggest(analysis))
+                return
+        except BylineError as error:
+            self.notify(str(error), title="Annotations", severity="error")
+            return
+        self._draw(state)
+
+    def _refresh(self) -> None:
+        try:
+            self._draw(self.session.state())
+        except BylineError as error:
+            self.notify(str(error), title="Annotations", severity="error")
+
+    def _draw(self, state: State) -> None:
+        self.state = state
+        text = self.article.text
+        spans = state.spans
+        self.spans = {span.id: span for span in spans}
+        kept = [s for s in spans if s.status != REJECTED]
+        mentions = [EntityMention(s.start, s.end, s.label, text[s.start : s.end], 0)
+                    for s in kept if s.kind == "entity"]  # fmt: skip
+        view = self.view
+        view.set_entities(mentions)
+        view.set_spans(
+            quotes=[(s.start, s.end) for s in kept if s.kind == "quote"],
+            claims=[(s.start, s.end) for s in kept if s.kind == "claim"],
+            pending=[(s.start, s.end) for s in spans if s.status == PENDING],
+            rejected=[(s.start, s.end) for s in spans if s.status == REJECTED],
+        )
+        progress = state.progress
+        count = len(self.articles)
+        done = " · done" if state.done else ""
+        self.query_one(ReaderBar).position = (
+            f"article {self.current + 1}/{count} · {progress.pending} pending · "
+            f"{progress.decided} decided{done}"
+        )
+        if self.item not in self.spans:
+            self.item = None
+        if self.ready:
+            # ctrl+p still opens the palette; its place in the footer goes to the keys above.
+            self.query_one(Footer).show_command_palette = False
+            legend = self.query_one(EntityLegend)
+            legend.keys = KEY_LABELS
+            legend.show(mentions, view.highlight_mode)
+            self._show_rows(spans)
+        if self.item is None:
+            self._go_to(self._next_pending(None))
+        else:
+            self._show_item()
+
+    def _show_rows(self, spans: list[Span]) -> None:
+        text = self.article.text
+        for tab in TABS:
+            kind = KIND_OF[tab]
+            mine = sorted((s for s in spans if s.kind == kind), key=lambda s: (s.start, -s.end))
+            rows = []
+            for span in mine:
+                words = one_line(text[span.start : span.end], ROW_WORDS)
+                mark = STATUS_MARK[span.status] + ("✎" if span.note else "")
+                if kind == "entity":
+                    rows.append(Row(((span.start, span.end),), f"{mark} {words}", span.label))
+                    continue
+                missing = UNKNOWN_SPEAKER if kind == "quote" else UNKNOWN_SOURCE
+                who = one_line(span.speaker or "") or missing
+                if len(who) > WHO_CHARS:
+                    who = who[: WHO_CHARS - 1] + "…"
+                rows.append(Row(((span.start, span.end),), f"{mark} {who}", words))
+            pending = sum(s.status == PENDING for s in mine)
+            count = f"{len(mine)}" + (f" ({pending}?)" if pending else "")
+            self.panel.show_rows(tab, rows, f"No {tab}", count)
+            self.row_ids[tab] = [span.id for span in mine]
+        for span_list in self.panel.lists():
+            span_list.follows_scroll = False  # the current span, not the scrolling, picks a row
+
+    def _show_item(self, scroll: bool = False) -> None:
+        """Mark the current span, bring it into view (`scroll`: a few lines from the top, else
+        only when it is out of view), highlight its row (its tab opened)."""
+        view = self.view
+        span = self.spans.get(self.item) if self.item is not None else None
+        if span is None:
+            view.clear_mark()
+            view.set_speaker_mark(None)
+            return
+        view.set_mark(span.start, span.end, scroll=False)
+        top, bottom = view.visible_range()
+        if scroll or not (top <= span.start <= bottom):
+            view.scroll_to_offset(span.start)
+        has_mention = span.speaker_start is not None and span.speaker_end is not None
+        view.set_speaker_mark((span.speaker_start, span.speaker_end) if has_mention else None)  # type: ignore[arg-type]
+        if self.ready:
+            tab = TAB_OF[span.kind]
+            if self.panel.active != tab:
+                self.panel.active = tab
+            self.panel.follow(*view.visible_range(), (span.start, span.end))
+
+    def _go_to(self, span_id: int | None) -> None:
+        """Make `span_id` the current span; the cursor goes to its start."""
+        self.item = span_id
+        span = self.spans.get(span_id) if span_id is not None else None
+        if span is not None:
+            self.view.place_cursor(span.start)
+        self._show_item(scroll=True)
+
+    # Which span is next.
+
+    def _kind_order(self) -> list[str]:
+        """The active tab's kind first, then the others in tab order."""
+        active = KIND_OF.get(self.panel.active, "quote") if self.ready else "quote"
+        kinds = [KIND_OF[tab] for tab in TABS]
+        at = kinds.index(active)
+        return kinds[at:] + kinds[:at]
+
+    def _ordered(self, kind: str) -> list[Span]:
+        return sorted((s for s in self.spans.values() if s.kind == kind),
+                      key=lambda s: (s.start, -s.end, s.id))  # fmt: skip
+
+    def _next_pending(self, after: Span | None) -> int | None:
+        """The next pending span: after `after` in its kind (wrapping round), else the first
+        pending one of the next kind that has any."""
+        kinds = self._kind_order()
+        if after is not None:
+            kinds.remove(after.kind)
+            kinds.insert(0, after.kind)
+        for kind in kinds:
+            spans = [s for s in self._ordered(kind) if s.status == PENDING]
+            if not spans:
+                continue
+            if after is not None and kind == after.kind:
+                key = (after.start, -after.end, after.id)
+                later = [s for s in spans if (s.start, -s.end, s.id) > key]
+                return (later or spans)[0].id
+            return spans[0].id
+        return None
+
+    def _advance(self, span: Span | None) -> None:
+        """After a decision on `span`: on to the next pending span."""
+        following = self._next_pending(span)
+        if following is None:
+            if span is not None and span.id in self.spans:
+                self._go_to(span.id)
+            self.status.hint("Nothing pending here: m marks the article done, ] goes on")
+            return
+        self._go_to(following)
+
+    def current_span(self) -> Span | None:
+        return self.spans.get(self.item) if self.item is not None else None
+
+    # Writing: one store call per action; "saved" only once it returned.
+
+    def _commit(self, call: Callable[[], Action | None]) -> Action | None:
+        try:
+            action = call()
+        except BylineError as error:
+            self.status.hint(str(error))
+            self.notify(str(error), title="Not saved", severity="error", timeout=4)
+            return None
+        if action is not None:
+            self.status.saved(action)
+        self._refresh()
+        return action
+
+    # Actions: decisions.
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave":
+            return self.pushed
+        if action == "review":
+            return True
+        return super().check_action(action, parameters)
+
+    def action_accept(self) -> None:
+        span = self.current_span()
+        if span is not None and span.status != ACCEPTED:
+            self._commit(lambda: self.session.accept(span.id))
+        self._advance(span)
+
+    def action_reject(self) -> None:
+        span = self.current_span()
+        if span is None:
+            self._advance(None)
+            return
+        if span.status != REJECTED:
+            self._commit(lambda: self.session.reject(span.id))
+        self._advance(span)
+
+    def show_kind(self, kind: str) -> None:
+        """Work on quotes, claims or entities: their tab, and the first pending one."""
+        self.action_show_tab(TAB_OF[kind])
+        self.view.focus()
+        spans = self._ordered(kind)
+        first = next((s for s in spans if s.status == PENDING), spans[0] if spans else None)
+        self._go_to(first.id if first is not None else None)
+
+    def action_next_item(self, step: int) -> None:
+        """The next (or previous) span of the open tab's kind, whatever its status."""
+        span = self.current_span()
+        kind = KIND_OF.get(self.panel.active, "quote") if self.ready else "quote"
+        spans = self._ordered(kind)
+        if not spans:
+            return
+        if span is None or span.kind != kind:
+            self._go_to(spans[0 if step > 0 else -1].id)
+            return
+        at = next(i for i, s in enumerate(spans) if s.id == span.id)
+        self._go_to(spans[(at + step) % len(spans)].id)
+
+    # Actions: spans by keyboard.
+
+    def action_label(self, key: str) -> None:
+        label = KEY_LABELS[key]
+        view = self.view
+        if self.relabelling:
+            self.relabelling = False
+            span = self.current_span()
+            if span is not None:
+                was_pending = span.status == PENDING
+                self._commit(lambda: self.session.relabel(span.id, label))
+                if was_pending:
+                    self._advance(self.spans.get(span.id, span))
+            return
+        selection = view.selection
+        if selection is None:
+            if key in ("1", "2", "3"):
+                self.show_kind(KIND_OF[TABS[int(key) - 1]])
+            else:
+                self.status.hint("Select text first (v, then move), then press a label key")
+            return
+        start, end = trimmed(self.article.text, *selection, TRIM.get(label, TRIM["default"]))
+        if start >= end:
+            self.status.hint("Only spaces and punctuation are selected")
+            return
+        action = self._commit(lambda: self.session.create(label, start, end))
+        if action is not None:
+            view.clear_selection()
+            self._go_to(action.spans[0])
+
+    def action_nudge(self, edge: str, step: int) -> None:
+        """Move the current span's start or end by one word."""
+        span = self.current_span()
+        if span is None:
+            return
+        text = self.article.text
+        start, end = span.start, span.end
+        if edge == "end":
+            if step > 0:
+                found = next_word(text, end)
+                end = trimmed(text, start, _word_end(text, found))[1] if found < len(text) else end
+            else:
+                end = trimmed(text, start, previous_word(text, end))[1]
+        else:
+            start = previous_word(text, start) if step < 0 else next_word(text, start)
+        if not (0 <= start < end <= len(text)) or (start, end) == (span.start, span.end):
+            return
+        self._commit(lambda: self.session.move(span.id, start=start, end=end))
+        self._show_item()
+
+    def action_delete(self) -> None:
+        span = self.current_span()
+        if span is None:
+            return
+        spans = self._ordered(span.kind)
+        at = next(i for i, s in enumerate(spans) if s.id == span.id)
+        following = spans[at + 1] if at + 1 < len(spans) else (spans[at - 1] if at else None)
+        if self._commit(lambda: self.session.delete(span.id)) is not None:
+            self._go_to(following.id if following is not None else None)
+
+    def action_relabel(self) -> None:
+        if self.current_span() is None:
+            self.status.hint("No span to relabel")
+            return
+        self.relabelling = True
+        self.status.hint(label_keys_hint("Relabel as"))
+
+    def action_clear(self) -> None:
+        if self.relabelling:
+            self.relabelling = False
+            self.status.hint("Relabel cancelled")
+        elif not self.view.clear_selection():
+            super().action_clear()
+            self._show_item()
+
+    # Actions: speaker, notes, done.
+
+    def action_speaker(self) -> None:
+        span = self.current_span()
+        if span is None or span.label not in (QUOTE, CLAIM):
+            self.status.hint("Only a quote has a speaker and a claim a source")
+            return
+        candidates = speaker_candidates(self.article.text, span, list(self.spans.values()),
+                                        self.analysis)  # fmt: skip
+        role = "speaker" if span.label == QUOTE else "source"
+
+        def picked(candidate: object) -> None:
+            if candidate is None:
+                return
+            assert hasattr(candidate, "name")
+            name, start, end = candidate.name, candidate.start, candidate.end  # type: ignore[attr-defined]
+            action = self._commit(lambda: self.session.set_speaker(span.id, name, start, end))
+            if action is not None:
+                self._advance(self.spans.get(span.id, span))
+
+        self.app.push_screen(SpeakerPicker(role, span.speaker, candidates), picked)
+
+    def action_note(self) -> None:
+        span = self.current_span()
+        if span is None:
+            self.action_article_note()
+            return
+        quoted = one_line(self.article.text[span.start : span.end], 8)
+
+        def saved(note: str | None) -> None:
+            if note is not None:
+                self._commit(lambda: self.session.set_note(span.id, sanitize(note)))
+
+        self.app.push_screen(NotePrompt(f"Note on {span.label} {quoted}", span.note), saved)
+
+    def action_article_note(self) -> None:
+        def saved(note: str | None) -> None:
+            if note is not None:
+                self._commit(lambda: self.session.set_article_note(sanitize(note)))
+
+        note = self.state.note if self.state else ""
+        self.app.push_screen(NotePrompt("Note on the article", note), saved)
+
+    def action_mark_done(self) -> None:
+        done = not (self.state.done if self.state else False)
+        self._commit(lambda: self.session.mark_done(done))
+
+    # Actions: undo, redo.
+
+    def action_undo(self) -> None:
+        self._undo_redo(self.session.undo)
+
+    def action_redo(self) -> None:
+        self._undo_redo(self.session.redo)
+
+    def _undo_redo(self, call: Callable[[], Action | None]) -> None:
+        action = self._commit(call)
+        if action is None:
+            self.status.hint("Nothing to undo" if call == self.session.undo else "Nothing to redo")
+            return
+        touched = [i for i in action.spans if i in self.spans]
+        if touched:
+            self._go_to(touched[0])
+
+    # Moving about.
+
+    def action_next_article(self, step: int) -> None:
+        self.item = None
+        self.relabelling = False
+        super().action_next_article(step)
+
+    def action_leave(self) -> None:
+        if self.pushed:
+            self.dismiss()
+
+    def action_review(self) -> None:
+        from tui.screens.review import ReviewScreen, review_pair
+
+        try:
+            pair = review_pair(self.store, self.session)
+        except BylineError as error:
+            self.notify(str(error), severity="error")
+            return
+        if pair is None:
+            self.status.hint("Nobody else has annotated this article: nothing to review")
+            return
+        self.app.push_screen(ReviewScreen(self.store, self.session, *pair),
+                             lambda _: self._refresh())  # fmt: skip
+
+    # Messages up from the widgets.
+
+    def jump_to(self, start: int, end: int) -> None:
+        """Enter on a side-panel row: that span becomes the current one."""
+        tab = self.panel.active
+        for span_id in self.row_ids.get(tab, []):
+            span = self.spans.get(span_id)
+            if span is not None and (span.start, span.end) == (start, end):
+                self._go_to(span_id)
+                break
+        self.view.focus()
+
+    @on(OptionList.OptionHighlighted)
+    def _row_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        span_list = event.option_list
+        if not isinstance(span_list, SpanList) or not span_list.has_focus:
+            return  # moved by the screen, not by the annotator
+        event.stop()
+        ids = self.row_ids.get(self.panel.active, [])
+        if 0 <= event.option_index < len(ids) and ids[event.option_index] != self.item:
+            self.item = ids[event.option_index]
+            span = self.spans[self.item]
+            self.view.place_cursor(span.start)
+            self.view.set_mark(span.start, span.end)
+
+    @on(CursorMoved)
+    def _list_moved(self, message: CursorMoved) -> None:
+        """The reader drops the mark here; in annotation mode the mark is the current span."""
+        message.stop()
+        message.prevent_default()
+
+    def key_sections(self) -> list[tuple[str, list[Binding]]]:
+        return [
+            ("Annotation", [b for b in self.BINDINGS if isinstance(b, Binding)]),
+            ("Cursor and selection", list(AnnotationView.BINDINGS)),
+            *super().key_sections()[2:],
+        ]
+
+
+def _word_end(text: str, start: int) -> int:
+    """The end of the word starting at `start`."""
+    from tui.widgets.annotation_view import WORD
+
+    match = WORD.match(text, start)
+    return match.end() if match is not None else start

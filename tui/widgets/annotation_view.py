@@ -1,0 +1,289 @@
+"""The article pane in annotation mode: the reader's `ArticleView` plus a text cursor, a
+selection, and the annotator's spans drawn as layers (quotes, claims, pending and rejected).
+
+The cursor is a caret between characters (offset `cursor`, drawn on the character after it);
+`v` anchors a selection, and the moves extend it: the selection is `anchor..cursor` in either
+order. Everything is offsets into the article text; nothing here writes to the store.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
+
+from rich.segment import Segment
+from textual.binding import Binding
+from textual.strip import Strip
+
+from tui.model import Article
+from tui.widgets.article_view import ArticleView, SpanLayer, StyledSpan
+
+#: A word for the cursor: letters and digits (with inner apostrophes, dots, hyphens), or a run
+#: of punctuation.
+WORD = re.compile(r"\w+(?:['’.\-]\w+)*|[^\w\s]+")
+#: Where a clause ends: punctuation and quote marks (the caret stops on them).
+CLAUSE_END = re.compile(r"[,;:.!?“”\"]|\n")
+#: Look-behind window when moving back by a word (words are far shorter).
+_BACK = 400
+
+
+class OverlapLayer(SpanLayer):
+    """Spans that may overlap (the annotator's): found per line by start, bounded by the
+    running maximum of their ends."""
+
+    def __init__(self, spans: Iterable[StyledSpan] = ()) -> None:
+        super().__init__(spans)
+        self._starts = [span.start for span in self.spans]
+        self._reach = list(accumulate((span.end for span in self.spans), max))
+
+    def overlapping(self, start: int, end: int) -> Iterable[StyledSpan]:
+        first = bisect_right(self._reach, start)
+        last = bisect_left(self._starts, end)
+        for span in self.spans[first:last]:
+            if span.end > start:
+                yield span
+
+
+def next_word(text: str, offset: int) -> int:
+    """The start of the next word after `offset` (the end of the text when there is none)."""
+    match = WORD.search(text, offset)
+    if match is not None and match.start() == offset:
+        match = WORD.search(text, match.end())
+    return match.start() if match is not None else len(text)
+
+
+def previous_word(text: str, offset: int) -> int:
+    """The start of the word before `offset` (or of the one it is inside)."""
+    window = max(0, offset - _BACK)
+    starts = [m.start() for m in WORD.finditer(text, window, offset)]
+    starts = [s for s in starts if s < offset]
+    if starts and (starts[-1] > window or window == 0):
+        return starts[-1]
+    return window if window else 0
+
+
+def next_clause(text: str, offset: int) -> int:
+    """The next punctuation mark or line break after `offset`: a selection up to it ends
+    a clause (the mark itself is not selected)."""
+    match = CLAUSE_END.search(text, offset + 1)
+    return match.start() if match is not None else len(text)
+
+
+def previous_clause(text: str, offset: int) -> int:
+    """The start of the clause before `offset`: the first character after a punctuation mark
+    or a line break (and the spaces after it)."""
+    window = max(0, offset - _BACK)
+    best = window
+    for match in CLAUSE_END.finditer(text, window, offset):
+        at = match.end()
+        while at < offset and text[at] in " \t\xa0\n":
+            at += 1
+        if at < offset:
+            best = at
+    return best
+
+
+def paragraph_start(text: str, offset: int, step: int) -> int:
+    """The start of the next (`step` 1) or previous (-1) paragraph; moving back from inside a
+    paragraph stops at its own start first."""
+    if step > 0:
+        at = text.find("\n", offset)
+        if at < 0:
+            return len(text)
+        while at < len(text) and text[at] in "\n \t\xa0":
+            at += 1
+        return at
+    own = text.rfind("\n", 0, offset) + 1
+    if own < offset and text[own:offset].strip():
+        return own
+    at = own - 1
+    while at > 0 and text[at - 1] in "\n \t\xa0":
+        at -= 1
+    return text.rfind("\n", 0, at) + 1 if at > 0 else 0
+
+
+def trimmed(text: str, start: int, end: int, strip: str = "") -> tuple[int, int]:
+    """`start:end` without surrounding white space (and the characters in `strip`)."""
+    drop = " \t\n\xa0" + strip
+    while start < end and text[start] in drop:
+        start += 1
+    while end > start and text[end - 1] in drop:
+        end -= 1
+    return start, end
+
+
+class AnnotationView(ArticleView):
+    """The article with a cursor and a selection; the annotator's spans as extra layers."""
+
+    COMPONENT_CLASSES = ArticleView.COMPONENT_CLASSES | {
+        "annotation--cursor",
+        "annotation--selection",
+        "annotation--quote",
+        "annotation--claim",
+        "annotation--pending",
+        "annotation--rejected",
+        "annotation--speaker",
+    }
+    INHERIT_BINDINGS = False
+    BINDINGS = [
+        Binding("left", "move('char', -1)", "Left", show=False),
+        Binding("right", "move('char', 1)", "Right", show=False),
+        Binding("up", "move('line', -1)", "Line up", show=False),
+        Binding("down", "move('line', 1)", "Line down", show=False),
+        Binding("w,ctrl+right", "move('word', 1)", "Next word", show=False),
+        Binding("b,ctrl+left", "move('word', -1)", "Previous word", show=False),
+        Binding("right_parenthesis", "move('clause', 1)", "Next clause mark", show=False),
+        Binding("left_parenthesis", "move('clause', -1)", "Clause start", show=False),
+        Binding("right_curly_bracket", "move('paragraph', 1)", "Next paragraph", show=False),
+        Binding("left_curly_bracket", "move('paragraph', -1)", "Paragraph start", show=False),
+        Binding("home", "move('home', -1)", "Line start", show=False),
+        Binding("end", "move('end', 1)", "Line end", show=False),
+        Binding("pagedown,space", "move('page', 1)", "Page down", show=False),
+        Binding("pageup", "move('page', -1)", "Page up", show=False),
+        Binding("g", "move('top', -1)", "Top", show=False),
+        Binding("G", "move('bottom', 1)", "Bottom", show=False),
+        Binding("v", "toggle_selection", "Select", show=True),
+    ]
+
+    def __init__(self, article: Article, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:  # fmt: skip
+        super().__init__(article, name=name, id=id, classes=classes)
+        self.cursor = 0
+        #: Where `v` started the selection (None: no selection).
+        self.anchor: int | None = None
+        self._annotation_layers: tuple[SpanLayer, ...] = ()
+        self._speaker_layer = SpanLayer()
+
+    # Attributes down.
+
+    def set_article(self, article: Article, *, offset: int = 0) -> None:
+        self.cursor, self.anchor = offset, None
+        self._annotation_layers = ()
+        self._speaker_layer = SpanLayer()
+        super().set_article(article, offset=offset)
+
+    def set_spans(
+        self,
+        quotes: Sequence[tuple[int, int]],
+        claims: Sequence[tuple[int, int]],
+        pending: Sequence[tuple[int, int]],
+        rejected: Sequence[tuple[int, int]],
+    ) -> None:
+        """The annotator's quotes and claims, and which spans are pending or rejected (the
+        entities themselves go through `set_entities`)."""
+
+        def layer(spans: Sequence[tuple[int, int]], component: str) -> OverlapLayer:
+            return OverlapLayer(StyledSpan(s, e, component) for s, e in spans)
+
+        self._annotation_layers = (
+            layer(quotes, "annotation--quote"),
+            layer(claims, "annotation--claim"),
+            layer(pending, "annotation--pending"),
+            layer(rejected, "annotation--rejected"),
+        )
+        self._restyle()
+
+    def set_speaker_mark(self, span: tuple[int, int] | None) -> None:
+        """The mention of the current quote's speaker (or claim's source), if any."""
+        spans = [StyledSpan(*span, "annotation--speaker")] if span else []
+        self._speaker_layer = SpanLayer(spans)
+        self._restyle()
+
+    def place_cursor(self, offset: int, *, keep_selection: bool = False) -> None:
+        self.cursor = max(0, min(offset, len(self.article.text)))
+        if not keep_selection:
+            self.anchor = None
+        self._show_cursor()
+
+    # The selection.
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected characters, `start:end` (None when nothing is selected)."""
+        if self.anchor is None:
+            return None
+        start, end = sorted((self.anchor, self.cursor))
+        return (start, end) if end > start else None
+
+    def action_toggle_selection(self) -> None:
+        self.anchor = self.cursor if self.anchor is None else None
+        self._restyle()
+
+    def clear_selection(self) -> bool:
+        """Drop the selection; whether there was one."""
+        had = self.anchor is not None
+        self.anchor = None
+        if had:
+            self._restyle()
+        return had
+
+    # Moving the cursor: every move extends the selection when there is one.
+
+    def action_move(self, unit: str, step: int) -> None:
+        self.cursor = self._moved(unit, step)
+        self._show_cursor()
+
+    def _moved(self, unit: str, step: int) -> int:
+        text, at = self.article.text, self.cursor
+        if unit == "char":
+            return max(0, min(len(text), at + step))
+        if unit == "word":
+            return next_word(text, at) if step > 0 else previous_word(text, at)
+        if unit == "clause":
+            return next_clause(text, at) if step > 0 else previous_clause(text, at)
+        if unit == "paragraph":
+            return paragraph_start(text, at, step)
+        if unit == "top":
+            return 0
+        if unit == "bottom":
+            return len(text)
+        wrapped = self._wrapped
+        if wrapped is None or not len(wrapped):
+            return at
+        self._wrap_through(at)
+        line = wrapped.line_of(at)
+        if unit == "home":
+            return wrapped.starts[line]
+        if unit == "end":
+            return wrapped.ends[line]
+        lines = step if unit == "line" else step * max(1, self.scrollable_content_region.height - 1)
+        if step > 0:
+            self._wrap_through(wrapped.ends[min(len(wrapped) - 1, line)] + 1)
+        target = max(0, min(len(wrapped) - 1, line + lines))
+        column = at - wrapped.starts[line]
+        return min(wrapped.starts[target] + column, wrapped.ends[target])
+
+    def _show_cursor(self) -> None:
+        """Redraw, scrolling only when the cursor left the screen."""
+        self._restyle()
+        if self._wrapped is None:
+            return
+        line = self.offset_line(self.cursor)
+        top = int(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        if line < top:
+            self.scroll_to_line(line)
+        elif line >= top + height:
+            self.scroll_to_line(line - height + 1)
+
+    # Drawing: the layers, then the cursor (a blank cell at a line's end).
+
+    def _extra_layers(self) -> Sequence[SpanLayer]:
+        selection = self.selection
+        chosen = SpanLayer([StyledSpan(*selection, "annotation--selection")] if selection else [])
+        cursor = self.cursor
+        caret = SpanLayer([StyledSpan(cursor, cursor + 1, "annotation--cursor")])
+        return (*self._annotation_layers, self._speaker_layer, chosen, caret)
+
+    def _render_display_line(self, index: int) -> Strip:
+        strip = super()._render_display_line(index)
+        assert self._wrapped is not None
+        start, end = self._wrapped.line(index)
+        text = self.article.text
+        at_end = self.cursor == end and (end >= len(text) or text[end] == "\n" or end == start)
+        if at_end and start <= self.cursor:
+            style = self.rich_style + self._component_style("annotation--cursor")
+            strip = Strip([*strip, Segment(" ", style)])
+        return strip
