@@ -120,6 +120,7 @@ class AnnotateScreen(ReaderScreen):
         #: The current span (the one y/x/s/d/r/N act on) and each tab's rows' span ids.
         self.item: int | None = None
         self.row_ids: dict[str, list[int]] = {tab: [] for tab in TABS}
+        self._shown_rows: dict[str, tuple[list[Row], str]] = {}
         #: `r` was pressed: the next label key relabels the current span.
         self.relabelling = False
 
@@ -222,7 +223,9 @@ class AnnotateScreen(ReaderScreen):
                 rows.append(Row(((span.start, span.end),), f"{mark} {who}", words))
             pending = sum(s.status == PENDING for s in mine)
             count = f"{len(mine)}" + (f" ({pending}?)" if pending else "")
-            self.panel.show_rows(tab, rows, f"No {tab}", count)
+            if self._shown_rows.get(tab) != (rows, count):  # an action changes one row or two
+                self._shown_rows[tab] = (rows, count)
+                self.panel.show_rows(tab, rows, f"No {tab}", count)
             self.row_ids[tab] = [span.id for span in mine]
         for span_list in self.panel.lists():
             span_list.follows_scroll = False  # the current span, not the scrolling, picks a row
@@ -502,6 +505,7 @@ class AnnotateScreen(ReaderScreen):
 
     def action_next_article(self, step: int) -> None:
         self.item = None
+        self._shown_rows.clear()
         self.relabelling = False
         super().action_next_article(step)
 
