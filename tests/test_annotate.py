@@ -3,6 +3,9 @@ annotators and the review. The analysis is the real one (spaCy), the store a rea
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -360,3 +363,20 @@ async def test_untrusted_names_stay_literal_in_rows_and_status(library: Library)
         assert status(screen) == "saved #2 created PERSON '[bold]Eve[/bold]'"
         row = screen.panel.list_for("entities").rows[0]
         assert row.who == "✓ [bold]Eve[/bold]"
+
+
+def byline(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True,
+                          text=True, timeout=60, env={**os.environ, **(env or {})})  # fmt: skip
+
+
+def test_annotate_command_line_errors_are_one_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "empty.sqlite3")
+    empty = byline("annotate", "--library", "--db", db)
+    assert empty.returncode == 1
+    assert empty.stderr.count("\n") == 1 and "has no articles" in empty.stderr
+    both = byline("annotate", "--library", "x.txt", "--db", db)
+    assert both.returncode == 2 and "not both" in both.stderr
+    bad = byline("annotate", "--db", db, env={"BYLINE_ANNOTATOR": "\t"})
+    assert bad.returncode == 1 and "cannot be an annotator name" in bad.stderr
+    assert "--annotator NAME" in byline("annotate", "--help").stdout
