@@ -174,6 +174,8 @@ async def test_selection_and_label_keys_create_spans(library: Library) -> None:
         await pilot.press("5")
         assert "Select text first" in status(screen)
         assert {s.origin for s in screen.spans.values()} == {"annotator"}
+        await pilot.press("q")  # no selection: q quits, as in the reader
+        assert not app.is_running
 
 
 async def test_shift_arrows_nudge_d_deletes_r_relabels(library: Library) -> None:
@@ -348,7 +350,7 @@ async def test_help_lists_the_annotation_keys(
         await pilot.press("question_mark")
         text = "\n".join(str(s.render()) for s in app.screen.query(".help-keys"))
         keys = ("Accept", "Reject", "Speaker", "Undo", "Redo", "Relabel", "Delete", "Note",
-                "Done", "Select", "Next word", "End one word right")  # fmt: skip
+                "Done", "Select", "Next word", "End one word right", "Quit")  # fmt: skip
         for description in keys:
             assert description in text, description
 

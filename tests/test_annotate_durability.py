@@ -68,9 +68,10 @@ def seen_saved(screen: pyte.Screen) -> list[tuple[int, str]]:
     return found
 
 
-def one_run(argv: list[str], rng: random.Random, shown: dict[int, str]) -> int:
+def one_run(argv: list[str], rng: random.Random, shown: dict[int, str]) -> tuple[int, bool]:
     """Start the child, send keys, SIGKILL it at a random point. Adds what it showed as saved
-    to `shown`; returns how many keys were sent."""
+    to `shown`; returns how many keys were sent and whether it was killed (a `q` with no
+    selection, e.g. after a label key that failed, quits it first)."""
     screen = pyte.Screen(COLUMNS, LINES)
     stream = pyte.ByteStream(screen)
     env = {**os.environ, "TERM": "xterm-256color"}
@@ -102,15 +103,19 @@ def one_run(argv: list[str], rng: random.Random, shown: dict[int, str]) -> int:
             pump(0.02)
         sent = 0
         for _ in range(rng.randint(0, 25)):
+            if not child.isalive():
+                return sent, False
             child.send(rng.choice(KEYS))
             sent += 1
             pump(rng.choice((0.0, 0.02, 0.05, 0.1)))
+        if not child.isalive():
+            return sent, False
         if rng.random() < 0.5:  # sometimes right after a key, while it is being saved
             child.send(rng.choice(("y", "x", "u", "vww1")))
             pump(rng.random() * 0.01)
         child.kill(signal.SIGKILL)
         pump(0.05, read=False)  # a frame cut short by the kill may be torn: not read
-        return sent
+        return sent, True
     finally:
         child.close(force=True)
         assert child.signalstatus == signal.SIGKILL or child.exitstatus is not None
@@ -129,8 +134,10 @@ def kill_repeatedly(argv: list[str], db: Path, annotator: str, runs: int, seed: 
     shown: dict[int, str] = {}
     keys = 0
     logged: dict[int, str] = {}
-    for kill in range(1, runs + 1):
-        keys += one_run([*argv, "--annotator", annotator], rng, shown)
+    kills = 0
+    while kills < runs:
+        sent, killed = one_run([*argv, "--annotator", annotator], rng, shown)
+        keys, kills = keys + sent, kills + killed
         with sqlite3.connect(db) as check:
             assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         with Library(db) as library:
@@ -138,7 +145,7 @@ def kill_repeatedly(argv: list[str], db: Path, annotator: str, runs: int, seed: 
             session.check()  # the log replays to the stored state
             logged = {action.seq: action.summary for action in session.history()}
         for seq, summary in shown.items():
-            assert seq in logged, f"{annotator}, kill {kill}: #{seq} shown as saved, not stored"
+            assert seq in logged, f"{annotator}, kill {kills}: #{seq} shown as saved, not stored"
             assert logged[seq].startswith(summary.rstrip("… ")), (seq, summary, logged[seq])
     return f"{annotator}: {runs} kills, {keys} keys, {len(shown)} seen saved, {len(logged)} logged"
 

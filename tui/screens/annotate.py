@@ -70,7 +70,8 @@ class AnnotateScreen(ReaderScreen):
         Binding("k", "next_item(-1)", "Previous item", show=False),
         *(Binding(str(n), f"label('{n}')", label, show=False) for n, label in
           enumerate(LABEL_KEYS, 1)),
-        Binding("q", "label('q')", "Quote (selection) ", show=False),
+        # q quits as in the reader (everything is saved already); with a selection, a quote.
+        Binding("q", "label('q')", "Quit"),
         Binding("c", "label('c')", "Claim (selection)", show=False),
         Binding("shift+left", "nudge('end', -1)", "End one word left", show=False),
         Binding("shift+right", "nudge('end', 1)", "End one word right", show=False),
@@ -84,7 +85,6 @@ class AnnotateScreen(ReaderScreen):
         Binding("R", "review", "Review", show=False),
         Binding("a", "leave", "Read", show=False),
         Binding("escape", "clear", "Cancel selection", show=False),
-        Binding("ctrl+q", "app.quit", "Quit"),
         Binding("e", "lookup", "Lookup", show=False),
         # The reader's keys stay, out of the footer (it is needed for the ones above).
         Binding("slash", "search", "Search", show=False),
@@ -380,6 +380,8 @@ class AnnotateScreen(ReaderScreen):
         if selection is None:
             if key in ("1", "2", "3"):
                 self.show_kind(KIND_OF[TABS[int(key) - 1]])
+            elif key == "q":
+                self.app.exit()
             else:
                 self.status.hint("Select text first (v, then move), then press a label key")
             return
