@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -85,9 +86,24 @@ class BylineApp(App[None]):
         self.annotator = annotator
 
     def on_mount(self) -> None:
+        self._quit_on_signals()
         if self.library is not None and self._keep:
             # After the first frame: storing a big article must not delay its text.
             self.call_after_refresh(self.run_worker, self._add_to_library, thread=True)
+
+    def _quit_on_signals(self) -> None:
+        """SIGTERM (a server shutting down) and SIGHUP (the terminal or SSH connection gone)
+        quit as `q` does: the action in hand (a keystroke's store call) is finished and
+        committed first, and the terminal is restored."""
+        import asyncio
+        import signal
+
+        if self.is_headless:  # tests drive the app inside their own event loop
+            return
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.exit)
 
     def _add_to_library(self) -> None:
         from tui.errors import BylineError
