@@ -452,6 +452,13 @@ def run_annotation_command(name: str) -> Command:
     return run
 
 
+def run_serve(argv: list[str]) -> int:
+    """`byline serve`: in tui/serve/, imported only when it runs (asyncssh, textual-serve)."""
+    from tui.serve.command import run_serve as serve
+
+    return serve(argv, Parser)
+
+
 #: Subcommands: name -> (runner, one-line help). Later capabilities register here.
 COMMANDS: dict[str, tuple[Command, str]] = {
     "analyze": (run_analyze, "print entities, quotes and claims of articles as JSON Lines"),
@@ -472,6 +479,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
         run_annotation_command("run_stats"),
         "annotation progress per annotator, agreement (Cohen's kappa) per label",
     ),
+    "serve": (run_serve, "serve Byline to several people at once: over SSH or in the browser"),
 }
 
 

@@ -1,0 +1,170 @@
+"""A child process on a pseudo-terminal of its own, bridged to asyncio callbacks.
+
+The child is the session leader with the pty as its controlling terminal, so a resize of the
+pty (`resize`) reaches it as SIGWINCH and closing the master hangs it up (SIGHUP), as with a
+real terminal. Output is read without blocking and handed to `on_output`; reading pauses while
+the other side cannot take more (`pause`/`resume`), so a slow client never makes the server
+buffer without bound. Input is written without blocking, queued while the pty is full.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import os
+import signal
+import struct
+import termios
+from collections.abc import Callable, Mapping, Sequence
+
+#: Most output read from the pty at once.
+READ_SIZE = 1 << 16
+
+
+def _controlling_terminal() -> None:  # pragma: no cover - runs in the child, before exec
+    """Make stdin (the pty's slave side) the controlling terminal of the new session."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def set_size(fd: int, columns: int, lines: int, width: int = 0, height: int = 0) -> None:
+    """Set a pty's window size (the kernel signals SIGWINCH to its foreground processes)."""
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, width, height))
+
+
+class PtyProcess:
+    """A process on a new pty. Create with `await PtyProcess.start(...)`."""
+
+    def __init__(self, master: int, process: asyncio.subprocess.Process,
+                 on_output: Callable[[bytes], None]) -> None:  # fmt: skip
+        self.master = master
+        self.process = process
+        self._on_output = on_output
+        self._loop = asyncio.get_running_loop()
+        self._pending = bytearray()
+        self._reading = False
+        self._closed = False
+        #: Set when the pty has no more output (the child and anything it started are gone).
+        self.output_done = asyncio.Event()
+        self.resume()
+
+    @classmethod
+    async def start(
+        cls,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        size: tuple[int, int],
+        on_output: Callable[[bytes], None],
+        cwd: str | None = None,
+    ) -> PtyProcess:
+        """Start `argv` on a new pty of `size` (columns, lines)."""
+        master, slave = os.openpty()
+        try:
+            set_size(master, *size)
+            os.set_blocking(master, False)
+            process = await asyncio.create_subprocess_exec(
+                *argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=dict(env),
+                cwd=cwd,
+                start_new_session=True,
+                preexec_fn=_controlling_terminal,
+            )
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        return cls(master, process, on_output)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def _readable(self) -> None:
+        try:
+            data = os.read(self.master, READ_SIZE)
+        except BlockingIOError:
+            return
+        except OSError as error:  # EIO: every slave descriptor is closed
+            if error.errno not in (errno.EIO, errno.EBADF):
+                raise
+            data = b""
+        if not data:
+            self.pause()
+            self.output_done.set()
+            return
+        self._on_output(data)
+
+    def pause(self) -> None:
+        """Stop reading output (the client cannot take more for now)."""
+        if self._reading:
+            self._loop.remove_reader(self.master)
+            self._reading = False
+
+    def resume(self) -> None:
+        if not self._reading and not self._closed and not self.output_done.is_set():
+            self._loop.add_reader(self.master, self._readable)
+            self._reading = True
+
+    def write(self, data: bytes) -> None:
+        """Type `data` into the terminal."""
+        if self._closed:
+            return
+        if self._pending:
+            self._pending += data
+            return
+        try:
+            written = os.write(self.master, data)
+        except BlockingIOError:
+            written = 0
+        except OSError:  # the child is gone
+            return
+        if written < len(data):
+            self._pending += data[written:]
+            self._loop.add_writer(self.master, self._writable)
+
+    def _writable(self) -> None:
+        try:
+            written = os.write(self.master, self._pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            written = len(self._pending)
+        del self._pending[:written]
+        if not self._pending:
+            self._loop.remove_writer(self.master)
+
+    def resize(self, columns: int, lines: int, width: int = 0, height: int = 0) -> None:
+        if not self._closed and columns > 0 and lines > 0:
+            with contextlib.suppress(OSError):
+                set_size(self.master, columns, lines, width, height)
+
+    def signal(self, signum: int) -> None:
+        """Send `signum` to the child's process group (the session it leads)."""
+        if self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, signum)
+
+    async def stop(self, grace: float) -> int:
+        """End the child: SIGTERM (it exits cleanly), SIGKILL after `grace` seconds."""
+        self.signal(signal.SIGTERM)
+        try:
+            return await asyncio.wait_for(self.process.wait(), grace)
+        except TimeoutError:
+            self.signal(signal.SIGKILL)
+            return await self.process.wait()
+
+    def close(self) -> None:
+        """Close the master side: the child's terminal is hung up (SIGHUP)."""
+        if self._closed:
+            return
+        self.pause()
+        if self._pending:
+            self._loop.remove_writer(self.master)
+            self._pending.clear()
+        self._closed = True
+        os.close(self.master)

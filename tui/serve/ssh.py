@@ -1,0 +1,376 @@
+"""`byline serve --ssh`: an SSH server that gives every user their own Byline session.
+
+Each session is a separate `byline` process on a pseudo-terminal (`tui.serve.pty`), bridged to
+the SSH channel: the client's keys go in, the screen comes out, the client's terminal type and
+window size (and its changes) are the pty's. No custom Textual driver is involved: the session
+is Byline exactly as in a local terminal. The annotator is the SSH user name.
+
+Authentication is by public key only, against an OpenSSH `authorized_keys` file (re-read when
+it changes). A key may be limited to some user names with the `principals="ana,ben"` option;
+a key without it may log in under any name. The host key is generated on the first start and
+kept. On SIGTERM (or ctrl+c) the server stops listening, asks every session to quit (Byline
+finishes the action in hand and exits), tells the user, and exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncssh
+
+from tui.errors import BylineError
+from tui.loaders.base import shown
+from tui.serve import ANNOTATOR_ENV, base_environment
+from tui.serve.pty import PtyProcess
+
+#: Variables a client may send (`SendEnv`) that a session passes on: colour and language.
+CLIENT_VARIABLES = ("COLORTERM", "NO_COLOR", "LANG", "LANGUAGE")
+#: Longest user name accepted (it becomes the annotator's name).
+MAX_USER_NAME = 64
+
+
+def log(message: str) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    print(f"{stamp} {message}", file=sys.stderr, flush=True)
+
+
+@dataclass(slots=True)
+class SSHOptions:
+    host: str
+    port: int
+    authorized_keys: Path
+    host_key: Path
+    #: The command every session runs (see `tui.serve.session_argv`).
+    argv: list[str]
+    max_sessions: int = 32
+    #: Seconds a session has to quit on shutdown or hang-up before it is killed.
+    grace: float = 10.0
+
+
+class AuthorizedKeys:
+    """An OpenSSH authorized_keys file, re-read whenever it changes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self._keys: asyncssh.SSHAuthorizedKeys | None = None
+        self.count = 0
+
+    def load(self) -> None:
+        """Read the file now; a missing, unreadable or empty file is a `BylineError`."""
+        where = shown(str(self.path))
+        try:
+            stat = self.path.stat()
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise BylineError(
+                f"no authorized keys: create '{where}' (OpenSSH authorized_keys: one public "
+                "key per line) or pass --authorized-keys FILE"
+            ) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise BylineError(f"cannot read authorized keys '{where}': {error}") from None
+        try:
+            keys = asyncssh.import_authorized_keys(text)
+        except (ValueError, asyncssh.KeyImportError):
+            raise BylineError(f"authorized keys '{where}' has no valid public key") from None
+        self._keys, self._stamp = keys, (stat.st_mtime_ns, stat.st_size)
+        self.count = sum(1 for line in text.splitlines() if line.strip() and line[0] != "#")
+
+    def current(self) -> asyncssh.SSHAuthorizedKeys | None:
+        """The keys as the file is now; None (nobody gets in) when it has become unreadable."""
+        try:
+            stat = self.path.stat()
+            if (stat.st_mtime_ns, stat.st_size) != self._stamp:
+                self.load()
+                log(f"authorized keys re-read: {self.count} keys")
+        except (OSError, BylineError) as error:
+            if self._keys is not None:
+                log(f"authorized keys: {error}; refusing every key until it is fixed")
+            self._keys, self._stamp = None, None
+        return self._keys
+
+    def admits(self, username: str, key: asyncssh.SSHKey, host: str, address: str) -> bool:
+        keys = self.current()
+        if keys is None:
+            return False
+        # As certificate principals: a `principals=` option then limits the names a key may use.
+        return keys.validate(key, host, address, cert_principals=[username]) is not None
+
+
+def host_key(path: Path) -> asyncssh.SSHKey:
+    """The server's host key: read from `path`, or generated there on the first start."""
+    where = shown(str(path))
+    if path.exists():
+        try:
+            return asyncssh.read_private_key(path)
+        except (OSError, ValueError, asyncssh.KeyImportError) as error:
+            raise BylineError(f"cannot read host key '{where}': {error}") from None
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial = path.with_name(path.name + ".partial")
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(key.export_private_key())
+        os.replace(partial, path)
+        path.with_name(path.name + ".pub").write_bytes(key.export_public_key())
+    except OSError as error:
+        raise BylineError(f"cannot write host key '{where}': {error.strerror}") from None
+    log(f"generated host key {where}")
+    return key
+
+
+def valid_user_name(name: str) -> bool:
+    return (
+        0 < len(name) <= MAX_USER_NAME
+        and name.isprintable()
+        and not any(c.isspace() or c in "/\\" for c in name)
+    )
+
+
+@dataclass(eq=False)
+class Hub:
+    """What the sessions share: the options, the keys, the count, and shutting down."""
+
+    options: SSHOptions
+    keys: AuthorizedKeys
+    sessions: set[Session] = field(default_factory=set)
+    connections: set[asyncssh.SSHServerConnection] = field(default_factory=set)
+    #: Sessions whose client went away, being made to quit.
+    reaping: set[asyncio.Future[int]] = field(default_factory=set)
+    stopping: bool = False
+
+    def environment(self, username: str, term: str, client: Mapping[str, str]) -> dict[str, str]:
+        env = base_environment()
+        env.update({k: v for k, v in client.items() if k in CLIENT_VARIABLES or
+                    k.startswith("LC_")})  # fmt: skip
+        env.update({"TERM": term, ANNOTATOR_ENV: username, "LOGNAME": username,
+                    "USER": username})  # fmt: skip
+        return env
+
+    async def shutdown(self) -> None:
+        """Ask every session to quit, wait for them (bounded), close every connection."""
+        self.stopping = True
+        sessions = list(self.sessions)
+        if sessions:
+            log(f"shutting down: {len(sessions)} session(s) asked to quit")
+        await asyncio.gather(*(s.stop() for s in sessions), return_exceptions=True)
+        for connection in list(self.connections):
+            connection.close()
+
+
+class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+    """One SSH session: a `byline` process on a pty, bridged to the channel."""
+
+    def __init__(self, hub: Hub, username: str, peer: str) -> None:
+        self.hub = hub
+        self.username = username
+        self.peer = peer
+        self.chan: asyncssh.SSHServerChannel | None = None  # type: ignore[type-arg]
+        self.pty: PtyProcess | None = None
+        self.command: str | None = None
+        self.lost = False
+        self.task: asyncio.Task[None] | None = None
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[override,type-arg]
+        self.chan = chan
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
+                      term_modes: Mapping[int, int]) -> bool:  # fmt: skip
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        self.command = command  # refused with a message once the session starts
+        return True
+
+    def session_started(self) -> None:
+        self.task = asyncio.ensure_future(self._run())
+
+    def _refuse(self, message: str, status: int) -> None:
+        assert self.chan is not None
+        self.chan.write(f"byline: {message}\r\n".encode())
+        self.chan.exit(status)
+
+    async def _run(self) -> None:
+        chan = self.chan
+        assert chan is not None
+        term = chan.get_terminal_type()
+        if self.command:
+            return self._refuse("this server runs the Byline reader only; connect without a "
+                                "command", 2)  # fmt: skip
+        if not term:
+            return self._refuse("Byline needs a terminal: connect with 'ssh -t'", 2)
+        if self.hub.stopping:
+            return self._refuse("the server is shutting down", 1)
+        if len(self.hub.sessions) >= self.hub.options.max_sessions:
+            return self._refuse(f"the server is full ({self.hub.options.max_sessions} "
+                                "sessions); try again later", 1)  # fmt: skip
+        columns, lines, width, height = chan.get_terminal_size()
+        env = self.hub.environment(self.username, term, chan.get_environment())
+        self.hub.sessions.add(self)
+        try:
+            try:
+                size = (columns or 80, lines or 24)
+                self.pty = await PtyProcess.start(self.hub.options.argv, env, size, self._output)
+            except OSError as error:
+                log(f"{self.username}@{self.peer}: cannot start byline: {error}")
+                return self._refuse(f"cannot start a session: {error.strerror}", 1)
+            if width or height:
+                self.pty.resize(columns or 80, lines or 24, width, height)
+            log(f"{self.username}@{self.peer}: session started (pid {self.pty.pid}, {term}, "
+                f"{columns}x{lines}; {len(self.hub.sessions)} open)")  # fmt: skip
+            status = await self.pty.process.wait()
+            # What it wrote last (restoring the terminal) is still to be read.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.pty.output_done.wait(), 2)
+            self.pty.close()
+            log(f"{self.username}@{self.peer}: session ended (status {status})")
+            if not self.lost:
+                if self.hub.stopping:
+                    chan.write(b"\r\nbyline: the server is shutting down; your work is saved.\r\n")
+                chan.exit(status if status >= 0 else 128 - status)
+        finally:
+            self.hub.sessions.discard(self)
+
+    def _output(self, data: bytes) -> None:
+        if not self.lost and self.chan is not None:
+            self.chan.write(data)
+
+    def data_received(self, data: bytes, datatype: int | None) -> None:  # type: ignore[override]
+        if self.pty is not None:
+            self.pty.write(data)
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int,
+                              pixheight: int) -> None:  # fmt: skip
+        if self.pty is not None:
+            self.pty.resize(width, height, pixwidth, pixheight)
+
+    def break_received(self, msec: int) -> bool:
+        return False
+
+    def pause_writing(self) -> None:
+        if self.pty is not None:
+            self.pty.pause()
+
+    def resume_writing(self) -> None:
+        if self.pty is not None:
+            self.pty.resume()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+        if self.pty is not None and self.pty.process.returncode is None:
+            # The client went away: hang up the terminal; Byline quits (SIGHUP), or is made to.
+            self.pty.close()
+            self.hub.reaping.add(
+                reap := asyncio.ensure_future(self.pty.stop(self.hub.options.grace))
+            )
+            reap.add_done_callback(self.hub.reaping.discard)
+
+    async def stop(self) -> None:
+        """Shutting down: ask Byline to quit; it is killed if it has not within the grace."""
+        if self.pty is not None and self.pty.process.returncode is None:
+            await self.pty.stop(self.hub.options.grace)
+        if self.task is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self.task), 5)
+
+
+class Server(asyncssh.SSHServer):
+    """One client connection: public-key authentication, then sessions."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.peer = ("", 0)
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        self.peer = conn.get_extra_info("peername")[:2]
+        self.hub.connections.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.conn is not None:
+            self.hub.connections.discard(self.conn)
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return False
+
+    def kbdint_auth_supported(self) -> bool:
+        return False
+
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        host, _ = self.peer
+        ok = valid_user_name(username) and self.hub.keys.admits(username, key, host, host)
+        if not ok:
+            log(f"{shown(username)}@{host}: key {key.get_fingerprint()} refused")
+        return ok
+
+    def session_requested(self) -> Session | bool:
+        if self.conn is None or self.hub.stopping:
+            return False
+        username = self.conn.get_extra_info("username")
+        host, port = self.peer
+        return Session(self.hub, username, f"{host}:{port}")
+
+
+async def serve(options: SSHOptions) -> int:
+    """Run the server until SIGTERM or SIGINT; then shut down cleanly."""
+    keys = AuthorizedKeys(options.authorized_keys)
+    keys.load()
+    key = host_key(options.host_key)
+    hub = Hub(options, keys)
+    try:
+        listener = await asyncssh.create_server(
+            lambda: Server(hub),
+            options.host,
+            options.port,
+            server_host_keys=[key],
+            encoding=None,
+            line_editor=False,
+            allow_scp=False,
+            keepalive_interval=30,
+        )
+    except OSError as error:
+        raise BylineError(
+            f"cannot listen on {options.host}:{options.port}: {error.strerror or error}"
+        ) from None
+    sockets = listener.sockets
+    port = sockets[0].getsockname()[1] if sockets else options.port
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    print(f"byline: serving over SSH on {options.host}:{port} ({keys.count} authorized keys in "
+          f"{shown(str(options.authorized_keys))}; host key {key.get_fingerprint()})",
+          flush=True)  # fmt: skip
+    print(f"byline: connect with: ssh -p {port} NAME@{options.host}", flush=True)
+    await stop.wait()
+    listener.close()
+    await hub.shutdown()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(listener.wait_closed(), 5)
+    log("server stopped")
+    return 0
+
+
+def run(options: SSHOptions) -> int:
+    return asyncio.run(serve(options))
