@@ -17,9 +17,12 @@ from pathlib import Path
 ANNOTATOR_ENV = "BYLINE_ANNOTATOR"
 
 
-def session_argv(db: Path, model: str | None, paths: list[str]) -> list[str]:
-    """The command each session runs: this Python's `byline` on the shared library."""
-    argv = [sys.executable, "-m", "tui.cli", "--db", str(db)]
+def session_argv(
+    db: Path, model: str | None, paths: list[str], annotate: bool = False
+) -> list[str]:
+    """The command each session runs: this Python's `byline` (or `byline annotate`) on the
+    shared library."""
+    argv = [sys.executable, "-m", "tui.cli", *(["annotate"] if annotate else []), "--db", str(db)]
     if model:
         argv += ["--model", model]
     return argv + paths

@@ -41,6 +41,9 @@ def serve_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.Argume
     parser.add_argument("--public-url", metavar="URL",
                         help="--web: the address browsers use, when behind a reverse proxy "
                         "(e.g. https://byline.example.org)")  # fmt: skip
+    parser.add_argument("--annotate", action="store_true",
+                        help="sessions open in annotation mode (byline annotate) as the SSH "
+                        "user; without it, the reader ('a' there annotates too)")  # fmt: skip
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="articles each session opens (default: the bundled seed)")  # fmt: skip
     parser.add_argument("--model", metavar="NAME", help="installed spaCy pipeline")
@@ -74,7 +77,7 @@ def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> i
     paths = [p if p == "-" or "://" in p else str(Path(p).absolute()) for p in args.paths]
     if "-" in paths:
         raise UsageError("serve cannot read an article from standard input; give a file")
-    argv_ = session_argv(db, args.model, paths)
+    argv_ = session_argv(db, args.model, paths, args.annotate)
     _require("textual_serve" if args.web else "asyncssh")
     if args.web:
         from tui.serve import web
