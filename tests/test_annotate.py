@@ -297,6 +297,12 @@ async def test_brackets_move_between_articles_each_with_its_own_session(
         ("GPE", other.text.index("Paris"))
     ]
     assert store.session(other, "ana").state().done
+    store.session(seed, "ana").mark_done()
+    third = load_text("Third\n\nNobody said anything.\n", "three.txt")
+    app = annotating(library, [seed, other, third], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.current == 2  # reopened at the first article not marked done
 
 
 async def test_two_annotators_are_kept_apart_and_a_review_adopts_a_side(

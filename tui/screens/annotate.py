@@ -110,10 +110,11 @@ class AnnotateScreen(ReaderScreen):
     ) -> None:
         """`pushed`: opened from the reader (`a` goes back to it)."""
         super().__init__(articles, analyser, analyses)
-        self.current = current
         self.store = store
         self.annotator = annotator
         self.pushed = pushed
+        #: Opened by `byline annotate` on several articles: at the first one not marked done.
+        self.current = current if pushed or len(self.articles) < 2 else self._first_not_done()
         self.sessions: dict[int, Session] = {}
         self.state: State | None = None
         self.spans: dict[int, Span] = {}
@@ -123,6 +124,14 @@ class AnnotateScreen(ReaderScreen):
         self._shown_rows: dict[str, tuple[list[Row], str]] = {}
         #: `r` was pressed: the next label key relabels the current span.
         self.relabelling = False
+
+    def _first_not_done(self) -> int:
+        try:
+            name = self.store.session(self.articles[0], self.annotator).annotator
+            done = {info.hash for info in self.store.sessions(name, done=True)}
+        except BylineError:
+            return 0
+        return next((i for i, a in enumerate(self.articles) if a.content_hash not in done), 0)
 
     @property
     def view(self) -> AnnotationView:
