@@ -356,7 +356,8 @@ async def test_help_lists_the_annotation_keys(
         await pilot.press("question_mark")
         text = "\n".join(str(s.render()) for s in app.screen.query(".help-keys"))
         keys = ("Accept", "Reject", "Speaker", "Undo", "Redo", "Relabel", "Delete", "Note",
-                "Done", "Select", "Next word", "End one word right", "Quit")  # fmt: skip
+                "Done", "Select", "Next word", "End one word right", "Quit", "Next match",
+                "Side panel", "Command palette")  # fmt: skip
         for description in keys:
             assert description in text, description
 

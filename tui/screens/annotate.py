@@ -570,9 +570,14 @@ class AnnotateScreen(ReaderScreen):
         message.prevent_default()
 
     def key_sections(self) -> list[tuple[str, list[Binding]]]:
+        mine = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        taken = {key for b in mine for key in b.key.split(",")}
+        reading = [b for b in ReaderScreen.BINDINGS if isinstance(b, Binding)
+                   and not taken & set(b.key.split(","))]  # fmt: skip
         return [
-            ("Annotation", [b for b in self.BINDINGS if isinstance(b, Binding)]),
+            ("Annotation", mine),
             ("Cursor and selection", list(AnnotationView.BINDINGS)),
+            ("Reading", [*reading, Binding("ctrl+p", "command_palette", "Command palette")]),
             *super().key_sections()[2:],
         ]
 
