@@ -212,8 +212,9 @@ def add_parser() -> Parser:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, URLs, '-'")
     parser.add_argument("--analyze", action="store_true",
-                        help="also analyse the articles now (entities, quotes, claims), so they "
-                        "open with highlights and `byline lookup` finds their entities")  # fmt: skip
+                        help="also analyse the articles now (entities, quotes, claims), so "
+                        "they open with highlights and `byline lookup` finds their "
+                        "entities")  # fmt: skip
     add_model_option(parser)
     add_db_option(parser)
     return parser
