@@ -389,3 +389,35 @@ def test_annotate_command_line_errors_are_one_line(tmp_path: Path) -> None:
     bad = byline("annotate", "--db", db, env={"BYLINE_ANNOTATOR": "\t"})
     assert bad.returncode == 1 and "cannot be an annotator name" in bad.stderr
     assert "--annotator NAME" in byline("annotate", "--help").stdout
+
+
+async def test_j_k_step_through_items_and_the_cursor_moves_back(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        quotes = screen._ordered("quote")
+        await pilot.press("y", "k")  # back to the accepted first quote
+        assert current(screen).id == quotes[0].id
+        await pilot.press("j", "j")
+        assert current(screen).id == quotes[2].id
+        await pilot.press("k", "k", "k")  # round to the last one
+        assert current(screen).id == quotes[-1].id
+        text, view = seed.text, screen.view
+        start = text.index("In preparation")
+        view.place_cursor(start + len("In preparation for"))
+        await pilot.press("b")
+        assert text[view.cursor :].startswith("for ")
+        await pilot.press("left_parenthesis")
+        assert view.cursor == start
+        await pilot.press("right_parenthesis", "left")
+        assert text[view.cursor + 1] == ","
+        await pilot.press("left_curly_bracket", "left_curly_bracket")
+        assert text[view.cursor :].startswith("Syrian refugees open businesses")
+        await pilot.press("end", "home", "down", "up")
+        assert text[view.cursor :].startswith("Syrian refugees open businesses")
+        await pilot.press("G")
+        assert view.cursor == len(text)
+        await pilot.press("g")
+        assert view.cursor == 0 and view.scroll_y == 0

@@ -114,7 +114,7 @@ def trimmed(text: str, start: int, end: int, strip: str = "") -> tuple[int, int]
     return start, end
 
 
-class AnnotationView(ArticleView):
+class AnnotationView(ArticleView, inherit_bindings=False):
     """The article with a cursor and a selection; the annotator's spans as extra layers."""
 
     COMPONENT_CLASSES = ArticleView.COMPONENT_CLASSES | {
@@ -126,7 +126,6 @@ class AnnotationView(ArticleView):
         "annotation--rejected",
         "annotation--speaker",
     }
-    INHERIT_BINDINGS = False
     BINDINGS = [
         Binding("left", "move('char', -1)", "Left", show=False),
         Binding("right", "move('char', 1)", "Right", show=False),
