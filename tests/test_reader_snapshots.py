@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Tabs
+from textual.widgets._tabs import Underline
 
 from tui.app import BylineApp
 from tui.model import Analysis, Article
@@ -29,7 +31,23 @@ async def analysed(pilot: Pilot) -> None:
             break
         await pilot.pause(0.025)
     await pilot.app.workers.wait_for_complete()
+    # The tab underline is re-measured a refresh after the tab labels gain their counts
+    # ("Quotes" -> "Quotes 8"); a snapshot taken in between caught the old width.
+    for _ in range(400):  # a bound on waiting, not a timing assertion
+        if all(_underline_settled(tabs) for tabs in screen.query(Tabs)):
+            break
+        await pilot.pause(0.01)
     await pilot.pause()
+
+
+def _underline_settled(tabs: Tabs) -> bool:
+    underline = tabs.query_one(Underline)
+    active = tabs.query("#tabs-list > Tab.-active")
+    if not active:
+        return True
+    tab = active.first()
+    span = tab.virtual_region.shrink(tab.styles.gutter).column_span
+    return (underline.highlight_start, underline.highlight_end) == span
 
 
 def reader(seed: Article, analysis: Analysis) -> BylineApp:
