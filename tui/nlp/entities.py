@@ -38,9 +38,11 @@ def normalise(name: str) -> str:
 
 
 def _trimmed(span: Span) -> tuple[int, int, str]:
+    return trimmed(span.start_char, span.end_char, span.text)
+
+
+def trimmed(start: int, end: int, text: str) -> tuple[int, int, str]:
     """Offsets and text of a mention without a leading 'the' or a trailing possessive."""
-    text = span.text
-    start, end = span.start_char, span.end_char
     lead = _LEADING_THE.match(text)
     if lead:
         start += lead.end()
@@ -54,9 +56,16 @@ def _trimmed(span: Span) -> tuple[int, int, str]:
 
 def group_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity]]:
     """Every entity mention of `doc`, each tied to an `Entity` group with a canonical name."""
-    raw = [(*_trimmed(span), span.label_) for span in doc.ents]
-    raw = [(start, end, text, label) for start, end, text, label in raw if end > start]
-    acronyms = _defined_acronyms(doc.text, raw)
+    return group_mentions(doc.text, [(*_trimmed(span), span.label_) for span in doc.ents], doc)
+
+
+def group_mentions(
+    text: str, mentions: list[tuple[int, int, str, str]], doc: Doc | None = None
+) -> tuple[list[EntityMention], list[Entity]]:
+    """`group_entities` on plain (start, end, text, label) mentions in text order (an
+    annotator's spans): without `doc`, a given name opening a paragraph is not taken as one."""
+    raw = [(start, end, name, label) for start, end, name, label in mentions if end > start]
+    acronyms = _defined_acronyms(text, raw)
 
     # Names with most words first, so a shorter mention can join the full name it abbreviates.
     keys: dict[int, str] = {}
@@ -64,13 +73,13 @@ def group_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity]]:
     persons: dict[str, str] = {}  # a single word of a person's name -> that person's key
     order = sorted(range(len(raw)), key=lambda i: -len(raw[i][2].split()))
     for i in order:
-        _, _, text, label = raw[i]
+        _, _, written, label = raw[i]
         if label not in NAME_LABELS:
-            name = " ".join(text.split())
+            name = " ".join(written.split())
             keys[i] = f"{label}:{name.lower()}"
             canonical.setdefault(keys[i], (name, label))
             continue
-        name = normalise(text)
+        name = normalise(written)
         key = acronyms.get(name) or f"name:{name.lower()}"
         words = name.split()
         if key not in canonical and len(words) == 1 and words[0].lower() in persons:
@@ -87,24 +96,24 @@ def group_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity]]:
     ids: dict[str, int] = {}
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     members: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    mentions: list[EntityMention] = []
-    for i, (start, end, text, label) in enumerate(raw):
+    found: list[EntityMention] = []
+    for i, (start, end, written, label) in enumerate(raw):
         key = keys[i]
         entity_id = ids.setdefault(key, len(ids))
         labels[key][label] += 1
         members[key].append((start, end))
-        mentions.append(EntityMention(start, end, label, text, entity_id))
+        found.append(EntityMention(start, end, label, written, entity_id))
     for key in ids:
         canonical[key] = (canonical[key][0], _group_label(canonical[key][1], labels[key]))
-    _complete_surnames(doc, doc.text, canonical)
+    _complete_surnames(doc, text, canonical)
     groups = [
         Entity(entity_id, canonical[key][0], canonical[key][1], tuple(members[key]))
         for key, entity_id in ids.items()
     ]  # fmt: skip
-    return mentions, groups
+    return found, groups
 
 
-def _complete_surnames(doc: Doc, text: str, canonical: dict[str, tuple[str, str]]) -> None:
+def _complete_surnames(doc: Doc | None, text: str, canonical: dict[str, tuple[str, str]]) -> None:
     """A person NER only ever caught by surname gets the full name the text gives once:
     "world number one Jessica Hartmann" names the "Hartmann" of every later mention."""
     for key, (name, label) in canonical.items():
