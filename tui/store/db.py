@@ -154,6 +154,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (article, annotator, stack, depth)
     ) WITHOUT ROWID;
     """,
+    # The entity index takes a done article from its annotations (tui/store/index.py): from the
+    # annotator who marked it done last, so the order of the done marks is kept. Done sessions
+    # from before are ordered by their last action, and the index is rebuilt on first lookup.
+    """
+    ALTER TABLE annotation_sessions ADD COLUMN done_seq INTEGER;  -- NULL when not done
+    UPDATE annotation_sessions SET done_seq = (
+        SELECT count(*) FROM annotation_sessions o WHERE o.article = annotation_sessions.article
+        AND o.done AND (o.updated, o.annotator) <= (annotation_sessions.updated,
+                                                    annotation_sessions.annotator)
+    ) WHERE done;
+    UPDATE index_state SET value = 0 WHERE key = 'built'
+        AND EXISTS (SELECT 1 FROM annotation_sessions WHERE done);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

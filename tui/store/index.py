@@ -1,8 +1,21 @@
 """The entity index: every name in the library, grouped into canonical entities across articles.
 
-Each article's entity groups (from its analysis; later from its annotations, fed in through the
-same `index_analysis` with another `origin`) become rows of `entities`, one per normalised name
-and label. Names that are one entity are merged under a root (`entities.root`):
+Each article is indexed from exactly one source at a time (`origin` of its rows), never both:
+
+- when some annotator has marked it done (`Session.mark_done`), from that annotator's accepted
+  spans (the suggestions they accepted and the spans they created): entities, QUOTE spans with
+  their speaker, CLAIM spans with their source (`annotation_analysis`); when several did, from
+  the one who marked it done last (`annotation_sessions.done_seq`);
+- otherwise from its newest cached analysis (none: the article is not in the index).
+
+The annotation store calls `annotation_changed` in the transaction of every action that changes
+a done mark or the accepted spans of the annotator the index follows, so the index never
+disagrees with what is committed: removing (or undoing) the last done mark brings the cached
+analysis back. A new analysis stored for a done article leaves the annotations in place.
+
+Each article's entity groups become rows of `entities`, one per normalised name and label. An
+annotator's entity spans are grouped as spaCy's are (`tui.nlp.entities.group_mentions`). Names
+that are one entity are merged under a root (`entities.root`):
 
 - a name the text wrote as a mention of a longer one ("Lavrov" in a "Sergey Lavrov" group, "UN"
   where the text defines "United Nations (UN)") joins that name in every article;
@@ -24,10 +37,15 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from tui.model import Analysis
-from tui.nlp.entities import NAME_LABELS, normalise
+from tui.model import Analysis, Claim, Quote
+from tui.nlp.entities import NAME_LABELS, group_mentions, normalise, trimmed
 
 ANALYSIS = "analysis"
+ANNOTATION = "annotation"
+#: The labels of quote and claim spans (`tui.store.annotations`, which imports this module).
+_QUOTE, _CLAIM = "QUOTE", "CLAIM"
+#: Quote marks around an annotator's QUOTE span (a Quote's text is without them).
+_QUOTE_MARKS = "\"'“”„‟‘’‚‛«»‹›「」『』 \n\t"
 #: Two full names at least this similar (rapidfuzz ratio, 0-100) are one entity.
 FUZZY_SAME = 90
 _WORD = re.compile(r"\w+")
@@ -142,22 +160,107 @@ def forget_article(db: sqlite3.Connection, article_id: int, origin: str | None =
 
 
 def index_stored_analysis(db: sqlite3.Connection, content_hash: str, analysis: Analysis) -> None:
-    """Index an analysis just stored in the cache, for the article with that text (if any)."""
+    """Index an analysis just stored in the cache, for the article with that text (if any),
+    unless an annotator has marked the article done (their annotations stay its source)."""
     row = db.execute("SELECT id FROM articles WHERE hash = ?", (content_hash,)).fetchone()
-    if row is not None:
+    if row is not None and done_annotator(db, content_hash) is None:
+        forget_article(db, row[0])
         index_analysis(db, row[0], analysis)
 
 
 def index_new_article(db: sqlite3.Connection, article_id: int, content_hash: str) -> None:
-    """Index the newest cached analysis of an article just added (the reader may have analysed
-    and cached it before the article itself was saved)."""
+    """Index an article just added: from its annotations if it was annotated and marked done
+    (annotations outlive `byline rm`), else from its newest cached analysis (the reader may
+    have analysed and cached it before the article itself was saved)."""
+    reindex_article(db, article_id, content_hash)
+
+
+def reindex_article(
+    db: sqlite3.Connection, article_id: int, content_hash: str, data: str | None = None
+) -> str | None:
+    """Index one article from its one source (see the module docstring), replacing whatever
+    was indexed for it; `data`: its newest cached analysis when already read. Returns the
+    origin indexed, None when there is nothing to index."""
+    forget_article(db, article_id)
+    annotator = done_annotator(db, content_hash)
+    if annotator is not None:
+        analysis = annotation_analysis(db, content_hash, annotator)
+        index_analysis(db, article_id, analysis, ANNOTATION)
+        return ANNOTATION
+    if data is None:
+        data = _newest_analysis(db, content_hash)
+    analysis = _parsed(data) if data is not None else None
+    if analysis is None:
+        return None
+    index_analysis(db, article_id, analysis)
+    return ANALYSIS
+
+
+def done_annotator(db: sqlite3.Connection, content_hash: str) -> str | None:
+    """The annotator whose annotations the index takes for an article: of those who marked it
+    done, the last one to; None when nobody did."""
     row = db.execute(
-        "SELECT data FROM analyses WHERE hash = ? ORDER BY created DESC LIMIT 1", (content_hash,)
+        "SELECT annotator FROM annotation_sessions WHERE article = ? AND done "
+        "ORDER BY done_seq DESC, annotator LIMIT 1",
+        (content_hash,),
     ).fetchone()
-    if row is not None:
-        analysis = _parsed(row[0])
-        if analysis is not None:
-            index_analysis(db, article_id, analysis)
+    return row[0] if row else None
+
+
+def annotation_analysis(db: sqlite3.Connection, content_hash: str, annotator: str) -> Analysis:
+    """An annotator's accepted spans of an article as an `Analysis`: entity spans grouped under
+    canonical names as spaCy's are, QUOTE spans as quotes by their speaker, CLAIM spans as
+    claims from their source. A quote or claim keeps the cue of the machine's one at the same
+    offsets (an annotator's span has none of its own)."""
+    (text,) = db.execute("SELECT text FROM articles WHERE hash = ?", (content_hash,)).fetchone()
+    rows = db.execute(
+        "SELECT label, start, end, speaker, speaker_start, speaker_end FROM annotation_spans "
+        "WHERE article = ? AND annotator = ? AND status = 'accepted' ORDER BY start, end DESC, id",
+        (content_hash, annotator),
+    ).fetchall()
+    named = [
+        (*trimmed(start, end, text[start:end]), label)
+        for label, start, end, *_ in rows
+        if label not in (_QUOTE, _CLAIM)
+    ]
+    entities, groups = group_mentions(text, named)
+    said = [row for row in rows if row[0] in (_QUOTE, _CLAIM)]
+    cues: dict[tuple[str, int, int], str | None] = {}
+    if said:
+        data = _newest_analysis(db, content_hash)
+        machine = _parsed(data) if data is not None else None
+        if machine is not None:
+            cues = {(_QUOTE, q.start, q.end): q.cue for q in machine.quotes}
+            cues.update({(_CLAIM, c.start, c.end): c.cue for c in machine.claims})
+    quotes, claims = [], []
+    for label, start, end, who, who_start, who_end in said:
+        cue = cues.get((label, start, end))
+        if label == _QUOTE:
+            words = text[start:end].strip(_QUOTE_MARKS) or text[start:end]
+            quotes.append(Quote(start, end, words, who, who_start, who_end, cue))
+        else:
+            claims.append(Claim(start, end, text[start:end], who, who_start, who_end, cue))
+    return Analysis(entities=entities, groups=groups, quotes=quotes, claims=claims)
+
+
+def annotation_changed(
+    db: sqlite3.Connection,
+    content_hash: str,
+    annotator: str,
+    *,
+    done_changed: bool,
+    spans_changed: bool,
+) -> None:
+    """Keep the index on its rule after an annotation action, in the action's transaction:
+    a done mark set or removed re-indexes the article from its source; a change to accepted
+    spans does when the index follows this annotator on the article."""
+    if not (done_changed or spans_changed):
+        return
+    if not done_changed and done_annotator(db, content_hash) != annotator:
+        return
+    row = db.execute("SELECT id FROM articles WHERE hash = ?", (content_hash,)).fetchone()
+    if row is not None:  # annotations outlive `byline rm`: a removed article has no rows
+        reindex_article(db, row[0], content_hash)
 
 
 def is_built(db: sqlite3.Connection) -> bool:
@@ -166,20 +269,26 @@ def is_built(db: sqlite3.Connection) -> bool:
 
 
 def rebuild(db: sqlite3.Connection) -> int:
-    """Index every article from its newest cached analysis (a library from before the index);
-    merges and splits by hand are kept. Returns how many articles were indexed."""
+    """Index every article from its source: its done annotations, else its newest cached
+    analysis (a library from before the index, or from before annotations fed it); merges and
+    splits by hand are kept. Returns how many articles were indexed."""
     rows = db.execute(
-        "SELECT a.id, (SELECT data FROM analyses n WHERE n.hash = a.hash "
+        "SELECT a.id, a.hash, (SELECT data FROM analyses n WHERE n.hash = a.hash "
         "ORDER BY n.created DESC LIMIT 1) FROM articles a"
     ).fetchall()
     done = 0
-    for article_id, data in rows:
-        analysis = _parsed(data) if data is not None else None
-        if analysis is not None:
-            index_analysis(db, article_id, analysis)
+    for article_id, content_hash, data in rows:
+        if reindex_article(db, article_id, content_hash, data) is not None:
             done += 1
     db.execute("INSERT OR REPLACE INTO index_state VALUES ('built', 1)")
     return done
+
+
+def _newest_analysis(db: sqlite3.Connection, content_hash: str) -> str | None:
+    row = db.execute(
+        "SELECT data FROM analyses WHERE hash = ? ORDER BY created DESC LIMIT 1", (content_hash,)
+    ).fetchone()
+    return row[0] if row else None
 
 
 def _parsed(data: str) -> Analysis | None:
