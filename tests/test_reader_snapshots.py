@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Tabs
 from textual.widgets._tabs import Underline
@@ -47,7 +48,9 @@ def _underline_settled(tabs: Tabs) -> bool:
         return True
     tab = active.first()
     span = tab.virtual_region.shrink(tab.styles.gutter).column_span
-    return (underline.highlight_start, underline.highlight_end) == span
+    # The tab's region lags its new label until the next layout: wait for both.
+    laid_out = span[1] - span[0] in (0, cell_len(tab.label_text))  # 0: a panel not shown
+    return laid_out and (underline.highlight_start, underline.highlight_end) == span
 
 
 def reader(seed: Article, analysis: Analysis) -> BylineApp:
