@@ -36,6 +36,10 @@ START_DEADLINE = 60.0
 #: The status line; a summary never has two spaces in a row (a toast may follow on the row).
 #: Seconds without output after which a frame is taken as complete.
 QUIET = 0.02
+#: Textual asks the terminal whether it can hold a frame until it is whole (DEC mode 2026) and,
+#: told yes, writes every frame between these marks: a frame still open is not read.
+SYNC_QUERY, SYNC_SUPPORTED = b"\x1b[?2026$p", "\x1b[?2026;2$y"
+SYNC_BEGIN, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
 SAVED = re.compile(r"saved #(\d+) (.*?)(?:\s{2}|\s*$)")
 
 ARTICLE = """Ministers meet over the port strike
@@ -79,20 +83,29 @@ def one_run(argv: list[str], rng: random.Random, shown: dict[int, str]) -> tuple
                           cwd=str(PROJECT_ROOT))  # fmt: skip
     child.delaybeforesend = None
 
+    in_frame = False  # between Textual's "begin/end synchronized update" marks
+
     def pump(timeout: float, read: bool = True) -> None:
-        """Read what the child wrote; once it has been quiet for a moment (a whole frame is
-        in: a line half redrawn is never read), note what the status line says was saved."""
+        """Read what the child wrote; once it has been quiet for a moment and no frame is half
+        written (a line half redrawn is never read), note what the status line says was saved."""
+        nonlocal in_frame
         quiet = False
         while True:
             try:
-                stream.feed(child.read_nonblocking(1 << 16, timeout=timeout))
+                data = child.read_nonblocking(1 << 16, timeout=timeout)
             except pexpect.TIMEOUT:
                 quiet = True
                 break
             except pexpect.EOF:
                 break
+            if SYNC_QUERY in data:  # answer as a terminal that supports synchronized output
+                child.send(SYNC_SUPPORTED)
+            begin, end = data.rfind(SYNC_BEGIN), data.rfind(SYNC_END)
+            if begin != -1 or end != -1:
+                in_frame = begin > end
+            stream.feed(data)
             timeout = QUIET
-        if quiet and read:
+        if quiet and read and not in_frame:
             for seq, summary in seen_saved(screen):
                 shown.setdefault(seq, summary)
 
