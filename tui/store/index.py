@@ -35,8 +35,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from tui.model import Analysis, Claim, Quote
 from tui.nlp.entities import NAME_LABELS, group_mentions, normalise, trimmed
 
@@ -350,6 +348,8 @@ def _rows(db: sqlite3.Connection, where: str, parameters: Sequence[object]) -> l
 
 def _join_alike(db: sqlite3.Connection, entity: int, aliases: Iterable[str]) -> None:
     """Merge the names of the library that are this entity (see the module's docstring)."""
+    from rapidfuzz import fuzz  # here: importing it costs ~30 ms of every start-up
+
     me = _row(db, entity)
     # Names written as mentions of this one ("UN" in the "United Nations" of a text that defines
     # it), and the one name this one was written as a mention of. Only a name on its own joins:
@@ -530,6 +530,8 @@ def top(db: sqlite3.Connection, limit: int = 20) -> list[Found]:
 
 def suggest(db: sqlite3.Connection, name: str, limit: int = 3) -> list[Found]:
     """The entities whose names are closest to `name` (typos and all), best first."""
+    from rapidfuzz import fuzz, process
+
     names = db.execute(
         "SELECT coalesce(root, id), name FROM entities WHERE mentions > 0"
     ).fetchall()
