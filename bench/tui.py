@@ -151,7 +151,14 @@ def first_text(argv: list[str], size: tuple[int, int], runs: int) -> float | Non
 
 
 def byline(path: Path) -> list[str]:
-    return [sys.executable, "-m", "tui.cli", str(path)]
+    """The command a user runs: the installed console script (`python -m tui.cli` also pays
+    for runpy and a second import of tui.cli)."""
+    script = Path(sys.executable).with_name("byline")
+    return (
+        [str(script), str(path)]
+        if script.exists()
+        else [sys.executable, "-m", "tui.cli", str(path)]
+    )
 
 
 def fmt(seconds: float | None) -> str:
