@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tui.cli import main
+from tui.cli import COMMANDS, main
 
 
 def test_help_lists_usage(capsys: pytest.CaptureFixture[str]) -> None:
@@ -15,6 +15,17 @@ def test_help_lists_usage(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exit_.value.code == 0
     assert "usage: byline" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: byline {command}")
+    # Every command that touches the library says which one.
+    assert ("--db PATH" in out) == (command != "analyze")
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

@@ -93,15 +93,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-@pytest.mark.parametrize("command", ["export", "import-annotations", "stats"])
-def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        main([command, "--help"])
-    assert exit_.value.code == 0
-    out = capsys.readouterr().out
-    assert out.startswith(f"usage: byline {command}") and "--db PATH" in out
-
-
 @pytest.mark.parametrize("format_", FORMATS)
 @pytest.mark.parametrize("only_accepted", [False, True])
 def test_round_trip(

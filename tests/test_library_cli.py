@@ -32,15 +32,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-@pytest.mark.parametrize("command", ["add", "list", "rm"])
-def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        main([command, "--help"])
-    assert exit_.value.code == 0
-    out = capsys.readouterr().out
-    assert out.startswith(f"usage: byline {command}") and "--db PATH" in out
-
-
 def test_add_list_rm(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "add", "--db", db, str(DATA / "article.json"),
                            str(DATA / "feed.atom"), str(DATA / "article.md"))  # fmt: skip
