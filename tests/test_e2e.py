@@ -76,3 +76,46 @@ def test_byline_in_a_terminal_shows_headline_and_quote_speakers() -> None:
         assert terminal.child.exitstatus == 0
     finally:
         terminal.close()
+
+
+def _settle(terminal: Terminal, quiet: float = 0.3) -> int:
+    """Read until the child has been quiet for `quiet` seconds; the bytes read."""
+    total = 0
+    while read := terminal.pump(quiet):
+        total += read
+    return total
+
+
+def test_scrolling_by_moving_rows_draws_what_a_full_repaint_draws() -> None:
+    """At 80x24 the article pane spans the terminal, so a scroll of a few lines has the
+    terminal move its rows and Byline draws only the rows that exposes. After any mix of
+    keys, a full repaint (`h`, three times round the highlight modes) must change nothing."""
+    columns, lines = 80, 24
+    terminal = Terminal([sys.executable, "-m", "tui.cli", str(DEFAULT_SEED)], columns, lines)
+    pane = slice(1, 21)  # article rows: below the reader bar, above the legend and footer
+
+    def article_rows() -> list[str]:
+        return terminal.screen.display[pane]
+
+    try:
+        # The legend counts labels once the analysis is in (it repaints the pane).
+        assert terminal.wait_for(lambda rows: any("PERSON " in row for row in rows[-4:]))
+        _settle(terminal)
+        terminal.child.send("jj")  # the first scroll after a layout repaints in full
+        _settle(terminal)
+        for keys in ["j", "j", "k", "j", "jjj", "kkjjk", "j", "k", "jjjj"]:
+            terminal.child.send(keys)
+            written = _settle(terminal)
+            if keys == "j":
+                assert written < 800, f"{written} bytes for one line: not scrolled by rows"
+            shown = article_rows()
+            terminal.child.send("hhh")
+            repaint = _settle(terminal)
+            assert repaint > 2000  # a real full repaint of the pane happened
+            assert article_rows() == shown, f"after {keys!r}:\n" + "\n".join(
+                f"{a!r}\n{b!r}" for a, b in zip(shown, article_rows(), strict=True) if a != b
+            )
+        terminal.child.send("q")
+        terminal.child.expect(pexpect.EOF, timeout=20)
+    finally:
+        terminal.close()

@@ -6,12 +6,12 @@ import contextlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from textual.app import App
 from textual.binding import Binding
 
 from tui import STYLES_DIR
 from tui.model import Analysis, Article
 from tui.screens.reader import Analyser, ReaderScreen
+from tui.scroll_region import ScrollRegionApp
 
 if TYPE_CHECKING:
     from tui.screens.lookup import LookUp, OpenAt
@@ -45,7 +45,7 @@ def cached_analyser(library: Library, model: str | None = None) -> Analyser:
     return analyse
 
 
-class BylineApp(App[None]):
+class BylineApp(ScrollRegionApp):
     """A terminal reader for news articles."""
 
     TITLE = "Byline"

@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -235,9 +235,30 @@ class ArticleView(ScrollView, can_focus=True):
         self._rewrap()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = new_value
+        lines = round(new_value) - round(old_value)
+        if lines and not self._shift_rows(lines):
+            self.refresh(self.size.region)
         if int(old_value) != int(new_value):
             self._post_scrolled()
+
+    def _shift_rows(self, lines: int) -> bool:
+        """Have the terminal move the rows it shows and draw only the ones that exposes.
+
+        A few dozen bytes per line instead of the whole pane (see `tui.scroll_region`).
+        """
+        queue = getattr(self.app, "queue_row_shift", None)
+        rows = self.scrollable_content_region
+        total = queue(self, rows, lines) if queue is not None else None
+        if total is None:
+            return False
+        # Textual's per-row cache of this widget now holds other lines than its rows show.
+        self._styles_cache.clear()
+        if total:
+            top = rows.height - total if total > 0 else 0
+            self.refresh(Region(0, top, rows.width, abs(total)))
+        return True
 
     def _post_scrolled(self) -> None:
         self.post_message(ArticleScrolled(*self.visible_range()))

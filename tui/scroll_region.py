@@ -1,0 +1,118 @@
+"""Scrolling by moving the rows a terminal already shows, as `less` does.
+
+Textual repaints a widget whole when it scrolls: about 3.5 kB per line at 80x24, which is
+slow over SSH. A terminal can move a band of rows itself (a scroll region, DECSTBM, then
+index or reverse index); a view that scrolls by a few lines asks for that here and repaints
+only the rows it exposes. The move is written in the same synchronised update as the next
+frame, just before it.
+
+It is only safe when the band holds nothing but the view (and its ancestors' backgrounds or
+side borders, which are the same on every row) and when no row of the view is waiting for a
+repaint: rows drawn stale would move with the rest. `ScrollRegionApp.queue_row_shift` checks
+both and says no otherwise; the caller then repaints the whole view, as Textual would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+def scroll_rows(rows: Region, lines: int) -> str:
+    """The escape sequence moving screen rows `rows.y`.. up by `lines` (down if negative)."""
+    first, last = rows.y + 1, rows.y + rows.height  # 1-based, inclusive
+    if lines > 0:  # index (ESC D) at the bottom margin scrolls the band up
+        move = f"\x1b[{last};1H" + "\x1bD" * lines
+    else:  # reverse index (ESC M) at the top margin scrolls it down
+        move = f"\x1b[{first};1H" + "\x1bM" * -lines
+    return f"\x1b[{first};{last}r{move}\x1b[r"
+
+
+@dataclass(frozen=True, slots=True)
+class _Shift:
+    widget_region: Region  # where the widget was when the shift was queued
+    rows: Region  # the band that moves, screen coordinates
+    lines: int
+
+
+class ScrollRegionApp(App[None]):
+    """An app whose widgets may have the terminal move their rows before the next frame."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._row_shifts: dict[Widget, _Shift] = {}
+
+    def queue_row_shift(self, widget: Widget, rows: Region, lines: int) -> int | None:
+        """Have the terminal move `rows` (screen coordinates) by `lines` before the next frame.
+
+        Returns how far the rows move in all since the last frame (the caller repaints the
+        rows that exposes), or None: the caller must repaint the whole widget instead.
+        """
+        queued = self._row_shifts.pop(widget, None)
+        if queued is None:
+            if not self._can_shift(widget, rows):
+                return None
+            total = lines
+        elif queued.rows != rows:
+            return None
+        else:
+            total = queued.lines + lines
+        if abs(total) * 2 > rows.height:  # moving buys little; and it must stay in the band
+            return None
+        region = widget.screen.find_widget(widget).region
+        self._row_shifts[widget] = _Shift(region, rows, total)
+        return total
+
+    def _writes_frames(self) -> bool:
+        return (
+            self._running
+            and not self._closed
+            and not self.is_headless
+            and not self.is_inline
+            and self._driver is not None
+            and not self._batch_count
+        )
+
+    def _can_shift(self, widget: Widget, rows: Region) -> bool:
+        if not self._writes_frames() or not rows:
+            return False
+        screen = widget.screen
+        if screen is not self.screen or widget._repaint_regions:
+            return False
+        visible = screen._compositor.visible_widgets
+        if widget not in visible or not visible[widget][1].contains_region(rows):
+            return False
+        band = Region(0, rows.y, screen.size.width, rows.height)
+        ancestors = set(widget.ancestors_with_self)
+        for other, (region, clip) in visible.items():
+            if other in ancestors or other.parent is widget:  # our own scrollbars
+                continue
+            if region.intersection(clip).overlaps(band):
+                return False
+        return True
+
+    def _display(self, screen: Screen, renderable: object) -> None:  # type: ignore[override]
+        if self._row_shifts and renderable is not None and self._writes_frames():
+            shifts, self._row_shifts = self._row_shifts, {}
+            moves = []
+            for widget, shift in shifts.items():
+                if not shift.lines:
+                    continue
+                try:
+                    still = widget.screen is screen and (
+                        screen.find_widget(widget).region == shift.widget_region
+                    )
+                except Exception:  # unmounted or hidden since
+                    still = False
+                if still:
+                    moves.append(scroll_rows(shift.rows, shift.lines))
+                elif widget.is_mounted:
+                    widget.refresh()  # its rows were not moved: draw it all
+            if moves and self._driver is not None:
+                self._begin_update()  # the frame's own begin is a no-op after this one
+                self._driver.write("".join(moves))
+        super()._display(screen, renderable)  # type: ignore[arg-type]
