@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,6 +79,18 @@ def test_importing_tui_does_not_import_spacy_or_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_opening_the_library_does_not_import_the_nlp_rules(tmp_path: Path) -> None:
+    """The reader opens the library before its first frame; the entity index and the cache
+    (and the NLP rules behind them) are imported when first used, after it."""
+    code = (
+        "import sys; from tui.store import Library; "
+        f"Library({str(tmp_path / 'db.sqlite3')!r}).close(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('tui.nlp', 'tui.store.'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "['tui.store.db', 'tui.store.library']", result.stderr
 
 
 def test_unknown_model_is_a_clear_error() -> None:

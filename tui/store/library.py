@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from tui.errors import BylineError
 from tui.model import Article
 from tui.store.db import connect, db_errors, db_path, transaction
-from tui.store.index import forget_article, index_new_article
 
 #: Articles written per transaction when importing many.
 BATCH = 500
@@ -124,6 +123,8 @@ class Library:
                 if cursor.rowcount:
                     result.added += 1
                     result.ids.append(cursor.lastrowid or 0)
+                    from tui.store.index import index_new_article  # not before the first frame
+
                     index_new_article(db, cursor.lastrowid or 0, digest)
                     continue
                 result.existing += 1
@@ -177,6 +178,8 @@ class Library:
         """Remove an article and its cached analyses; returns what was removed."""
         entry = self.entry(article_id)
         with self.writing() as db:
+            from tui.store.index import forget_article
+
             forget_article(db, article_id)
             db.execute("DELETE FROM analyses WHERE hash = ?", (entry.hash,))
             db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
