@@ -22,6 +22,7 @@ from tui.screens.reader import ReaderScreen
 from tui.screens.review import ReviewScreen
 from tui.store import Library
 from tui.store.annotations import ACCEPTED, PENDING, REJECTED, Annotations, Span
+from tui.widgets.article_view import ENTITY_LABELS
 from tui.widgets.reader_bar import ReaderBar
 
 SIZE = (160, 48)
@@ -421,3 +422,22 @@ async def test_j_k_step_through_items_and_the_cursor_moves_back(
         assert view.cursor == len(text)
         await pilot.press("g")
         assert view.cursor == 0 and view.scroll_y == 0
+
+
+async def test_no_color_pending_and_rejected_differ_from_every_entity(
+    library: Library, seed: Article, seed_analysis: Analysis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without colour a suggestion must still look undecided over any entity: entities use
+    bold, italic and underline, so pending and rejected are dim (and rejected struck)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = annotating(library, [seed], seed_analysis)
+    assert app.no_color
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.view
+        entity_styles = {view._component_style(f"entity--{label}") for label in ENTITY_LABELS}
+        assert not any(style.dim for style in entity_styles)
+        pending = view._component_style("annotation--pending")
+        rejected = view._component_style("annotation--rejected")
+        assert pending.dim and not (pending.italic or pending.bold or pending.underline)
+        assert rejected.dim and rejected.strike
