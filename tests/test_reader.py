@@ -369,7 +369,7 @@ async def test_untrusted_text_renders_literally(nlp) -> None:
         await pilot.press("tab")
         rows = list_text(screen.panel.list_for("quotes"))
         assert rows[0].startswith("[i]Eve[/i] — [b]quoted[/b] words")
-        bar = str(screen.query_one(ReaderBar).render())
+        bar = screen.query_one(ReaderBar).text
         assert "[bold]Not bold[/] headline" in bar
         for line in lines + rows + [bar]:
             assert "\x1b" not in line and "\x07" not in line and "\x9b" not in line
