@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.errors import BylineError
-from tui.loaders.sanitize import sanitize
+from tui.loaders.sanitize import one_line, sanitize
 from tui.model import Article
 
 
@@ -31,13 +31,6 @@ def ignore(problem: Problem) -> None:
 def shown(name: str) -> str:
     """A file name or URL fit for a one-line message: no controls, no line breaks."""
     return " ".join(sanitize(name).split("\n"))
-
-
-def one_line(value: object) -> str:
-    """Untrusted metadata as one safe, trimmed line ('' for anything that is not a string)."""
-    if not isinstance(value, str):
-        return ""
-    return " ".join(sanitize(value).split())
 
 
 def make_article(

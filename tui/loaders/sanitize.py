@@ -43,3 +43,14 @@ def sanitize(text: str) -> str:
 def is_safe(text: str) -> bool:
     """True when `text` holds nothing a terminal could take as a control (tabs included)."""
     return "\t" not in text and not _UNSAFE.search(text)
+
+
+def one_line(text: object, max_words: int | None = None) -> str:
+    """Untrusted text made safe and flat for one row: no controls, no line breaks ('' for
+    anything that is not a string); at most `max_words` words, then an ellipsis."""
+    if not isinstance(text, str):
+        return ""
+    words = sanitize(text).split()
+    if max_words is not None and len(words) > max_words:
+        return " ".join(words[:max_words]) + "…"
+    return " ".join(words)

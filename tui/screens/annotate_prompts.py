@@ -20,9 +20,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.loaders.sanitize import one_line
 from tui.model import Analysis
 from tui.store.annotations import REJECTED, Span
-from tui.widgets.span_list import one_line
 
 #: Entity labels that can speak or be a source.
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"})

@@ -24,7 +24,8 @@ from textual.widgets import Footer, Input, OptionList, Static, TabbedContent, Ta
 from textual.widgets.option_list import Option
 
 from tui.errors import BylineError
-from tui.widgets.span_list import ROW_WORDS, one_line
+from tui.loaders.sanitize import one_line
+from tui.widgets.span_list import ROW_WORDS
 
 if TYPE_CHECKING:  # the core is imported when a lookup starts, not with the reader
     from tui.lookup import Lookup

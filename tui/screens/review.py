@@ -16,8 +16,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.errors import BylineError
+from tui.loaders.sanitize import one_line
 from tui.store.annotations import Annotations, Disagreement, Session, Span, compare
-from tui.widgets.span_list import one_line
 
 
 def review_pair(store: Annotations, session: Session) -> tuple[str, str] | None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from tui.loaders.sanitize import one_line
 from tui.store.annotations import Action
-from tui.widgets.span_list import one_line
 
 
 class AnnotationStatus(Static):

@@ -17,21 +17,13 @@ from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.loaders.sanitize import sanitize
+from tui.loaders.sanitize import one_line  # noqa: F401  (TODO: import it from sanitize)
 from tui.messages import CursorMoved, JumpToSpan
 
 #: A row's "what" is cut to this many words (the pane cuts it further to fit).
 ROW_WORDS = 14
 #: A row's "who" is cut to this many characters.
 WHO_CHARS = 40
-
-
-def one_line(text: str, max_words: int | None = None) -> str:
-    """Untrusted text made safe and flat for one row: no controls, no line breaks."""
-    words = sanitize(text).split()
-    if max_words is not None and len(words) > max_words:
-        return " ".join(words[:max_words]) + "…"
-    return " ".join(words)
 
 
 @dataclass(frozen=True, slots=True)
