@@ -96,3 +96,21 @@ class Analysis:
             quotes=[Quote(**q) for q in data.get("quotes", [])],
             claims=[Claim(**c) for c in data.get("claims", [])],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisStep:
+    """An analysis so far: a long article is analysed a chunk at a time, and after each chunk
+    `analysis` holds what was found in the `done` chunks of `total` (and, until the chunk the
+    reader is in is done, a quick preview of the stretch in view). The last step is complete:
+    its analysis is the whole article's, the same as a one-shot analysis."""
+
+    analysis: Analysis
+    done: int = 1
+    total: int = 1
+    #: The stretch of text this step added (a chunk, or a preview), if known.
+    added: tuple[int, int] | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.total
