@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from tui.errors import BylineError
-from tui.model import Analysis, Article
+from tui.model import Analysis, AnalysisStep, Article
 from tui.nlp import ANALYSIS_VERSION
 from tui.nlp.pipeline import model_id
 from tui.store.index import index_stored_analysis
@@ -90,21 +90,61 @@ def cached_analysis(
     """
     from tui.nlp.analyze import analyze_text
 
+    found, nlp, loaded = _look_up(library, article, load_nlp, model)
+    if found is not None:
+        return found
+    assert nlp is not None
+    analysis = analyze_text(article.text, nlp)
+    _store(library, article, loaded, analysis)
+    return analysis
+
+
+def cached_analysis_steps(
+    library: Library,
+    article: Article,
+    load_nlp: Callable[[], Language],
+    model: str | None = None,
+    *,
+    focus: Callable[[], int] | None = None,
+    chunk_chars: int | None = None,
+) -> Iterator[AnalysisStep]:
+    """`cached_analysis` a step at a time: a cache hit is one complete step; else the steps of
+    `analyze_steps` (a long article's analysis so far, chunk by chunk, the chunk at `focus()`
+    first). Only the complete analysis is stored, before its step is handed over; steps not
+    taken (the reader closed meanwhile) leave the cache as it was."""
+    from tui.nlp.analyze import CHUNK_CHARS, analyze_steps
+
+    found, nlp, loaded = _look_up(library, article, load_nlp, model)
+    if found is not None:
+        yield AnalysisStep(found)
+        return
+    assert nlp is not None
+    size = chunk_chars or CHUNK_CHARS
+    for step in analyze_steps(article.text, nlp, chunk_chars=size, focus=focus):
+        if step.complete:
+            _store(library, article, loaded, step.analysis)
+        yield step
+
+
+def _look_up(
+    library: Library, article: Article, load_nlp: Callable[[], Language], model: str | None
+) -> tuple[Analysis | None, Language | None, str]:
+    """The cached analysis (spaCy not loaded when `model` is known), else the loaded pipeline
+    and its id to analyse and store with."""
     digest = article.content_hash
     if model is not None:
         found = get_analysis(library, digest, model)
         if found is not None:
-            return found
+            return found, None, model
     nlp = load_nlp()
     loaded = model_id(nlp)
-    if loaded != model:
-        found = get_analysis(library, digest, loaded)
-        if found is not None:
-            return found
-    analysis = analyze_text(article.text, nlp)
+    found = get_analysis(library, digest, loaded) if loaded != model else None
+    return found, nlp, loaded
+
+
+def _store(library: Library, article: Article, model: str, analysis: Analysis) -> None:
     with suppress(BylineError):  # a read-only or full library: the reader still gets it
-        put_analysis(library, digest, loaded, analysis)
-    return analysis
+        put_analysis(library, article.content_hash, model, analysis)
 
 
 def analyse_missing(
