@@ -19,30 +19,45 @@ if TYPE_CHECKING:
     from tui.store.index import Found
 
 
-def spacy_analyser(model: str | None = None) -> Analyser:
+def spacy_analyser(model: str | None = None, *, chunk_chars: int | None = None) -> Analyser:
     """The default analyser: the named spaCy pipeline (loaded once per process), then the NLP
-    core. It runs in a worker thread, so neither import slows the first screen."""
+    core, a long article a chunk at a time (`chunk_chars` of them; tests make them small). It
+    runs in a worker thread, so neither import slows the first screen."""
+    from collections.abc import Iterator
 
-    def analyse(article: Article) -> Analysis:
-        from tui.nlp.analyze import analyze_text
+    from tui.model import AnalysisStep
+    from tui.screens.reader import Focus, SteppedAnalyser
+
+    def steps(article: Article, focus: Focus | None) -> Iterator[AnalysisStep]:
+        from tui.nlp.analyze import CHUNK_CHARS, analyze_steps
         from tui.nlp.pipeline import load_pipeline
 
-        return analyze_text(article.text, load_pipeline(model))
+        nlp = load_pipeline(model)
+        yield from analyze_steps(article.text, nlp, chunk_chars=chunk_chars or CHUNK_CHARS,
+                                 focus=focus)  # fmt: skip
 
-    return analyse
+    return SteppedAnalyser(steps)
 
 
-def cached_analyser(library: Library, model: str | None = None) -> Analyser:
-    """spaCy behind the library's cache: an article analysed before is not analysed again."""
+def cached_analyser(
+    library: Library, model: str | None = None, *, chunk_chars: int | None = None
+) -> Analyser:
+    """spaCy behind the library's cache: an article analysed before is not analysed again (and
+    only a complete analysis is stored)."""
+    from collections.abc import Iterator
 
-    def analyse(article: Article) -> Analysis:
+    from tui.model import AnalysisStep
+    from tui.screens.reader import Focus, SteppedAnalyser
+
+    def steps(article: Article, focus: Focus | None) -> Iterator[AnalysisStep]:
         from tui.nlp.pipeline import load_pipeline, model_name
-        from tui.store.cache import cached_analysis, installed_model_id
+        from tui.store.cache import cached_analysis_steps, installed_model_id
 
         key = installed_model_id(model_name(model))
-        return cached_analysis(library, article, lambda: load_pipeline(model), key)
+        yield from cached_analysis_steps(library, article, lambda: load_pipeline(model), key,
+                                         focus=focus, chunk_chars=chunk_chars)  # fmt: skip
 
-    return analyse
+    return SteppedAnalyser(steps)
 
 
 class BylineApp(ScrollRegionApp):

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tui.model import Analysis
+from tui.model import Analysis, AnalysisStep
+
+
+class AnalysisProgress(Message):
+    """Part of article `index` is analysed: `step` holds the analysis so far (a long article is
+    analysed a chunk at a time; the complete analysis comes as `AnalysisReady`)."""
+
+    def __init__(self, index: int, step: AnalysisStep) -> None:
+        super().__init__()
+        self.index = index
+        self.step = step
 
 
 class AnalysisReady(Message):

@@ -156,10 +156,8 @@ class AnnotateScreen(ReaderScreen):
     # Attributes down: the session's state, read after every action.
 
     def _show_analysis(self) -> None:
-        analysis = self.analysis
-        bar = self.query_one(ReaderBar)
-        failure = self.failures.get(self.current)
-        bar.status = "" if analysis else ("analysis failed" if failure else "analysing…")
+        analysis = self.analysis  # suggestions come from the complete analysis only
+        self.query_one(ReaderBar).status = self.analysis_status()
         try:
             state = self.session.state()
             if analysis is not None and not state.suggested:

@@ -1,13 +1,15 @@
 """The reader screen: the article pane, its legend, the side panel, search, and the keys.
 
 Text first: the article is on screen at once; its analysis runs in a thread worker and the
-highlights and the side panel fill in when it is done. The screen is the one place that
-hears the widgets' messages and tells the other widgets what to show.
+highlights and the side panel fill in when it is done (a long article's a chunk at a time, the
+part in view first). The screen is the one place that hears the widgets' messages and tells
+the other widgets what to show.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -15,19 +17,21 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from tui.messages import (
     AnalysisFailed,
+    AnalysisProgress,
     AnalysisReady,
     ArticleScrolled,
     ArticleShown,
     CursorMoved,
     JumpToSpan,
 )
-from tui.model import Analysis, Article
+from tui.model import Analysis, AnalysisStep, Article
 from tui.screens.commands import ReaderCommands
 from tui.screens.help import HelpScreen
 from tui.screens.lookup import LookUp
@@ -40,10 +44,36 @@ from tui.widgets.span_list import SpanList, one_line
 
 #: Analyses an article (slowly: it runs in a worker thread). spaCy now, a cache later.
 Analyser = Callable[[Article], Analysis]
+#: Where the reader is in an article (a character offset), asked from the worker thread.
+Focus = Callable[[], int]
 #: Actions that wait for the side panel and the search line (mounted after the first frame).
 _NEEDS_PANEL = frozenset({"search", "switch_pane", "show_tab", "toggle_panel", "next_article"})
 #: Below this many columns the side panel is not beside the article but below it, on demand.
 NARROW_WIDTH = 100
+#: Painting a long article's analysis so far holds the event loop (near a second at the end
+#: of a million words): a step that adds nothing in view is painted within this share of time.
+PARTIAL_PAINT_SHARE = 0.1
+
+
+class SteppedAnalyser:
+    """An `Analyser` that also hands over its work as it goes: `steps(article, focus)` yields
+    the analysis so far (a long article's chunk by chunk, the part at `focus()` first), the last
+    step complete (see `tui.nlp.analyze.analyze_steps`)."""
+
+    def __init__(self, steps: Callable[[Article, Focus | None], Iterator[AnalysisStep]]) -> None:
+        self.steps = steps
+
+    def __call__(self, article: Article) -> Analysis:
+        *_, last = self.steps(article, None)
+        return last.analysis
+
+
+def analysis_steps(analyser: Analyser, article: Article, focus: Focus) -> Iterator[AnalysisStep]:
+    """The steps of `analyser` on `article`: one complete step for a plain `Analyser`."""
+    if isinstance(analyser, SteppedAnalyser):
+        yield from analyser.steps(article, focus)
+    else:
+        yield AnalysisStep(analyser(article))
 
 
 class ReaderScreen(Screen[None]):
@@ -91,11 +121,19 @@ class ReaderScreen(Screen[None]):
         self.analyser = analyser
         #: Finished analyses by article index (a cache may hand some in up front).
         self.analyses: dict[int, Analysis] = dict(analyses or {})
+        #: The analysis so far of articles being analysed a chunk at a time.
+        self.partial: dict[int, AnalysisStep] = {}
         self.failures: dict[int, str] = {}
         self.current = 0
         #: The side panel, search line and footer are mounted (just after the first frame).
         self.ready = False
         self._offsets: dict[int, int] = {}  # where each article was left, as a text offset
+        self._reading_at = 0  # the text offset at the top of the view (the worker reads it)
+        self._painted_at = 0.0  # when the analysis was last painted (time.monotonic())
+        self._paint_cost = 0.0  # and how long that took
+        self._paint_due: Timer | None = None  # a deferred paint of the analysis so far
+        self._unpainted: list[tuple[int, int]] = []  # stretches analysed since, not painted
+        self._panel_stale = False  # the hidden side panel was not told of the analysis so far
 
     @property
     def article(self) -> Article:
@@ -105,6 +143,23 @@ class ReaderScreen(Screen[None]):
     def analysis(self) -> Analysis | None:
         """The current article's analysis, once it is done."""
         return self.analyses.get(self.current)
+
+    @property
+    def shown_analysis(self) -> Analysis | None:
+        """What is known of the current article's analysis: all of it, else the part so far."""
+        step = self.partial.get(self.current)
+        if self.analysis is None and step is not None:
+            return step.analysis
+        return self.analysis
+
+    def analysis_status(self) -> str:
+        """The reader bar's word on the current article's analysis ("" once it is done)."""
+        if self.analysis is not None:
+            return ""
+        if self.current in self.failures:
+            return "analysis failed"
+        step = self.partial.get(self.current)
+        return f"analysing {step.done}/{step.total}…" if step else "analysing…"
 
     @property
     def view(self) -> ArticleView:
@@ -163,6 +218,8 @@ class ReaderScreen(Screen[None]):
 
     def watch_show_panel(self, show: bool) -> None:
         self.set_class(not show, "-no-panel")
+        if show and self._panel_stale:
+            self._show_analysis()
         if self.ready and not show and self._in_panel(self.focused):
             self.view.focus()
 
@@ -178,21 +235,52 @@ class ReaderScreen(Screen[None]):
         for index in order:
             if worker.is_cancelled:
                 return
+            article = self.articles[index]
             try:
-                analysis = self.analyser(self.articles[index])
+                for step in analysis_steps(self.analyser, article, lambda i=index: self._focus(i)):
+                    if worker.is_cancelled:  # the reader is closing: no more steps
+                        return
+                    if step.complete:
+                        self.post_message(AnalysisReady(index, step.analysis))
+                    else:
+                        self.post_message(AnalysisProgress(index, step))
             except Exception as error:  # the reader stays usable without an analysis
                 reason = one_line(str(error)) or type(error).__name__
                 self.post_message(AnalysisFailed(index, reason))
+
+    def _focus(self, index: int) -> int:
+        """Where the reader is in article `index` (called from the worker thread)."""
+        return self._reading_at if index == self.current else self._offsets.get(index, 0)
+
+    def on_analysis_progress(self, message: AnalysisProgress) -> None:
+        if message.index in self.analyses:
+            return
+        self.partial[message.index] = message.step
+        if message.index != self.current:
+            return
+        self.query_one(ReaderBar).status = self.analysis_status()
+        top, bottom = self.view.visible_range()
+        added = message.step.added
+        if added is None or _overlaps(added, top, bottom):
+            self._show_analysis()  # what the reader is looking at: at once
+            return
+        self._unpainted.append(added)  # painted at once if scrolled into view
+        if self._paint_due is None:  # else one is due, and paints the latest step
+            wait = self._paint_cost / PARTIAL_PAINT_SHARE - (time.monotonic() - self._painted_at)
+            if wait <= 0:
+                self._show_analysis()
             else:
-                self.post_message(AnalysisReady(index, analysis))
+                self._paint_due = self.set_timer(wait, self._show_analysis)
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         self.analyses[message.index] = message.analysis
+        self.partial.pop(message.index, None)
         if message.index == self.current:
             self._show_analysis()
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         self.failures[message.index] = message.reason
+        self.partial.pop(message.index, None)
         if message.index == self.current:
             self._show_analysis()
             self.notify(message.reason, title="Analysis failed", severity="error", timeout=8)
@@ -207,23 +295,33 @@ class ReaderScreen(Screen[None]):
         self._show_analysis()
 
     def _show_analysis(self) -> None:
-        analysis, view = self.analysis, self.view
-        bar = self.query_one(ReaderBar)
+        """The analysis, or the part of it so far, in the highlights, legend and side panel
+        (the part so far not in a hidden side panel: it is told when shown)."""
+        started = time.perf_counter()
+        if self._paint_due is not None:
+            self._paint_due.stop()
+            self._paint_due = None
+        self._unpainted.clear()
+        analysis, view = self.shown_analysis, self.view
+        self.query_one(ReaderBar).status = self.analysis_status()
         if analysis is None:
             failure = self.failures.get(self.current)
-            bar.status = "analysis failed" if failure else "analysing…"
             view.set_entities([])
             if self.ready:
                 self.query_one(EntityLegend).show(None, view.highlight_mode)
                 self.panel.show_pending("Analysis failed" if failure else "Analysing…")
             return
-        bar.status = ""
         view.set_entities(analysis.entities)
         if not self.ready:
             return
         self.query_one(EntityLegend).show(analysis.entities, view.highlight_mode)
-        self.panel.show_analysis(analysis)
-        self.panel.follow(*view.visible_range(), view.mark)
+        partial = self.analysis is None
+        self._panel_stale = partial and not self.show_panel
+        if not self._panel_stale:
+            self.panel.show_analysis(analysis, partial=partial)
+            self.panel.follow(*view.visible_range(), view.mark)
+        self._painted_at = time.monotonic()
+        self._paint_cost = self._painted_at - started
 
     # Messages up from the widgets.
 
@@ -245,6 +343,7 @@ class ReaderScreen(Screen[None]):
     @on(ArticleScrolled)
     def _article_scrolled(self, message: ArticleScrolled) -> None:
         message.stop()
+        self._reading_at = message.top
         view = self.view
         at_end = view.scroll_y >= view.max_scroll_y
         size = max(1, len(self.article.text))
@@ -252,6 +351,8 @@ class ReaderScreen(Screen[None]):
         self.query_one(ReaderBar).progress = f"{percent}%"
         if self.ready:
             self.panel.follow(message.top, message.bottom, self.view.mark)
+        if any(_overlaps(span, message.top, message.bottom) for span in self._unpainted):
+            self._show_analysis()
 
     @on(Input.Submitted, "#search")
     def _search(self, message: Input.Submitted) -> None:
@@ -314,7 +415,7 @@ class ReaderScreen(Screen[None]):
         view = self.view
         modes = HIGHLIGHT_MODES
         view.highlight_mode = modes[(modes.index(view.highlight_mode) + 1) % len(modes)]
-        analysis = self.analysis
+        analysis = self.shown_analysis
         self.query_one(EntityLegend).show(
             analysis.entities if analysis else None, view.highlight_mode
         )
@@ -350,6 +451,7 @@ class ReaderScreen(Screen[None]):
         view = self.view
         self._offsets[self.current] = view.visible_range()[0]
         self.current = (self.current + step) % len(self.articles)
+        self._reading_at = self._offsets.get(self.current, 0)
         view.set_article(self.article, offset=self._offsets.get(self.current, 0))
         self._show_current()
         self.refresh_bindings()
@@ -375,7 +477,7 @@ class ReaderScreen(Screen[None]):
     def _entity_here(self) -> tuple[str, str | None] | None:
         from tui.lookup import entity_to_look_up
 
-        analysis, focused = self.analysis, self.focused
+        analysis, focused = self.shown_analysis, self.focused
         if analysis is None:
             return None
         if self.ready and isinstance(focused, SpanList) and self._in_panel(focused):
@@ -390,3 +492,8 @@ class ReaderScreen(Screen[None]):
 
     def _in_panel(self, widget: Widget | None) -> bool:
         return self.ready and widget is not None and self.panel in widget.ancestors_with_self
+
+
+def _overlaps(span: tuple[int, int], top: int, bottom: int) -> bool:
+    """The text `span` is (partly) in the view from offset `top` to `bottom`."""
+    return span[0] <= bottom and top < span[1]

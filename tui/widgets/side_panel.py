@@ -87,14 +87,16 @@ class SidePanel(Vertical):
             self.list_for(tab).set_rows([], empty=status)
             self._title(tab, None)
 
-    def show_analysis(self, analysis: Analysis) -> None:
+    def show_analysis(self, analysis: Analysis, *, partial: bool = False) -> None:
+        """`partial`: the analysis so far of a long article (counts as "8+", none yet as
+        "Analysing…")."""
         for tab, rows, empty in (
             ("quotes", quote_rows(analysis), "No quotes found"),
             ("claims", claim_rows(analysis), "No claims found"),
             ("entities", entity_rows(analysis), "No entities found"),
         ):
-            self.list_for(tab).set_rows(rows, empty=empty)
-            self._title(tab, len(rows))
+            self.list_for(tab).set_rows(rows, empty="Analysing…" if partial else empty)
+            self._title(tab, f"{len(rows)}+" if partial else len(rows))
 
     def show_rows(self, tab: str, rows: list[Row], empty: str, count: str) -> None:
         """Rows of one tab built elsewhere (annotation mode's spans); `count` for its title."""
