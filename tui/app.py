@@ -14,7 +14,7 @@ from tui.screens.reader import Analyser, ReaderScreen
 from tui.scroll_region import ScrollRegionApp
 
 if TYPE_CHECKING:
-    from tui.screens.lookup import LookUp, OpenAt
+    from tui.messages import LookUp, OpenAt
     from tui.store import Library
     from tui.store.index import Found
 

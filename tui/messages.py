@@ -62,3 +62,22 @@ class ArticleScrolled(Message):
 
 class ArticleShown(Message):
     """The article pane has drawn its first lines (the first frame is on its way out)."""
+
+
+class OpenAt(Message):
+    """Open article `article` of the library at the span `start:end` (and mark it)."""
+
+    def __init__(self, article: int, start: int, end: int) -> None:
+        super().__init__()
+        self.article = article
+        self.start = start
+        self.end = end
+
+
+class LookUp(Message):
+    """Open the lookup screen for the entity called `name` (of kind `label`, if given)."""
+
+    def __init__(self, name: str, label: str | None = None) -> None:
+        super().__init__()
+        self.name = name
+        self.label = label

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, OptionList
 
 from tui.errors import BylineError
-from tui.loaders.sanitize import sanitize
+from tui.loaders.sanitize import one_line, sanitize
 from tui.messages import CursorMoved
 from tui.model import Analysis, Article, EntityMention
 from tui.screens.annotate_prompts import NotePrompt, SpeakerPicker, speaker_candidates
@@ -39,7 +39,7 @@ from tui.widgets.annotation_view import AnnotationView, next_word, previous_word
 from tui.widgets.legend import EntityLegend
 from tui.widgets.reader_bar import ReaderBar
 from tui.widgets.side_panel import TABS, UNKNOWN_SOURCE, UNKNOWN_SPEAKER
-from tui.widgets.span_list import ROW_WORDS, WHO_CHARS, Row, SpanList, one_line
+from tui.widgets.span_list import ROW_WORDS, WHO_CHARS, Row, SpanList
 
 #: The labels of the keys 1..9 (the legend shows them numbered); `q` and `c` add QUOTE, CLAIM.
 LABEL_KEYS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "DATE")

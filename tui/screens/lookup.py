@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.style import Style
 from textual.widgets import Footer, Input, OptionList, Static, TabbedContent, TabPane, Tabs
@@ -25,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from tui.errors import BylineError
 from tui.loaders.sanitize import one_line
+from tui.messages import LookUp, OpenAt
 from tui.widgets.span_list import ROW_WORDS
 
 if TYPE_CHECKING:  # the core is imported when a lookup starts, not with the reader
@@ -44,25 +44,6 @@ TITLE_CHARS = 30
 
 def _cut(text: str, width: int = TITLE_CHARS) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-class OpenAt(Message):
-    """Open article `article` of the library at the span `start:end` (and mark it)."""
-
-    def __init__(self, article: int, start: int, end: int) -> None:
-        super().__init__()
-        self.article = article
-        self.start = start
-        self.end = end
-
-
-class LookUp(Message):
-    """Open the lookup screen for the entity called `name` (of kind `label`, if given)."""
-
-    def __init__(self, name: str, label: str | None = None) -> None:
-        super().__init__()
-        self.name = name
-        self.label = label
 
 
 @dataclass(frozen=True, slots=True)

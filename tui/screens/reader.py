@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -22,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from tui.loaders.sanitize import one_line
 from tui.messages import (
     AnalysisFailed,
     AnalysisProgress,
@@ -30,17 +32,20 @@ from tui.messages import (
     ArticleShown,
     CursorMoved,
     JumpToSpan,
+    LookUp,
 )
 from tui.model import Analysis, AnalysisStep, Article
-from tui.screens.commands import ReaderCommands
-from tui.screens.help import HelpScreen
-from tui.screens.lookup import LookUp
 from tui.widgets.article_view import HIGHLIGHT_MODES, ArticleView
-from tui.widgets.legend import EntityLegend
 from tui.widgets.reader_bar import ReaderBar
 from tui.widgets.search_bar import SearchBar
-from tui.widgets.side_panel import TABS, SidePanel
-from tui.widgets.span_list import SpanList, one_line
+
+# Text first: what only the side panel, legend, help and command palette need (the option
+# list and tab widgets, ~12 ms of imports) is imported after the first frame, where used.
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from tui.widgets.legend import EntityLegend
+    from tui.widgets.side_panel import SidePanel
 
 #: Analyses an article (slowly: it runs in a worker thread). spaCy now, a cache later.
 Analyser = Callable[[Article], Analysis]
@@ -76,8 +81,15 @@ def analysis_steps(analyser: Analyser, article: Article, focus: Focus) -> Iterat
         yield AnalysisStep(analyser(article))
 
 
+def reader_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens."""
+    from tui.screens.commands import ReaderCommands
+
+    return ReaderCommands
+
+
 class ReaderScreen(Screen[None]):
-    COMMANDS = {ReaderCommands}
+    COMMANDS = {reader_commands}
     BINDINGS = [
         Binding("question_mark", "help", "Help"),
         Binding("slash", "search", "Search"),
@@ -167,7 +179,15 @@ class ReaderScreen(Screen[None]):
 
     @property
     def panel(self) -> SidePanel:
+        from tui.widgets.side_panel import SidePanel
+
         return self.query_one("#panel", SidePanel)
+
+    @property
+    def legend(self) -> EntityLegend:
+        from tui.widgets.legend import EntityLegend
+
+        return self.query_one("#legend", EntityLegend)
 
     def compose(self) -> ComposeResult:
         # Text first: the first frame has the article and cheap stand-ins of the same size for
@@ -189,6 +209,9 @@ class ReaderScreen(Screen[None]):
         message.stop()
         if self.ready:
             return
+        from tui.widgets.legend import EntityLegend
+        from tui.widgets.side_panel import SidePanel
+
         await self.query_one("#article-pane").mount(EntityLegend(id="legend"))
         slot = self.query_one("#panel-slot")
         await self.query_one("#body").mount(SidePanel(id="panel", classes="side-panel"),
@@ -308,13 +331,13 @@ class ReaderScreen(Screen[None]):
             failure = self.failures.get(self.current)
             view.set_entities([])
             if self.ready:
-                self.query_one(EntityLegend).show(None, view.highlight_mode)
+                self.legend.show(None, view.highlight_mode)
                 self.panel.show_pending("Analysis failed" if failure else "Analysing…")
             return
         view.set_entities(analysis.entities)
         if not self.ready:
             return
-        self.query_one(EntityLegend).show(analysis.entities, view.highlight_mode)
+        self.legend.show(analysis.entities, view.highlight_mode)
         partial = self.analysis is None
         self._panel_stale = partial and not self.show_panel
         if not self._panel_stale:
@@ -388,10 +411,14 @@ class ReaderScreen(Screen[None]):
         return True
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.key_sections()))
 
     def key_sections(self) -> list[tuple[str, list[Binding]]]:
         """The reader's keys, grouped for the help screen."""
+        from tui.widgets.span_list import SpanList
+
         return [
             ("Anywhere", [*self.app.BINDINGS, *self.BINDINGS,
                           Binding("ctrl+p", "command_palette", "Command palette")]),
@@ -416,7 +443,7 @@ class ReaderScreen(Screen[None]):
         modes = HIGHLIGHT_MODES
         view.highlight_mode = modes[(modes.index(view.highlight_mode) + 1) % len(modes)]
         analysis = self.shown_analysis
-        self.query_one(EntityLegend).show(
+        self.legend.show(
             analysis.entities if analysis else None, view.highlight_mode
         )
 
@@ -430,6 +457,8 @@ class ReaderScreen(Screen[None]):
             self.panel.list_for().focus()
 
     def action_show_tab(self, tab: str) -> None:
+        from tui.widgets.side_panel import TABS
+
         if tab not in TABS:
             return
         self.show_panel = True
@@ -476,6 +505,7 @@ class ReaderScreen(Screen[None]):
 
     def _entity_here(self) -> tuple[str, str | None] | None:
         from tui.lookup import entity_to_look_up
+        from tui.widgets.span_list import SpanList
 
         analysis, focused = self.shown_analysis, self.focused
         if analysis is None:

@@ -17,7 +17,6 @@ from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.loaders.sanitize import one_line  # noqa: F401  (TODO: import it from sanitize)
 from tui.messages import CursorMoved, JumpToSpan
 
 #: A row's "what" is cut to this many words (the pane cuts it further to fit).
