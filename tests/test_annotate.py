@@ -344,6 +344,8 @@ async def test_a_in_the_reader_opens_annotation_mode_and_a_comes_back(
         await pilot.press("a")
         screen = await ready(pilot)
         assert screen.pushed
+        # The annotation stylesheet came with the screen (the reader's app does not load it).
+        assert screen.view._component_style("annotation--pending").dim
         await pilot.press("y", "a")
         assert type(app.screen) is ReaderScreen
 

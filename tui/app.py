@@ -64,8 +64,9 @@ class BylineApp(ScrollRegionApp):
     """A terminal reader for news articles."""
 
     TITLE = "Byline"
-    CSS_PATH = [STYLES_DIR / "app.tcss", STYLES_DIR / "reader.tcss", STYLES_DIR / "library.tcss",
-                STYLES_DIR / "lookup.tcss", STYLES_DIR / "annotate.tcss"]  # fmt: skip
+    # The library, lookup and annotation screens bring their own stylesheets when first shown:
+    # parsing them is not the reader's first frame's work.
+    CSS_PATH = [STYLES_DIR / "app.tcss", STYLES_DIR / "reader.tcss"]
     BINDINGS = [Binding("q", "quit", "Quit"), Binding("L", "library", "Library", show=False),
                 Binding("E", "find_entity", "Find entity", show=False),
                 Binding("a", "annotate", "Annotate", show=False)]  # fmt: skip
@@ -85,7 +86,9 @@ class BylineApp(ScrollRegionApp):
         """`analyser` replaces spaCy (e.g. with a cache in front); `analyses` are ones already
         known, by article index, which are shown at once and not recomputed. With a `library`,
         analyses are cached in it, the `keep` articles are added to it, and `L` opens it."""
-        super().__init__()
+        # Textual loads a screen's own stylesheet when it is pushed, not for the default screen.
+        extra = [STYLES_DIR / "annotate.tcss"] if annotate else []
+        super().__init__(css_path=[*self.CSS_PATH, *extra])
         # No animations: over SSH every animation frame is bytes on the wire and a delay.
         self.animation_level = "none"
         self.articles = list(articles)

@@ -16,6 +16,7 @@ from textual import on
 from textual.binding import Binding
 from textual.widgets import Footer, OptionList
 
+from tui import STYLES_DIR
 from tui.errors import BylineError
 from tui.loaders.sanitize import one_line, sanitize
 from tui.messages import CursorMoved
@@ -59,6 +60,8 @@ def label_keys_hint(prefix: str) -> str:
 
 class AnnotateScreen(ReaderScreen):
     """The reader in annotation mode, for one annotator, over the store of the app's library."""
+
+    CSS_PATH = STYLES_DIR / "annotate.tcss"  # its dialogs are shown over it: theirs too
 
     BINDINGS = [
         Binding("y,enter", "accept", "Accept"),

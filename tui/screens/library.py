@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 
+from tui import STYLES_DIR
 from tui.loaders.sanitize import is_safe, sanitize
 from tui.store.library import Entry
 
@@ -122,6 +123,8 @@ class EntryTable(ScrollView):
 
 class LibraryScreen(Screen[int | None]):
     """Dismissed with the id of the article to open, or None."""
+
+    CSS_PATH = STYLES_DIR / "library.tcss"
 
     BINDINGS = [
         Binding("escape", "close", "Back"),

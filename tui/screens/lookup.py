@@ -22,6 +22,7 @@ from textual.style import Style
 from textual.widgets import Footer, Input, OptionList, Static, TabbedContent, TabPane, Tabs
 from textual.widgets.option_list import Option
 
+from tui import STYLES_DIR
 from tui.errors import BylineError
 from tui.loaders.sanitize import one_line
 from tui.messages import LookUp, OpenAt
@@ -99,6 +100,8 @@ class TargetList(OptionList):
 
 class LookupScreen(Screen[None]):
     """Everything the library says about one entity."""
+
+    CSS_PATH = STYLES_DIR / "lookup.tcss"
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -233,6 +236,8 @@ class LookupScreen(Screen[None]):
 class EntitySearchScreen(Screen["Found | None"]):
     """`E`: type part of a name; the entities matching, most mentioned first. Dismissed with
     the one chosen, or None."""
+
+    CSS_PATH = STYLES_DIR / "lookup.tcss"
 
     BINDINGS = [
         Binding("escape", "close", "Back"),

@@ -89,6 +89,7 @@ def reader_commands() -> type[Provider]:
 
 
 class ReaderScreen(Screen[None]):
+    AUTO_FOCUS = ""  # the article view, just after the first frame (on_mount)
     COMMANDS = {reader_commands}
     BINDINGS = [
         Binding("question_mark", "help", "Help"),
@@ -190,6 +191,13 @@ class ReaderScreen(Screen[None]):
         return self.query_one("#legend", EntityLegend)
 
     def compose(self) -> ComposeResult:
+        # The layout classes are set before there are children to restyle (set in on_mount,
+        # they restyled the whole screen twice: ~20 ms before the first frame).
+        narrow = self.app.size.width < NARROW_WIDTH
+        self.set_reactive(ReaderScreen.narrow, narrow)
+        self.set_reactive(ReaderScreen.show_panel, not narrow)
+        self.set_class(narrow, "-narrow")
+        self.set_class(narrow, "-no-panel")
         # Text first: the first frame has the article and cheap stand-ins of the same size for
         # the side panel and the footer; the real ones are mounted right after it is drawn.
         yield ReaderBar(id="bar")
@@ -200,9 +208,9 @@ class ReaderScreen(Screen[None]):
         yield Static(id="footer-slot")
 
     def on_mount(self) -> None:
-        self.narrow = self.app.size.width < NARROW_WIDTH
         self._show_current()
-        self.view.focus()
+        # Focus restyles the view (two dozen component classes, ~7 ms): after the first frame.
+        self.call_after_refresh(self.view.focus)
 
     @on(ArticleShown)
     async def _mount_the_rest(self, message: ArticleShown) -> None:
