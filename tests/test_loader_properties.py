@@ -15,8 +15,9 @@ from textual.app import App, ComposeResult
 
 from tui.errors import BylineError
 from tui.layout import WrappedText
-from tui.loaders.sanitize import is_safe
+from tui.loaders.sanitize import is_safe, sanitize, utf8_is_clean
 from tui.loaders.source import FORMATS, sniff
+from tui.loaders.text import decode_bytes, parse_text
 from tui.model import Article, EntityMention
 from tui.widgets.article_view import ArticleView
 
@@ -29,7 +30,8 @@ NASTY = st.lists(
     st.one_of(
         st.characters(),
         st.sampled_from(["\x1b", "\x1b[", "\x1b]", "\x07", "\x9b", "\r", "\t", "\u202e",
-                         "\u2028", "\x00", "\x85", "<p>", "</p>", "{", "\"text\":", "\n"]),
+                         "\u2028", "\u2069", "\x00", "\x85", "<p>", "</p>", "{", "\"text\":",
+                         "\n"]),
     ),
     max_size=200,
 ).map("".join)  # fmt: skip
@@ -106,3 +108,35 @@ async def test_the_renderer_draws_no_control_from_any_text() -> None:
 
         draw()
         await pilot.pause()
+
+
+@SETTINGS
+@given(NASTY)
+def test_the_utf8_check_agrees_with_sanitize(text: str) -> None:
+    """Plain UTF-8 text skips `sanitize` when its bytes say it is clean: that must be exactly
+    when sanitize would leave it unchanged (surrogates aside: they do not encode)."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    assert utf8_is_clean(data) == (sanitize(text) == text and "\t" not in text)
+
+
+@SETTINGS
+@given(SHAPED)
+def test_plain_text_loads_as_decoded_then_sanitised(data: bytes) -> None:
+    try:
+        expected = sanitize(decode_bytes(data, "x.txt"))
+        article = parse_text(data, "x.txt")[0]
+    except BylineError:
+        return
+    assert article.text == expected
+
+
+def test_the_utf8_check_knows_every_character_sanitize_removes() -> None:
+    for point in [*range(0x3000), 0xFEFF, 0xFFFD, 0x1F600]:
+        text = f"a{chr(point)}b"
+        if 0xD800 <= point < 0xE000:
+            continue
+        clean = sanitize(text) == text and "\t" not in text
+        assert utf8_is_clean(text.encode()) == clean, hex(point)

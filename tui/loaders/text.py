@@ -6,6 +6,7 @@ import os
 
 from tui.errors import BylineError
 from tui.loaders.base import Problem, Report, ignore, make_article, shown
+from tui.loaders.sanitize import utf8_is_clean
 from tui.model import Article
 
 _BOMS = (
@@ -30,21 +31,26 @@ def looks_binary(data: bytes) -> bool:
 def decode_bytes(data: bytes, name: str = "<input>", report: Report = ignore) -> str:
     """Decode article bytes: a BOM wins, then UTF-8; otherwise charset-normalizer's best guess,
     else Latin-1, with a warning reported. Binary and empty input are errors."""
+    return _decode(data, name, report)[0]
+
+
+def _decode(data: bytes, name: str, report: Report) -> tuple[str, bool]:
+    """`decode_bytes`, and whether the text is `data` read as UTF-8 with no BOM."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
-    if not data.strip():
+            return data[len(bom) :].decode(encoding, errors="replace"), False
+    if not data or data.isspace():  # no copy of the whole input
         raise BylineError(f"cannot read '{shown(name)}': empty file")
     if looks_binary(data):
         raise BylineError(f"cannot read '{shown(name)}': looks like a binary file")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError as error:
         where = error.start
     guess, encoding = _guess(data)
     report(Problem(f"'{shown(name)}' is not valid UTF-8 (byte {where}); read as {encoding}",
                    skipped=False))  # fmt: skip
-    return guess
+    return guess, False
 
 
 def _guess(data: bytes) -> tuple[str, str]:
@@ -71,12 +77,15 @@ def split_title(text: str) -> str:
     return ""
 
 
-def load_text(raw: str, path: str = "") -> Article:
-    return make_article(raw, path or "<text>", path=path)
+def load_text(raw: str, path: str = "", *, clean: bool = False) -> Article:
+    """An article from text; `clean`: it is known to need no sanitising."""
+    return make_article(raw, path or "<text>", path=path, clean=clean)
 
 
 def parse_text(data: bytes, name: str, report: Report = ignore) -> list[Article]:
-    return [load_text(decode_bytes(data, name, report), name)]
+    text, utf8 = _decode(data, name, report)
+    # The reader opens a file before its first frame: a large one is checked on its bytes.
+    return [load_text(text, name, clean=utf8 and utf8_is_clean(data))]
 
 
 def load_path(path: str | os.PathLike[str], report: Report = ignore) -> Article:

@@ -38,6 +38,7 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 LAZY_WRAP_CHARS = 200_000
 #: Characters wrapped per step after the first screen (a few milliseconds each).
 WRAP_STEP_CHARS = 150_000
+_LEADING_SPACE = re.compile(r"\s*")
 #: At most this many search matches are highlighted.
 MAX_MATCHES = 100_000
 
@@ -309,7 +310,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _title_span(self) -> list[StyledSpan]:
         title, text = self.article.title, self.article.text
-        start = len(text) - len(text.lstrip())
+        start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]  (no copy of it)
         if title and text.startswith(title, start):
             return [StyledSpan(start, start + len(title), "article--title")]
         return []
