@@ -8,12 +8,13 @@ from collections.abc import Callable
 import pytest
 from textual.geometry import Region, Size
 from textual.pilot import Pilot
-from textual.widgets import Footer
+from textual.widgets import Footer, OptionList
 
 from tui.app import BylineApp
 from tui.loaders import load_text
 from tui.model import Analysis, Article, Quote
 from tui.nlp.analyze import analyze_text
+from tui.screens.articles import ArticlesScreen
 from tui.screens.commands import ReaderCommands
 from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
@@ -310,6 +311,40 @@ async def test_brackets_move_between_articles(seed: Article, analyser: Analyser)
         await pilot.press("left_square_bracket")
         assert screen.current == 0
         assert screen.view.scroll_y == 2  # where it was left
+
+
+async def test_o_lists_the_open_articles_and_goes_to_one(
+    seed: Article, analyser: Analyser
+) -> None:
+    other = load_text("Second article\n\nAngela Merkel visited Paris.\n", "two.txt")
+    third = load_text("[bold]Third[/] article\n\nIt rained in Oslo.\n", "three.txt")
+    app = BylineApp([seed, other, third], analyser=analyser)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await analysed(pilot)
+        await pilot.press("o")
+        assert isinstance(app.screen, ArticlesScreen)
+        options = app.screen.query_one(OptionList)
+        rows = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert rows == [
+            "▸ 1. Syrian rebels blame Russia for stalled Aleppo talks",
+            "  2. Second article",
+            "  3. [bold]Third[/] article",  # a title is text, never markup
+        ]
+        await pilot.press("j", "j", "enter")
+        assert app.screen is screen
+        assert screen.current == 2 and screen.query_one(ReaderBar).position == "3/3"
+        await pilot.press("o", "k", "escape")  # escape changes nothing
+        assert app.screen is screen and screen.current == 2
+        hits = [prompt for prompt, _, _ in ReaderCommands(screen)._commands()]
+        assert "Go to article 2. Second article" in hits
+
+
+async def test_o_is_off_with_one_article(seed: Article, analyser: Analyser) -> None:
+    app = BylineApp([seed], analyser=analyser)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await analysed(pilot)
+        await pilot.press("o")
+        assert isinstance(app.screen, ReaderScreen)
 
 
 async def test_help_screen_lists_every_key(seed: Article, analyser: Analyser) -> None:

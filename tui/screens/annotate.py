@@ -515,11 +515,11 @@ class AnnotateScreen(ReaderScreen):
 
     # Moving about.
 
-    def action_next_article(self, step: int) -> None:
+    def show_article(self, index: int) -> None:
         self.item = None
         self._shown_rows.clear()
         self.relabelling = False
-        super().action_next_article(step)
+        super().show_article(index)
 
     def action_leave(self) -> None:
         if self.pushed:

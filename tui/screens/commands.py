@@ -35,6 +35,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Bottom of the article", "bottom", "G"),
     ("Next article", "next_article(1)", "]"),
     ("Previous article", "next_article(-1)", "["),
+    ("List the open articles", "articles", "o"),
 )
 
 
@@ -65,6 +66,12 @@ class ReaderCommands(Provider):
             for prompt, action, key in ACTIONS
             if reader.check_action(action.split("(")[0], ()) is True
         ]
+        if len(reader.articles) > 1:
+            from tui.screens.articles import article_row
+
+            for index, article in enumerate(reader.articles):
+                show = partial(reader.show_article, index)
+                commands.append((f"Go to article {article_row(index + 1, article)}", show, ""))
         analysis = reader.analysis
         if analysis is not None:
             for verb, rows in (

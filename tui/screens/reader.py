@@ -105,6 +105,7 @@ class ReaderScreen(Screen[None]):
         Binding("p", "toggle_panel", "Side panel", show=False),
         Binding("left_square_bracket", "next_article(-1)", "Prev article"),
         Binding("right_square_bracket", "next_article(1)", "Next article"),
+        Binding("o", "articles", "Articles"),
         Binding("escape", "clear", "Clear search and mark", show=False),
         Binding("e", "lookup", "Lookup"),
     ]
@@ -410,7 +411,7 @@ class ReaderScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.ready and action in _NEEDS_PANEL:
             return False
-        if action == "next_article":
+        if action in ("next_article", "articles"):
             return len(self.articles) > 1
         if action == "next_match":
             return self.is_mounted and self.view.match_count > 0
@@ -483,11 +484,25 @@ class ReaderScreen(Screen[None]):
         self.view.action_scroll_to_line(-1)
 
     def action_next_article(self, step: int) -> None:
-        if len(self.articles) < 2:
+        if len(self.articles) > 1:
+            self.show_article((self.current + step) % len(self.articles))
+
+    def action_articles(self) -> None:
+        from tui.screens.articles import ArticlesScreen
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.show_article(index)
+
+        self.app.push_screen(ArticlesScreen(self.articles, self.current), chosen)
+
+    def show_article(self, index: int) -> None:
+        """Show open article `index`, where it was left."""
+        if index == self.current or not 0 <= index < len(self.articles):
             return
         view = self.view
         self._offsets[self.current] = view.visible_range()[0]
-        self.current = (self.current + step) % len(self.articles)
+        self.current = index
         self._reading_at = self._offsets.get(self.current, 0)
         view.set_article(self.article, offset=self._offsets.get(self.current, 0))
         self._show_current()

@@ -1,0 +1,61 @@
+"""`o`: the articles open in the reader, one a row; `Enter` goes to one, `escape` closes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.loaders.sanitize import one_line
+from tui.model import Article
+
+
+def article_row(number: int, article: Article) -> str:
+    """"3. Title · Source · date": untrusted parts flattened, for one row."""
+    parts = [one_line(article.title) or one_line(article.path) or "(untitled)",
+             one_line(article.source), one_line(article.date)]  # fmt: skip
+    return f"{number}. " + " · ".join(part for part in parts if part)
+
+
+class ArticlesScreen(ModalScreen[int | None]):
+    """Dismissed with the index of the article chosen, or None."""
+
+    BINDINGS = [
+        Binding("escape,q,o", "dismiss(None)", "Close", show=True),
+        Binding("j", "cursor('down')", "Down", show=False),
+        Binding("k", "cursor('up')", "Up", show=False),
+    ]
+
+    def __init__(self, articles: Sequence[Article], current: int) -> None:
+        super().__init__()
+        self.articles = articles
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="articles-body"):
+            yield Static(Content(f"Open articles ({len(self.articles)})"), id="articles-title")
+            # Content, not markup: a title like "[bold]" is shown as written.
+            yield OptionList(
+                *(Option(Content(("▸ " if i == self.current else "  ") + article_row(i + 1, a)))
+                  for i, a in enumerate(self.articles)),
+                id="articles-list",
+            )  # fmt: skip
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = self.current
+        options.focus()
+
+    def action_cursor(self, direction: str) -> None:
+        options = self.query_one(OptionList)
+        options.action_cursor_down() if direction == "down" else options.action_cursor_up()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option_index)
