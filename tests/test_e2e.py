@@ -92,10 +92,18 @@ def test_scrolling_by_moving_rows_draws_what_a_full_repaint_draws() -> None:
     keys, a full repaint (`h`, three times round the highlight modes) must change nothing."""
     columns, lines = 80, 24
     terminal = Terminal([sys.executable, "-m", "tui.cli", str(DEFAULT_SEED)], columns, lines)
-    pane = slice(1, 21)  # article rows: below the reader bar, above the legend and footer
+    pane = range(1, 21)  # article rows: below the reader bar, above the legend and footer
 
     def article_rows() -> list[str]:
-        return terminal.screen.display[pane]
+        """Each row as its text and every cell's colours and attributes."""
+        rows = []
+        for y in pane:
+            line = terminal.screen.buffer[y]
+            cells = [line[x] for x in range(columns)]
+            rows.append("".join(c.data for c in cells) + " | " + " ".join(
+                f"{c.fg}/{c.bg}/{c.bold:d}{c.italics:d}{c.underscore:d}{c.reverse:d}"
+                for c in cells))
+        return rows
 
     try:
         # The legend counts labels once the analysis is in (it repaints the pane).

@@ -6,14 +6,15 @@ index or reverse index); a view that scrolls by a few lines asks for that here a
 only the rows it exposes. The move is written in the same synchronised update as the next
 frame, just before it.
 
-It is only safe when the band holds nothing but the view (and its ancestors' backgrounds or
-side borders, which are the same on every row) and when no row of the view is waiting for a
-repaint: rows drawn stale would move with the rest. `ScrollRegionApp.queue_row_shift` checks
-both and says no otherwise; the caller then repaints the whole view, as Textual would.
+It is only safe when the view spans the terminal's width, nothing is drawn over it (a toast,
+a tooltip) and no row of it is waiting for a repaint (rows drawn stale would move with the
+rest). `ScrollRegionApp.queue_row_shift` checks all three and says no otherwise; the caller
+then repaints the whole view, as Textual would. The rows the terminal uncovers are blank, the
+view's padding too: the view repaints them across its whole width.
 
-So it works where the view spans the terminal: the reader below 100 columns. Beside the side
-panel it does not pay: a terminal moves whole rows, and redrawing the panel's part of them
-(measured at 100x30: ~4.4 kB) costs more than redrawing the article (~3.8 kB).
+So it works in the reader below 100 columns. Beside the side panel it would not pay: a
+terminal moves whole rows, and redrawing the panel's part of them (measured at 100x30:
+~4.4 kB) costs more than redrawing the article (~3.8 kB).
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ class ScrollRegionApp(App[None]):
         visible = screen._compositor.visible_widgets
         if widget not in visible or not visible[widget][1].contains_region(rows):
             return False
+        region = visible[widget][0]
+        if region.x != 0 or region.right != screen.size.width:
+            return False  # something beside it in the band would move too
         band = Region(0, rows.y, screen.size.width, rows.height)
         ancestors = set(widget.ancestors_with_self)
         for other, (region, clip) in visible.items():

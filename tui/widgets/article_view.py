@@ -257,8 +257,11 @@ class ArticleView(ScrollView, can_focus=True):
         # Textual's per-row cache of this widget now holds other lines than its rows show.
         self._styles_cache.clear()
         if total:
+            # The rows the terminal uncovers are blank: padding and all (region relative to the
+            # content, so the left padding is at a negative x).
             top = rows.height - total if total > 0 else 0
-            self.refresh(Region(0, top, rows.width, abs(total)))
+            width = self.outer_size.width
+            self.refresh(Region(-self.styles.gutter.left, top, width, abs(total)))
         return True
 
     def _post_scrolled(self) -> None:
