@@ -50,6 +50,9 @@ class ScrollRegionApp(App[None]):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._row_shifts: dict[Widget, _Shift] = {}
+        #: This leans on Textual's internals (the compositor's map, a widget's pending repaints
+        #: and row cache, `_display`); if a Textual release moves them, it turns itself off.
+        self._row_shifts_work = True
 
     def queue_row_shift(self, widget: Widget, rows: Region, lines: int) -> int | None:
         """Have the terminal move `rows` (screen coordinates) by `lines` before the next frame.
@@ -57,6 +60,19 @@ class ScrollRegionApp(App[None]):
         Returns how far the rows move in all since the last frame (the caller repaints the
         rows that exposes), or None: the caller must repaint the whole widget instead.
         """
+        if not self._row_shifts_work:
+            return None
+        try:
+            total = self._queue_row_shift(widget, rows, lines)
+        except AttributeError:
+            self._row_shifts_work = False
+            self._row_shifts.clear()
+            return None
+        if total is not None:
+            widget._styles_cache.clear()  # its cached rows now hold other lines than they show
+        return total
+
+    def _queue_row_shift(self, widget: Widget, rows: Region, lines: int) -> int | None:
         queued = self._row_shifts.pop(widget, None)
         if queued is None:
             if not self._can_shift(widget, rows):
@@ -104,23 +120,35 @@ class ScrollRegionApp(App[None]):
         return True
 
     def _display(self, screen: Screen, renderable: object) -> None:  # type: ignore[override]
-        if self._row_shifts and renderable is not None and self._writes_frames():
-            shifts, self._row_shifts = self._row_shifts, {}
-            moves = []
-            for widget, shift in shifts.items():
-                if not shift.lines:
-                    continue
-                try:
-                    still = widget.screen is screen and (
-                        screen.find_widget(widget).region == shift.widget_region
-                    )
-                except Exception:  # unmounted or hidden since
-                    still = False
-                if still:
-                    moves.append(scroll_rows(shift.rows, shift.lines))
-                elif widget.is_mounted:
-                    widget.refresh()  # its rows were not moved: draw it all
-            if moves and self._driver is not None:
-                self._begin_update()  # the frame's own begin is a no-op after this one
-                self._driver.write("".join(moves))
+        if self._row_shifts and renderable is not None:
+            try:
+                if self._writes_frames():
+                    self._move_rows(screen)
+            except AttributeError:
+                self._row_shifts_work = False
+                for widget in self._row_shifts:
+                    widget.refresh()  # not moved: drawn whole
+                self._row_shifts.clear()
         super()._display(screen, renderable)  # type: ignore[arg-type]
+
+    def _move_rows(self, screen: Screen) -> None:
+        """Write the moves queued since the last frame (just before it, in its update)."""
+        moves = []
+        shifts = self._row_shifts
+        for widget, shift in shifts.items():
+            if not shift.lines:
+                continue
+            try:
+                still = widget.screen is screen and (
+                    screen.find_widget(widget).region == shift.widget_region
+                )
+            except Exception:  # unmounted or hidden since
+                still = False
+            if still:
+                moves.append(scroll_rows(shift.rows, shift.lines))
+            elif widget.is_mounted:
+                widget.refresh()  # its rows were not moved: draw it all
+        if moves and self._driver is not None:
+            self._begin_update()  # the frame's own begin is a no-op after this one
+            self._driver.write("".join(moves))
+        self._row_shifts = {}

@@ -254,8 +254,6 @@ class ArticleView(ScrollView, can_focus=True):
         total = queue(self, rows, lines) if queue is not None else None
         if total is None:
             return False
-        # Textual's per-row cache of this widget now holds other lines than its rows show.
-        self._styles_cache.clear()
         if total:
             # The rows the terminal uncovers are blank: padding and all (region relative to the
             # content, so the left padding is at a negative x).
