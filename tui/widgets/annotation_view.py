@@ -35,14 +35,14 @@ class OverlapLayer(SpanLayer):
 
     def __init__(self, spans: Iterable[StyledSpan] = ()) -> None:
         super().__init__(spans)
-        self._starts = [span.start for span in self.spans]
-        self._reach = list(accumulate((span.end for span in self.spans), max))
+        self._starts = [span[0] for span in self.spans]
+        self._reach = list(accumulate((span[1] for span in self.spans), max))
 
     def overlapping(self, start: int, end: int) -> Iterable[StyledSpan]:
         first = bisect_right(self._reach, start)
         last = bisect_left(self._starts, end)
         for span in self.spans[first:last]:
-            if span.end > start:
+            if span[1] > start:
                 yield span
 
 
@@ -174,7 +174,7 @@ class AnnotationView(ArticleView, inherit_bindings=False):
         entities themselves go through `set_entities`)."""
 
         def layer(spans: Sequence[tuple[int, int]], component: str) -> OverlapLayer:
-            return OverlapLayer(StyledSpan(s, e, component) for s, e in spans)
+            return OverlapLayer((s, e, component) for s, e in spans)
 
         self._annotation_layers = (
             layer(quotes, "annotation--quote"),
@@ -186,7 +186,7 @@ class AnnotationView(ArticleView, inherit_bindings=False):
 
     def set_speaker_mark(self, span: tuple[int, int] | None) -> None:
         """The mention of the current quote's speaker (or claim's source), if any."""
-        spans = [StyledSpan(*span, "annotation--speaker")] if span else []
+        spans = [(*span, "annotation--speaker")] if span else []
         self._speaker_layer = SpanLayer(spans)
         self._restyle()
 
@@ -271,9 +271,9 @@ class AnnotationView(ArticleView, inherit_bindings=False):
 
     def _extra_layers(self) -> Sequence[SpanLayer]:
         selection = self.selection
-        chosen = SpanLayer([StyledSpan(*selection, "annotation--selection")] if selection else [])
+        chosen = SpanLayer([(*selection, "annotation--selection")] if selection else [])
         cursor = self.cursor
-        caret = SpanLayer([StyledSpan(cursor, cursor + 1, "annotation--cursor")])
+        caret = SpanLayer([(cursor, cursor + 1, "annotation--cursor")])
         return (*self._annotation_layers, self._speaker_layer, chosen, caret)
 
     def _render_display_line(self, index: int) -> Strip:
