@@ -5,7 +5,8 @@ on the seed article repeated, with small chunks (a parameter) so that a test tex
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from itertools import pairwise
 from pathlib import Path
 
@@ -193,6 +194,22 @@ def reader(app: BylineApp) -> ReaderScreen:
     return app.screen
 
 
+@asynccontextmanager
+async def gated_reader(
+    article: Article, size: tuple[int, int]
+) -> AsyncIterator[tuple[Gate, Pilot, ReaderScreen]]:
+    """The reader on `article`, ready, its spaCy analysis held at a gate the test opens."""
+    gate = Gate(spacy_analyser(chunk_chars=CHUNK))
+    app = BylineApp([article], analyser=SteppedAnalyser(gate))
+    try:
+        async with app.run_test(size=size) as pilot:
+            screen = reader(app)
+            await until(pilot, lambda: screen.ready)
+            yield gate, pilot, screen
+    finally:
+        gate.open()
+
+
 def tab_titles(screen: ReaderScreen) -> list[str]:
     from textual.widgets import TabbedContent
 
@@ -205,38 +222,31 @@ async def test_the_part_in_view_is_highlighted_before_the_whole_is_analysed(
 ) -> None:
     text = long_article.text
     total = len(chunk_spans(text, CHUNK))
-    gate = Gate(spacy_analyser(chunk_chars=CHUNK))
-    app = BylineApp([long_article], analyser=SteppedAnalyser(gate))
-    try:
-        async with app.run_test(size=(120, 30)) as pilot:
-            screen = reader(app)
-            await until(pilot, lambda: screen.ready)
-            view = screen.view
-            start, end = chunk_of(text, len(text) // 2)
-            view.scroll_to_offset((start + end) // 2 - 1000)  # half-way down, inside a chunk
-            await pilot.pause()
-            top, bottom = view.visible_range()
-            assert 0 < start < top and bottom < end
-            gate.start()
+    async with gated_reader(long_article, (120, 30)) as (gate, pilot, screen):
+        view = screen.view
+        start, end = chunk_of(text, len(text) // 2)
+        view.scroll_to_offset((start + end) // 2 - 1000)  # half-way down, inside a chunk
+        await pilot.pause()
+        top, bottom = view.visible_range()
+        assert 0 < start < top and bottom < end
+        gate.start()
 
-            # First, the preview of the paragraphs in view.
-            await until(pilot, lambda: 0 in screen.partial)
-            assert screen.analysis is None
-            assert screen.query_one(ReaderBar).status == f"analysing 0/{total}…"
-            assert any(top <= m.start < bottom for m in view._entities)
-            assert all(start <= m.start < end for m in view._entities)
-            assert all(title.endswith("+") for title in tab_titles(screen))
+        # First, the preview of the paragraphs in view.
+        await until(pilot, lambda: 0 in screen.partial)
+        assert screen.analysis is None
+        assert screen.query_one(ReaderBar).status == f"analysing 0/{total}…"
+        assert any(top <= m.start < bottom for m in view._entities)
+        assert all(start <= m.start < end for m in view._entities)
+        assert all(title.endswith("+") for title in tab_titles(screen))
 
-            # Then the chunk in view, no other one.
-            gate.step()
-            await until(pilot, lambda: screen.partial[0].done == 1)
-            assert screen.query_one(ReaderBar).status == f"analysing 1/{total}…"
-            in_view = sorted((m.start, m.end) for m in view._entities)
-            assert in_view == sorted((m.start, m.end) for m in one_shot.entities
-                                     if start <= m.start < end)  # fmt: skip
-            assert screen.analysis is None
-    finally:
-        gate.open()
+        # Then the chunk in view, no other one.
+        gate.step()
+        await until(pilot, lambda: screen.partial[0].done == 1)
+        assert screen.query_one(ReaderBar).status == f"analysing 1/{total}…"
+        in_view = sorted((m.start, m.end) for m in view._entities)
+        assert in_view == sorted((m.start, m.end) for m in one_shot.entities
+                                 if start <= m.start < end)  # fmt: skip
+        assert screen.analysis is None
 
 
 async def test_chunks_out_of_view_are_painted_sparingly_and_when_scrolled_to(
@@ -244,84 +254,64 @@ async def test_chunks_out_of_view_are_painted_sparingly_and_when_scrolled_to(
 ) -> None:
     text = long_article.text
     spans = chunk_spans(text, CHUNK)
-    gate = Gate(spacy_analyser(chunk_chars=CHUNK))
-    app = BylineApp([long_article], analyser=SteppedAnalyser(gate))
-    try:
-        async with app.run_test(size=(120, 30)) as pilot:
-            screen = reader(app)
-            await until(pilot, lambda: screen.ready)
-            view = screen.view
-            gate.start()
-            await until(pilot, lambda: 0 in screen.partial)  # the preview of the top
-            gate.step()
-            await until(pilot, lambda: screen.partial[0].done == 1)
-            first = list(view._entities)
-            assert first and all(m.start < spans[0][1] for m in first)
-            # Painting is (as if) slow: a chunk out of view is not painted right away...
-            monkeypatch.setattr(reader_screen, "PARTIAL_PAINT_SHARE", 1e-12)
-            gate.step()
-            await until(pilot, lambda: screen.partial[0].done == 2)
-            await pilot.pause()
-            assert screen.query_one(ReaderBar).status == f"analysing 2/{len(spans)}…"
-            assert view._entities == first
-            # ... but as soon as it is scrolled into view.
-            view.scroll_to_offset(spans[1][0] + 1000)
-            await pilot.pause()
-            assert any(m.start >= spans[1][0] for m in view._entities)
+    async with gated_reader(long_article, (120, 30)) as (gate, pilot, screen):
+        view = screen.view
+        gate.start()
+        await until(pilot, lambda: 0 in screen.partial)  # the preview of the top
+        gate.step()
+        await until(pilot, lambda: screen.partial[0].done == 1)
+        first = list(view._entities)
+        assert first and all(m.start < spans[0][1] for m in first)
+        # Painting is (as if) slow: a chunk out of view is not painted right away...
+        monkeypatch.setattr(reader_screen, "PARTIAL_PAINT_SHARE", 1e-12)
+        gate.step()
+        await until(pilot, lambda: screen.partial[0].done == 2)
+        await pilot.pause()
+        assert screen.query_one(ReaderBar).status == f"analysing 2/{len(spans)}…"
+        assert view._entities == first
+        # ... but as soon as it is scrolled into view.
+        view.scroll_to_offset(spans[1][0] + 1000)
+        await pilot.pause()
+        assert any(m.start >= spans[1][0] for m in view._entities)
 
-            # The rest fills in; the end is the one-shot analysis, complete in every pane.
-            gate.open()
-            await until(pilot, lambda: 0 in screen.analyses)
-            await pilot.pause()
-            assert screen.analysis == one_shot
-            assert not screen.partial
-            assert screen.query_one(ReaderBar).status == ""
-            assert view._entities == one_shot.entities
-            assert not any(title.endswith("+") for title in tab_titles(screen))
-            assert [s.done for s in gate.steps] == [0, *range(1, len(spans) + 1)]
-    finally:
+        # The rest fills in; the end is the one-shot analysis, complete in every pane.
         gate.open()
+        await until(pilot, lambda: 0 in screen.analyses)
+        await pilot.pause()
+        assert screen.analysis == one_shot
+        assert not screen.partial
+        assert screen.query_one(ReaderBar).status == ""
+        assert view._entities == one_shot.entities
+        assert not any(title.endswith("+") for title in tab_titles(screen))
+        assert [s.done for s in gate.steps] == [0, *range(1, len(spans) + 1)]
 
 
 async def test_a_hidden_side_panel_is_told_of_the_analysis_so_far_when_shown(
     long_article: Article,
 ) -> None:
-    gate = Gate(spacy_analyser(chunk_chars=CHUNK))
-    app = BylineApp([long_article], analyser=SteppedAnalyser(gate))
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:  # narrow: no side panel until `p`
-            screen = reader(app)
-            await until(pilot, lambda: screen.ready)
-            assert not screen.show_panel
-            gate.start()
-            await until(pilot, lambda: 0 in screen.partial)
-            await pilot.pause()
-            assert screen.view._entities
-            assert tab_titles(screen) == ["Quotes", "Claims", "Entities"]  # not told yet
-            await pilot.press("p")
-            assert screen.show_panel
-            assert all(title.endswith("+") for title in tab_titles(screen))
-            assert screen.panel.list_for("entities").rows
-    finally:
-        gate.open()
+    # Narrow: no side panel until `p`.
+    async with gated_reader(long_article, (80, 24)) as (gate, pilot, screen):
+        assert not screen.show_panel
+        gate.start()
+        await until(pilot, lambda: 0 in screen.partial)
+        await pilot.pause()
+        assert screen.view._entities
+        assert tab_titles(screen) == ["Quotes", "Claims", "Entities"]  # not told yet
+        await pilot.press("p")
+        assert screen.show_panel
+        assert all(title.endswith("+") for title in tab_titles(screen))
+        assert screen.panel.list_for("entities").rows
 
 
 async def test_a_short_article_is_analysed_in_one_step(seed: Article) -> None:
-    gate = Gate(spacy_analyser(chunk_chars=CHUNK))
-    app = BylineApp([seed], analyser=SteppedAnalyser(gate))
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            screen = reader(app)
-            await until(pilot, lambda: screen.ready)
-            assert screen.query_one(ReaderBar).status == "analysing…"
-            gate.start()
-            await until(pilot, lambda: 0 in screen.analyses)
-            assert len(gate.steps) == 1 and gate.steps[0].complete
-            assert not screen.partial
-            await pilot.pause()
-            assert screen.query_one(ReaderBar).status == ""
-    finally:
-        gate.open()
+    async with gated_reader(seed, (80, 24)) as (gate, pilot, screen):
+        assert screen.query_one(ReaderBar).status == "analysing…"
+        gate.start()
+        await until(pilot, lambda: 0 in screen.analyses)
+        assert len(gate.steps) == 1 and gate.steps[0].complete
+        assert not screen.partial
+        await pilot.pause()
+        assert screen.query_one(ReaderBar).status == ""
 
 
 async def test_the_reader_caches_the_complete_analysis_only(
