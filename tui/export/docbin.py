@@ -22,7 +22,14 @@ from tui.errors import BylineError
 from tui.export import Annotated, Report, clean_article
 from tui.export.tokens import blank, tokenize
 from tui.loaders.base import shown
-from tui.store.annotations import ACCEPTED, CLAIM, QUOTE, Span, default_annotator
+from tui.store.annotations import (
+    ACCEPTED,
+    CLAIM,
+    QUOTE,
+    SPAN_FIELDS,
+    Span,
+    default_annotator,
+)
 
 KEY = "byline"
 GROUPS = {QUOTE: ("quotes", "speakers"), CLAIM: ("claims", "sources")}
@@ -67,20 +74,7 @@ def write(records: Iterable[Annotated], path: Path) -> int:
             "note": record.note,
             "article_id": record.article_id,
             "meta": {name: getattr(record.article, name) for name in _META},
-            "spans": [
-                [
-                    s.label,
-                    s.start,
-                    s.end,
-                    s.status,
-                    s.origin,
-                    s.speaker,
-                    s.speaker_start,
-                    s.speaker_end,
-                    s.note,
-                ]
-                for s in record.spans
-            ],
+            "spans": [list(s.fields().values()) for s in record.spans],
         }
         docs.add(doc)
         count += 1
@@ -113,7 +107,7 @@ def _record(doc: Any, where: str) -> Annotated:
     if isinstance(data, dict):
         meta = data.get("meta") or {}
         article = clean_article(doc.text, where, **{k: meta.get(k, "") for k in _META})
-        spans = [Span(0, *row[:8], note=row[8] or "") for row in data["spans"]]
+        spans = [Span(0, **_span_fields(row)) for row in data["spans"]]
         return Annotated(
             article,
             str(data.get("annotator") or default_annotator()),
@@ -141,3 +135,11 @@ def _record(doc: Any, where: str) -> Annotated:
                 )
             )
     return Annotated(article, default_annotator(), spans)
+
+
+def _span_fields(row: list[Any]) -> dict[str, Any]:
+    """A span stored by `write` (its `Span.fields()`, in order) as keyword arguments."""
+    fields = dict(zip(SPAN_FIELDS, row, strict=True))
+    fields["note"] = fields["note"] or ""
+    return fields
+

@@ -76,7 +76,7 @@ ORIGINS = (MACHINE, ANNOTATOR)
 #: Actions that undo cannot take back: adding the machine's suggestions.
 NOT_UNDOABLE = frozenset({"suggest", "undo", "redo"})
 _LABEL = re.compile(r"\S+")
-_FIELDS = (
+SPAN_FIELDS = (
     "label",
     "start",
     "end",
@@ -124,7 +124,7 @@ class Span:
 
     def fields(self) -> dict[str, Any]:
         """Everything but the id: what the log records before and after a change."""
-        return {name: getattr(self, name) for name in _FIELDS}
+        return {name: getattr(self, name) for name in SPAN_FIELDS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -776,7 +776,7 @@ class Session:
 
     def _spans(self, db: sqlite3.Connection) -> list[Span]:
         rows = db.execute(
-            f"SELECT id, {', '.join(_FIELDS)} FROM annotation_spans "
+            f"SELECT id, {', '.join(SPAN_FIELDS)} FROM annotation_spans "
             "WHERE article = ? AND annotator = ? ORDER BY start, end DESC, id",
             self._key,
         ).fetchall()
@@ -784,7 +784,7 @@ class Session:
 
     def _span(self, db: sqlite3.Connection, span_id: int) -> Span:
         row = db.execute(
-            f"SELECT id, {', '.join(_FIELDS)} FROM annotation_spans "
+            f"SELECT id, {', '.join(SPAN_FIELDS)} FROM annotation_spans "
             "WHERE article = ? AND annotator = ? AND id = ?",
             (*self._key, span_id),
         ).fetchone()
@@ -883,8 +883,8 @@ def _apply(
         else:
             db.execute(
                 f"INSERT OR REPLACE INTO annotation_spans (article, annotator, id, "
-                f"{', '.join(_FIELDS)}) VALUES (?, ?, ?, {', '.join('?' * len(_FIELDS))})",
-                (*key, span_id, *(state[name] for name in _FIELDS)),
+                f"{', '.join(SPAN_FIELDS)}) VALUES (?, ?, ?, {', '.join('?' * len(SPAN_FIELDS))})",
+                (*key, span_id, *(state[name] for name in SPAN_FIELDS)),
             )
     if "session" in data:
         state = data["session"][1 if forward else 0]
@@ -902,7 +902,7 @@ def _indexed(fields: dict[str, Any] | None) -> tuple[Any, ...] | None:
     """What the entity index takes from a span: only an accepted one counts, not its note."""
     if fields is None or fields["status"] != ACCEPTED:
         return None
-    return tuple(fields[name] for name in _FIELDS if name not in ("status", "origin", "note"))
+    return tuple(fields[name] for name in SPAN_FIELDS if name not in ("status", "origin", "note"))
 
 
 def _follow(db: sqlite3.Connection, key: tuple[str, str], data: dict[str, Any]) -> None:
