@@ -87,8 +87,12 @@ class BylineApp(ScrollRegionApp):
         known, by article index, which are shown at once and not recomputed. With a `library`,
         analyses are cached in it, the `keep` articles are added to it, and `L` opens it."""
         # Textual loads a screen's own stylesheet when it is pushed, not for the default screen.
-        extra = [STYLES_DIR / "annotate.tcss"] if annotate else []
-        super().__init__(css_path=[*self.CSS_PATH, *extra])
+        css_path = list(self.CSS_PATH)
+        if annotate:
+            from tui.screens.annotate import AnnotateScreen
+
+            css_path.append(AnnotateScreen.CSS_PATH)
+        super().__init__(css_path=css_path)
         # No animations: over SSH every animation frame is bytes on the wire and a delay.
         self.animation_level = "none"
         self.articles = list(articles)
