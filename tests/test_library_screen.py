@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
+from waiting import until
 
 from tui.app import BylineApp
 from tui.model import Analysis, Article, Quote
@@ -38,14 +39,6 @@ def library(tmp_path: Path) -> Library:
             analysis = CACHED if article is ARTICLES[1] else Analysis()
             put_analysis(opened, article.content_hash, key, analysis)
         yield opened
-
-
-async def until(pilot, predicate) -> None:
-    for _ in range(400):  # a bound on waiting, not a timing assertion
-        if predicate():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never became true")
 
 
 def rows(screen: LibraryScreen) -> list[str]:

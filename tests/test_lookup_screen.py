@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from waiting import until
 
 from tui.app import BylineApp
 from tui.model import Analysis, Article
@@ -40,14 +41,6 @@ def library(tmp_path: Path, analyses: list[Analysis]) -> Library:
         for article, analysis in zip(ARTICLES, analyses, strict=True):
             put_analysis(opened, article.content_hash, "model-1", analysis)
         yield opened
-
-
-async def until(pilot, predicate) -> None:
-    for _ in range(400):  # a bound on waiting, not a timing assertion
-        if predicate():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never became true")
 
 
 def app_for(library: Library, analyses: list[Analysis]) -> BylineApp:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from waiting import until
 
 from tui.app import BylineApp, cached_analyser, spacy_analyser
 from tui.loaders import load_text
@@ -179,14 +180,6 @@ class Gate:
         self.started.set()
         self.opened.set()
         self.permits.release()
-
-
-async def until(pilot: Pilot, condition) -> None:
-    for _ in range(2400):  # a bound on waiting, not a timing assertion
-        if condition():
-            return
-        await pilot.pause(0.025)
-    raise AssertionError("the reader never got there")
 
 
 def reader(app: BylineApp) -> ReaderScreen:
