@@ -64,12 +64,12 @@ class ScrollRegionApp(App[None]):
             return None
         try:
             total = self._queue_row_shift(widget, rows, lines)
+            if total is not None:
+                widget._styles_cache.clear()  # its cached rows now hold other lines than shown
         except AttributeError:
             self._row_shifts_work = False
             self._row_shifts.clear()
             return None
-        if total is not None:
-            widget._styles_cache.clear()  # its cached rows now hold other lines than they show
         return total
 
     def _queue_row_shift(self, widget: Widget, rows: Region, lines: int) -> int | None:
