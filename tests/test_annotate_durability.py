@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pexpect
 import pyte
+from checkout import REPO_ROOT
 
-from tui import PROJECT_ROOT
 from tui.loaders import load_path
 from tui.nlp.pipeline import model_name
 from tui.store import Library, cached_analysis
@@ -80,7 +80,7 @@ def one_run(argv: list[str], rng: random.Random, shown: dict[int, str]) -> tuple
     stream = pyte.ByteStream(screen)
     env = {**os.environ, "TERM": "xterm-256color"}
     child = pexpect.spawn(argv[0], argv[1:], dimensions=(LINES, COLUMNS), env=env,
-                          cwd=str(PROJECT_ROOT))  # fmt: skip
+                          cwd=str(REPO_ROOT))  # fmt: skip
     child.delaybeforesend = None
 
     in_frame = False  # between Textual's "begin/end synchronized update" marks

@@ -6,11 +6,13 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pexpect
 import pyte
+from checkout import REPO_ROOT
 
-from tui import DEFAULT_SEED, PROJECT_ROOT
+from tui import DEFAULT_SEED
 
 COLUMNS, LINES = 160, 48
 #: Generous: spaCy is loaded in the child process (about 2 s on a slow machine).
@@ -20,14 +22,16 @@ DEADLINE_SECONDS = 90
 class Terminal:
     """A child process in a pty, and a pyte screen fed with everything it writes."""
 
-    def __init__(self, argv: list[str], columns: int = COLUMNS, lines: int = LINES) -> None:
+    def __init__(
+        self, argv: list[str], columns: int = COLUMNS, lines: int = LINES, cwd: Path = REPO_ROOT
+    ) -> None:
         self.screen = pyte.Screen(columns, lines)
         self.stream = pyte.ByteStream(self.screen)
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns),
                "LINES": str(lines)}  # fmt: skip
         env.pop("NO_COLOR", None)
         self.child = pexpect.spawn(
-            argv[0], argv[1:], dimensions=(lines, columns), env=env, cwd=str(PROJECT_ROOT)
+            argv[0], argv[1:], dimensions=(lines, columns), env=env, cwd=str(cwd)
         )
 
     def pump(self, timeout: float = 0.05) -> int:

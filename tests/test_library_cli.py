@@ -14,7 +14,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tui import PROJECT_ROOT
+import tui
+from tui import SEEDS_DIR, STYLES_DIR
 from tui.cli import main
 from tui.store import Library
 
@@ -112,12 +113,14 @@ def test_read_only_library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         db = folder / "lib.sqlite3"
         with Library(db) as library:
             library.add([_article()])
+        article = folder / "article.txt"
+        shutil.copyfile(DATA / "article.txt", article)
         db.chmod(0o444)
         folder.chmod(0o555)
-        add = _as_other_user(["add", "--db", str(db), str(DATA / "article.txt")])
+        add = _as_other_user(["add", "--db", str(db), str(article)], folder)
         assert add.returncode == 1
         assert add.stderr == f"byline: cannot write to library '{db}': it is read-only\n"
-        listed = _as_other_user(["list", "--db", str(db)])
+        listed = _as_other_user(["list", "--db", str(db)], folder)
         assert listed.returncode == 0, listed.stderr
         assert "Ferries" in listed.stdout
     finally:
@@ -134,20 +137,27 @@ def _article():
 SYSTEM_PYTHON = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
 
 
-def _as_other_user(argv: list[str]) -> subprocess.CompletedProcess[str]:
+def _as_other_user(argv: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
     """`byline ARGV` as a user who cannot write the library file. Root writes any file, so
-    under root it runs as nobody, with the system Python (root's own may be out of reach)."""
+    under root it runs as nobody, with the system Python and a copy of the package in FOLDER:
+    the checkout may sit in a folder only root can read (a container's /root). `list` and
+    `add` of a text file need nothing beyond the package and the standard library."""
     if os.geteuid() != 0:
         return subprocess.run([sys.executable, "-m", "tui.cli", *argv], capture_output=True,
                               text=True, timeout=60)  # fmt: skip
     if not SYSTEM_PYTHON.exists():
         pytest.skip("running as root without a system Python to run as another user")
-    import site
-
-    path = os.pathsep.join([str(PROJECT_ROOT), *site.getsitepackages()])
+    code = folder / "code"
+    if not code.exists():
+        folder.chmod(0o755)
+        shutil.copytree(Path(tui.__file__).parent, code / "tui",
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        shutil.copytree(STYLES_DIR, code / "tui" / "styles")
+        shutil.copytree(SEEDS_DIR, code / "tui" / "seeds")
+        folder.chmod(0o555)
     return subprocess.run([str(SYSTEM_PYTHON), "-m", "tui.cli", *argv], capture_output=True,
                           text=True, timeout=60, user=65534, cwd="/",
-                          env={"PYTHONPATH": path, "PATH": "/usr/bin:/bin"})  # fmt: skip
+                          env={"PYTHONPATH": str(code), "PATH": "/usr/bin:/bin"})  # fmt: skip
 
 
 def test_corrupt_library_is_one_line_and_untouched(

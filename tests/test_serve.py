@@ -20,8 +20,7 @@ from pathlib import Path
 import asyncssh
 import pyte
 import pytest
-
-from tui import PROJECT_ROOT
+from checkout import REPO_ROOT
 
 HEADLINE = "Syrian rebels blame Russia for stalled Aleppo talks"
 #: Bounds, not expectations: a session shows its first screen in about a second.
@@ -61,7 +60,7 @@ class Server:
             [sys.executable, "-m", "tui.cli", "serve", *args],
             stdout=subprocess.PIPE,
             stderr=self.errors,
-            cwd=str(PROJECT_ROOT),
+            cwd=str(REPO_ROOT),
         )
 
     def first_line(self) -> str:

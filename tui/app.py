@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
 from tui import STYLES_DIR
+from tui.errors import BylineError
+from tui.loaders.base import shown
 from tui.model import Analysis, Article
 from tui.screens.reader import Analyser, ReaderScreen
 from tui.scroll_region import ScrollRegionApp
@@ -106,6 +109,14 @@ class BylineApp(ScrollRegionApp):
         #: Annotation mode from the start (`byline annotate`), and as whom (None: the OS user).
         self.annotate = annotate and library is not None
         self.annotator = annotator
+
+    def check_stylesheets(self) -> None:
+        """Raise BylineError if a stylesheet is missing (a broken install): Textual would print
+        a traceback and exit 0. Checked before the terminal is taken over."""
+        for path in self.css_path:
+            if not Path(path).is_file():
+                shown_path = shown(str(path))
+                raise BylineError(f"cannot read stylesheet '{shown_path}': reinstall byline")
 
     def on_mount(self) -> None:
         self._quit_on_signals()

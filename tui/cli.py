@@ -123,11 +123,13 @@ def run_reader(argv: list[str]) -> int:
 
     keep = articles if args.paths else []
     try:
-        BylineApp(articles, model=args.model, library=library, keep=keep).run()
+        app = BylineApp(articles, model=args.model, library=library, keep=keep)
+        app.check_stylesheets()
+        app.run()
     finally:
         if library is not None:
             library.close()
-    return 0
+    return app.return_code or 0
 
 
 def _open_library(db: str | None) -> Library | None:
@@ -434,11 +436,13 @@ def run_annotate(argv: list[str]) -> int:
             _keyboard_from_terminal()
         from tui.app import BylineApp
 
-        BylineApp(articles, model=args.model, library=library, annotate=True,
-                  annotator=annotator).run()  # fmt: skip
+        app = BylineApp(articles, model=args.model, library=library, annotate=True,
+                        annotator=annotator)  # fmt: skip
+        app.check_stylesheets()
+        app.run()
     finally:
         library.close()
-    return 0
+    return app.return_code or 0
 
 
 def run_annotation_command(name: str) -> Command:

@@ -1,0 +1,1 @@
+"""Textual stylesheets (package data: tui.styles in the wheel)."""
