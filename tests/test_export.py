@@ -136,21 +136,21 @@ def test_jsonl_is_prodigy_tasks_with_inclusive_token_end(
     assert len(tasks) == 2 and {t["_annotator_id"] for t in tasks} == {"ana"}
     task = tasks[0]
     assert task["answer"] == "accept" and task["meta"]["done"] is True
-    assert task["note"] == "checked against the wire copy"
+    assert task["byline"]["note"] == "checked against the wire copy"
     assert isinstance(task["_timestamp"], int)
     doc = tokenize(task["text"])
     tokens = task["tokens"]
     assert [t["text"] for t in tokens] == [t.text for t in doc]
     multi_token = 0
     for span in task["spans"]:
-        assert span["status"] == ACCEPTED
         first, last = tokens[span["token_start"]], tokens[span["token_end"]]
         assert first["start"] <= span["start"] < first["end"] and last["start"] < span["end"]
         reference = doc.char_span(span["start"], span["end"], alignment_mode="expand")
         assert (span["token_start"], span["token_end"]) == (reference.start, reference.end - 1)
         multi_token += span["token_end"] > span["token_start"]
     assert multi_token  # e.g. "Syrian opposition": token_end is the last token, inclusive
-    assert {s["status"] for s in task["suggestions"]} == {"pending", "rejected"}
+    statuses = {s["status"] for s in task["byline"]["spans"]}
+    assert statuses == {"pending", "accepted", "rejected"}
     quote = next(q for q in task["quotes"] if q.get("note"))
     assert (
         quote["note"] == "two lines\nof note"
@@ -158,20 +158,19 @@ def test_jsonl_is_prodigy_tasks_with_inclusive_token_end(
     )
     typed = next(q for q in task["quotes"] if q["speaker"] == "A typed name")
     assert typed["speaker_start"] is None
-    speakers = [r for r in task["relations"] if r["label"] == "SPEAKER"]
-    assert speakers and all(
-        r["head"] == r["head_span"]["token_end"] and r["child"] == r["child_span"]["token_end"]
-        for r in speakers
+    # A plain Prodigy span task (no Byline fields) reads as accepted spans, speakers from
+    # relations, the mentions they point at not taken for spans.
+    status, out, _ = run(
+        capsys, "export", "--db", str(annotated), "--annotator", "ana", "--tasks", "spans"
     )
-    # A plain Prodigy task (no Byline fields) reads as accepted spans, speakers from relations.
-    plain = {key: task[key] for key in ("text", "tokens", "spans", "relations", "answer", "meta")}
-    for span in plain["spans"]:
-        for key in ("status", "origin", "note"):
-            span.pop(key, None)
+    spans_task = json.loads(out.splitlines()[0])
+    assert any(r["label"] == "SPEAKER" for r in spans_task["relations"])
+    plain = {k: spans_task[k] for k in ("text", "tokens", "spans", "relations", "answer", "meta")}
     from tui.export.jsonl import from_task
 
     record = from_task(plain, "plain")
     assert {s.status for s in record.spans} == {ACCEPTED}
+    assert {s.label for s in record.spans} == {QUOTE, CLAIM}
     assert any(s.speaker for s in record.spans if s.label == QUOTE)
 
 
