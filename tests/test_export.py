@@ -19,7 +19,15 @@ from tui.model import Article
 from tui.store import Library, cached_analysis
 from tui.store.annotations import ACCEPTED, CLAIM, QUOTE, Annotations
 
-FORMATS = ["jsonl", "spacy", "brat", "csv"]
+FORMATS = ["jsonl", "spacy", "brat", "csv", "doccano", "labelstudio"]
+OUTPUT = {
+    "jsonl": "a.jsonl",
+    "spacy": "a.spacy",
+    "brat": "brat",
+    "csv": "a.csv",
+    "doccano": "a.jsonl",
+    "labelstudio": "a.json",
+}
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +110,7 @@ def test_round_trip(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    output = (
-        tmp_path / {"jsonl": "a.jsonl", "spacy": "a.spacy", "brat": "brat", "csv": "a.csv"}[format_]
-    )
+    output = tmp_path / OUTPUT[format_]
     filters = ["--only-accepted"] if only_accepted else []
     status, _, err = run(
         capsys, "export", "--db", str(annotated), "--format", format_, "-o", str(output), *filters
@@ -321,3 +327,82 @@ def test_stats_progress_and_kappa(annotated: Path, capsys: pytest.CaptureFixture
     assert values and all(-1 <= v <= 1 for v in values) and any(v < 1 for v in values)
     status, out, _ = run(capsys, "stats", "--db", str(annotated))
     assert out.startswith("ANNOTATOR") and "ana and ben: 1 article in common" in out
+
+
+def test_csv_claim_source_has_its_own_column(
+    annotated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "export", "--db", str(annotated), "--format", "csv")
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    claims = [r for r in rows if r["label"] == CLAIM and r["source"]]
+    quotes = [r for r in rows if r["label"] == QUOTE and r["speaker"]]
+    assert claims and quotes
+    assert all(r["speaker"] == r["speaker_start"] == "" for r in claims)
+    assert all(r["source"] == r["source_start"] == "" for r in quotes)
+    assert all(r["source_start"] for r in claims if r["source_end"])
+    # An older Byline CSV (a claim's source in `speaker`, no source columns) still reads.
+    older = io.StringIO()
+    names = [c for c in rows[0] if not c.startswith("source")]
+    writer = csv.DictWriter(older, names, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        if row["label"] == CLAIM:
+            for part in ("", "_start", "_end"):
+                row["speaker" + part] = row["source" + part]
+        writer.writerow({name: row[name] for name in names})
+    path = tmp_path / "older.csv"
+    path.write_text(older.getvalue(), "utf-8")
+    fresh = tmp_path / "fresh.sqlite3"
+    with Library(annotated) as source, Library(fresh) as target:
+        target.add(source.get(e.id) for e in source.entries())
+    assert run(capsys, "import-annotations", "--db", str(fresh), str(path))[0] == 0
+    assert normal(records(fresh)) == normal(records(annotated))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"text": "Maria Silva spoke.", "label": ["positive"]}\n',  # doccano classification
+        '{"text": "Maria Silva spoke.", "answer": "accept"}\n',  # Prodigy, nothing annotated
+        "\n",
+        "[]\n",
+    ],
+)
+def test_an_import_that_reads_nothing_is_one_line_and_exit_1(
+    content: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "nothing.jsonl"
+    path.write_text(content, "utf-8")
+    status, out, err = run(capsys, "import-annotations", "--db", str(tmp_path / "l.db"), str(path))
+    assert (status, out, err.count("\n")) == (1, "", 1)
+    assert err.startswith(f"byline: {path}") and "Byline can read" in err
+
+
+def test_a_doccano_file_is_read_by_its_content(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "doccano.jsonl"
+    path.write_text(
+        json.dumps({"text": "Maria Silva met Ahmed Ali.", "label": [[0, 11, "PERSON"]]})
+        + "\n"
+        + json.dumps(
+            {
+                "text": "Ann Lee said the port is shut.",
+                "entities": [
+                    {"id": 1, "label": "PERSON", "start_offset": 0, "end_offset": 7},
+                    {"id": 2, "label": "QUOTE", "start_offset": 13, "end_offset": 29},
+                ],
+                "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "SPEAKER"}],
+            }
+        )
+        + "\n",
+        "utf-8",
+    )
+    db = tmp_path / "l.db"
+    status, out, err = run(
+        capsys, "import-annotations", "--db", str(db), "--annotator", "d", str(path)
+    )
+    assert (status, out, err) == (0, "imported 3 spans in 2 articles (d)\n", "")
+    quote = next(s for r in records(db) for s in r.spans if s.label == QUOTE)
+    assert (quote.speaker, quote.speaker_start, quote.speaker_end) == ("Ann Lee", 0, 7)
