@@ -63,14 +63,14 @@ def annotated(nlp: Any, seed: Article, tmp_path_factory: pytest.TempPathFactory)
     return path
 
 
-def normal(records: list[Annotated], *, article_level: bool = True) -> list[Any]:
-    """What must survive a round trip: per article and annotator, the spans (ids aside) and,
-    where the format has a place for them, the note and done mark."""
+def normal(records: list[Annotated]) -> list[Any]:
+    """What must survive a round trip: per article and annotator, the spans (ids aside), the
+    note and the done mark."""
     return sorted(
         (
             r.article.content_hash,
             r.annotator,
-            (r.done, r.note) if article_level else None,
+            (r.done, r.note),
             sorted(
                 (
                     s.label,
@@ -123,14 +123,13 @@ def test_round_trip(
     status, out, err = run(capsys, "import-annotations", "--db", str(fresh), str(output))
     assert (status, err) == (0, "")
     assert out.startswith("imported ") and out.endswith(" in 3 articles (ana, ben)\n")
-    article_level = format_ != "brat"  # brat has no place for the article's note and done
-    expected = normal(records(annotated, only_accepted=only_accepted), article_level=article_level)
-    assert normal(records(fresh), article_level=article_level) == expected
+    expected = normal(records(annotated, only_accepted=only_accepted))
+    assert normal(records(fresh)) == expected
     if only_accepted:
         assert all(s.status == ACCEPTED for r in records(fresh) for s in r.spans)
     # Imported again: the same annotations (nothing changes, so nothing is written).
     run(capsys, "import-annotations", "--db", str(fresh), str(output))
-    assert normal(records(fresh), article_level=article_level) == expected
+    assert normal(records(fresh)) == expected
 
 
 def test_jsonl_is_prodigy_tasks_with_inclusive_token_end(
@@ -239,7 +238,12 @@ def test_docbin_loads_in_spacy_and_its_spans_equal_the_store(
 
 def test_brat_files(annotated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "export", "--db", str(annotated), "--format", "brat", "-o", str(tmp_path / "b"))
-    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["ana", "ben"]
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [
+        "ana",
+        "annotation.conf",
+        "ben",
+        "visual.conf",
+    ]
     ann = sorted((tmp_path / "b" / "ana").glob("*.ann"))[0].read_text("utf-8")
     text = sorted((tmp_path / "b" / "ana").glob("*.txt"))[0].read_text("utf-8")
     lines = ann.splitlines()
