@@ -113,11 +113,25 @@ def _write(format_: str, records: Iterable[Annotated], output: str | None, tasks
                 sys.stderr.close()
                 return 0
             return count
+        if format_ == "labelstudio":
+            return _write_labelstudio(records, Path(output))
         with open(output, "w", encoding="utf-8", newline="") as out:
             return writer(records, out)
     except OSError as error:
         where = shown(str(error.filename or output))
         raise BylineError(f"cannot write '{where}': {error.strerror or error}") from None
+
+
+def _write_labelstudio(records: Iterable[Annotated], output: Path) -> int:
+    """Label Studio's tasks, and beside them the labelling configuration they fit."""
+    from tui.export import labelstudio
+
+    labels: set[str] = set()
+    with open(output, "w", encoding="utf-8", newline="") as out:
+        count = labelstudio.write(records, out, labels)
+    config = output.with_name(output.stem + ".label_config.xml")
+    config.write_text(labelstudio.label_config(labels), "utf-8")
+    return count
 
 
 def import_parser() -> Parser:

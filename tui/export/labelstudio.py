@@ -12,7 +12,8 @@ An article marked done is an `annotations` entry (a completed annotation, `compl
 annotator); one not marked done is in `predictions` instead (`model_version`
 "byline-not-done"): Label Studio shows it to be completed and does not count it as labelled.
 
-The labelling configuration these tasks fit is `LABEL_CONFIG` (labels: those used).
+The labelling configuration these tasks fit is `label_config(labels)`; `byline export
+--format labelstudio -o FILE.json` writes it beside, as `FILE.label_config.xml`.
 Reading takes Label Studio tasks: each annotation (not cancelled) is a record, its regions
 accepted spans and the article done; a task with only predictions: its regions pending
 machine suggestions.
@@ -108,11 +109,15 @@ def task(record: Annotated) -> dict[str, Any]:
     return out
 
 
-def write(records: Iterable[Annotated], out: TextIO) -> int:
-    """A JSON list of tasks (written as they come, one per line inside the list)."""
+def write(records: Iterable[Annotated], out: TextIO, labels: set[str] | None = None) -> int:
+    """A JSON list of tasks (written as they come, one per line inside the list); `labels`
+    collects the labels of the regions written (for `label_config`)."""
     count = 0
     out.write("[")
     for record in records:
+        if labels is not None:
+            labels.update(s.label for s in record.spans if s.status == ACCEPTED)
+            labels.update(MENTION[s.label] for s in record.spans if s.speaker_start is not None)
         out.write(("," if count else "") + "\n" + json.dumps(task(record), ensure_ascii=False))
         count += 1
     out.write("\n]\n")
