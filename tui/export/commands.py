@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from tui.cli import Parser, add_db_option
+from tui.cli import Parser, add_db_option, add_model_option
 from tui.errors import BylineError, UsageError
 from tui.export import (
     FORMATS,
@@ -60,6 +60,13 @@ def export_parser() -> Parser:
         "span categorization (quotes and claims in 'spans', speakers as relations) "
         "(default: ner)",
     )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="spacy: also write a spaCy training config for the DocBin (NER and a span "
+        "categorizer for quotes and claims, from the installed model; see README)",
+    )
+    add_model_option(parser)
     add_db_option(parser)
     return parser
 
@@ -69,6 +76,8 @@ def run_export(argv: list[str]) -> int:
     if args.format in ("spacy", "brat") and not args.output:
         what = "a file" if args.format == "spacy" else "a directory"
         raise UsageError(f"--format {args.format} needs -o {what}")
+    if args.config and args.format != "spacy":
+        raise UsageError("--config is for --format spacy (a training config for the DocBin)")
     left_out = LeftOut()
     with Library(args.db) as library:
         records = collect(library, args.annotator, args.only_accepted, args.done, left_out)
@@ -85,6 +94,16 @@ def run_export(argv: list[str]) -> int:
             f"exported {count} annotated article{'s' if count != 1 else ''} to {args.output}",
             file=sys.stderr,
         )
+    if args.config:
+        from tui.export.train_config import write_config
+
+        try:
+            write_config(Path(args.config), args.model)
+        except OSError as error:
+            raise BylineError(
+                f"cannot write '{shown(args.config)}': {error.strerror or error}"
+            ) from None
+        print(f"wrote a spaCy training config to {args.config}", file=sys.stderr)
     return 0
 
 
