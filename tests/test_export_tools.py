@@ -139,3 +139,20 @@ def test_files_from_the_tools_themselves_are_read(
         (info,) = store.sessions(annotator="label-studio")
         (suggested,) = store.session(library.get(2), "label-studio").spans()
     assert (suggested.status, suggested.origin, info.done) == (PENDING, MACHINE, False)
+
+
+def test_label_studios_own_sdk_validates_the_tasks(
+    library_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where label-studio-sdk is installed (not a test dependency: it pulls in OpenCV, pandas,
+    NLTK), Label Studio's own validator checks the export against its config."""
+    label_interface = pytest.importorskip("label_studio_sdk.label_interface")
+    export(library_path, "labelstudio", tmp_path / "ls.json", capsys)
+    config = (tmp_path / "ls.label_config.xml").read_text("utf-8")
+    interface = label_interface.LabelInterface(config)
+    done, not_done = json.loads((tmp_path / "ls.json").read_text("utf-8"))
+    assert interface.validate_annotation(done["annotations"][0])
+    assert interface.validate_prediction(not_done["predictions"][0], return_errors=True) == []
+    broken = json.loads(json.dumps(done["annotations"][0]))
+    broken["result"][0]["value"]["labels"] = ["NOT_A_LABEL"]
+    assert not interface.validate_annotation(broken)  # the check can fail
