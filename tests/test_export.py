@@ -410,3 +410,27 @@ def test_a_doccano_file_is_read_by_its_content(
     assert (status, out, err) == (0, "imported 3 spans in 2 articles (d)\n", "")
     quote = next(s for r in records(db) for s in r.spans if s.label == QUOTE)
     assert (quote.speaker, quote.speaker_start, quote.speaker_end) == ("Ann Lee", 0, 7)
+
+
+def test_a_spancat_docbin_from_elsewhere_gives_its_quotes_and_claims(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spacy.tokens import DocBin
+
+    from tui.export.tokens import blank
+
+    doc = blank().make_doc("Ann Lee said the port is shut.")
+    doc.ents = [doc.char_span(0, 7, "PERSON")]
+    doc.spans["sc"] = [doc.char_span(13, 29, "CLAIM"), doc.char_span(0, 3, "OTHER")]
+    path = tmp_path / "corpus.spacy"
+    DocBin(docs=[doc], store_user_data=True).to_disk(path)
+    db = tmp_path / "lib.sqlite3"
+    status, out, err = run(
+        capsys, "import-annotations", "--db", str(db), "--annotator", "e", str(path)
+    )
+    assert (status, out, err) == (0, "imported 2 spans in 1 article (e)\n", "")
+    (record,) = records(db)
+    assert sorted((s.label, s.start, s.end) for s in record.spans) == [
+        ("CLAIM", 13, 29),
+        ("PERSON", 0, 7),
+    ]

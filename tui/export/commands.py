@@ -103,7 +103,7 @@ def run_export(argv: list[str]) -> int:
             raise BylineError(
                 f"cannot write '{shown(args.config)}': {error.strerror or error}"
             ) from None
-        print(f"wrote a spaCy training config to {args.config}", file=sys.stderr)
+        print(f"wrote a spaCy training config to {shown(args.config)}", file=sys.stderr)
     return 0
 
 

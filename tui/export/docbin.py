@@ -155,6 +155,13 @@ def _record(doc: Any, where: str) -> Annotated:
         )
     article = clean_article(doc.text, where)
     spans = [Span(0, e.label_, e.start_char, e.end_char) for e in doc.ents]
+    if not any(group in doc.spans for group, _ in GROUPS.values()) and SPANCAT_KEY in doc.spans:
+        # A spancat corpus (e.g. Prodigy's data-to-spacy --spancat): its quotes and claims.
+        spans += [
+            Span(0, s.label_, s.start_char, s.end_char)
+            for s in doc.spans[SPANCAT_KEY]
+            if s.label_ in GROUPS
+        ]
     for label, (group, attribute) in GROUPS.items():
         if group not in doc.spans:
             continue
