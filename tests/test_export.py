@@ -434,3 +434,21 @@ def test_a_spancat_docbin_from_elsewhere_gives_its_quotes_and_claims(
         ("CLAIM", 13, 29),
         ("PERSON", 0, 7),
     ]
+
+
+def test_span_tasks_round_trip_too_and_config_is_only_for_spacy(
+    annotated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "spans.jsonl"
+    status, _, _ = run(
+        capsys, "export", "--db", str(annotated), "--tasks", "spans", "-o", str(output)
+    )
+    assert status == 0
+    fresh = tmp_path / "fresh.sqlite3"
+    assert run(capsys, "import-annotations", "--db", str(fresh), str(output))[0] == 0
+    assert normal(records(fresh)) == normal(records(annotated))
+    status, _, err = run(capsys, "export", "--db", str(annotated), "--config", "c.cfg")
+    assert (status, err) == (
+        2,
+        "byline: --config is for --format spacy (a training config for the DocBin)\n",
+    )
