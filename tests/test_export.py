@@ -19,7 +19,15 @@ from tui.model import Article
 from tui.store import Library, cached_analysis
 from tui.store.annotations import ACCEPTED, CLAIM, QUOTE, Annotations
 
-FORMATS = ["jsonl", "spacy", "brat", "csv"]
+FORMATS = ["jsonl", "spacy", "brat", "csv", "doccano", "labelstudio"]
+OUTPUT = {
+    "jsonl": "a.jsonl",
+    "spacy": "a.spacy",
+    "brat": "brat",
+    "csv": "a.csv",
+    "doccano": "a.jsonl",
+    "labelstudio": "a.json",
+}
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +63,14 @@ def annotated(nlp: Any, seed: Article, tmp_path_factory: pytest.TempPathFactory)
     return path
 
 
-def normal(records: list[Annotated], *, article_level: bool = True) -> list[Any]:
-    """What must survive a round trip: per article and annotator, the spans (ids aside) and,
-    where the format has a place for them, the note and done mark."""
+def normal(records: list[Annotated]) -> list[Any]:
+    """What must survive a round trip: per article and annotator, the spans (ids aside), the
+    note and the done mark."""
     return sorted(
         (
             r.article.content_hash,
             r.annotator,
-            (r.done, r.note) if article_level else None,
+            (r.done, r.note),
             sorted(
                 (
                     s.label,
@@ -102,9 +110,7 @@ def test_round_trip(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    output = (
-        tmp_path / {"jsonl": "a.jsonl", "spacy": "a.spacy", "brat": "brat", "csv": "a.csv"}[format_]
-    )
+    output = tmp_path / OUTPUT[format_]
     filters = ["--only-accepted"] if only_accepted else []
     status, _, err = run(
         capsys, "export", "--db", str(annotated), "--format", format_, "-o", str(output), *filters
@@ -117,14 +123,13 @@ def test_round_trip(
     status, out, err = run(capsys, "import-annotations", "--db", str(fresh), str(output))
     assert (status, err) == (0, "")
     assert out.startswith("imported ") and out.endswith(" in 3 articles (ana, ben)\n")
-    article_level = format_ != "brat"  # brat has no place for the article's note and done
-    expected = normal(records(annotated, only_accepted=only_accepted), article_level=article_level)
-    assert normal(records(fresh), article_level=article_level) == expected
+    expected = normal(records(annotated, only_accepted=only_accepted))
+    assert normal(records(fresh)) == expected
     if only_accepted:
         assert all(s.status == ACCEPTED for r in records(fresh) for s in r.spans)
     # Imported again: the same annotations (nothing changes, so nothing is written).
     run(capsys, "import-annotations", "--db", str(fresh), str(output))
-    assert normal(records(fresh), article_level=article_level) == expected
+    assert normal(records(fresh)) == expected
 
 
 def test_jsonl_is_prodigy_tasks_with_inclusive_token_end(
@@ -136,21 +141,21 @@ def test_jsonl_is_prodigy_tasks_with_inclusive_token_end(
     assert len(tasks) == 2 and {t["_annotator_id"] for t in tasks} == {"ana"}
     task = tasks[0]
     assert task["answer"] == "accept" and task["meta"]["done"] is True
-    assert task["note"] == "checked against the wire copy"
+    assert task["byline"]["note"] == "checked against the wire copy"
     assert isinstance(task["_timestamp"], int)
     doc = tokenize(task["text"])
     tokens = task["tokens"]
     assert [t["text"] for t in tokens] == [t.text for t in doc]
     multi_token = 0
     for span in task["spans"]:
-        assert span["status"] == ACCEPTED
         first, last = tokens[span["token_start"]], tokens[span["token_end"]]
         assert first["start"] <= span["start"] < first["end"] and last["start"] < span["end"]
         reference = doc.char_span(span["start"], span["end"], alignment_mode="expand")
         assert (span["token_start"], span["token_end"]) == (reference.start, reference.end - 1)
         multi_token += span["token_end"] > span["token_start"]
     assert multi_token  # e.g. "Syrian opposition": token_end is the last token, inclusive
-    assert {s["status"] for s in task["suggestions"]} == {"pending", "rejected"}
+    statuses = {s["status"] for s in task["byline"]["spans"]}
+    assert statuses == {"pending", "accepted", "rejected"}
     quote = next(q for q in task["quotes"] if q.get("note"))
     assert (
         quote["note"] == "two lines\nof note"
@@ -158,20 +163,19 @@ def test_jsonl_is_prodigy_tasks_with_inclusive_token_end(
     )
     typed = next(q for q in task["quotes"] if q["speaker"] == "A typed name")
     assert typed["speaker_start"] is None
-    speakers = [r for r in task["relations"] if r["label"] == "SPEAKER"]
-    assert speakers and all(
-        r["head"] == r["head_span"]["token_end"] and r["child"] == r["child_span"]["token_end"]
-        for r in speakers
+    # A plain Prodigy span task (no Byline fields) reads as accepted spans, speakers from
+    # relations, the mentions they point at not taken for spans.
+    status, out, _ = run(
+        capsys, "export", "--db", str(annotated), "--annotator", "ana", "--tasks", "spans"
     )
-    # A plain Prodigy task (no Byline fields) reads as accepted spans, speakers from relations.
-    plain = {key: task[key] for key in ("text", "tokens", "spans", "relations", "answer", "meta")}
-    for span in plain["spans"]:
-        for key in ("status", "origin", "note"):
-            span.pop(key, None)
+    spans_task = json.loads(out.splitlines()[0])
+    assert any(r["label"] == "SPEAKER" for r in spans_task["relations"])
+    plain = {k: spans_task[k] for k in ("text", "tokens", "spans", "relations", "answer", "meta")}
     from tui.export.jsonl import from_task
 
     record = from_task(plain, "plain")
     assert {s.status for s in record.spans} == {ACCEPTED}
+    assert {s.label for s in record.spans} == {QUOTE, CLAIM}
     assert any(s.speaker for s in record.spans if s.label == QUOTE)
 
 
@@ -234,7 +238,12 @@ def test_docbin_loads_in_spacy_and_its_spans_equal_the_store(
 
 def test_brat_files(annotated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "export", "--db", str(annotated), "--format", "brat", "-o", str(tmp_path / "b"))
-    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["ana", "ben"]
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [
+        "ana",
+        "annotation.conf",
+        "ben",
+        "visual.conf",
+    ]
     ann = sorted((tmp_path / "b" / "ana").glob("*.ann"))[0].read_text("utf-8")
     text = sorted((tmp_path / "b" / "ana").glob("*.txt"))[0].read_text("utf-8")
     lines = ann.splitlines()
@@ -322,3 +331,124 @@ def test_stats_progress_and_kappa(annotated: Path, capsys: pytest.CaptureFixture
     assert values and all(-1 <= v <= 1 for v in values) and any(v < 1 for v in values)
     status, out, _ = run(capsys, "stats", "--db", str(annotated))
     assert out.startswith("ANNOTATOR") and "ana and ben: 1 article in common" in out
+
+
+def test_csv_claim_source_has_its_own_column(
+    annotated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "export", "--db", str(annotated), "--format", "csv")
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    claims = [r for r in rows if r["label"] == CLAIM and r["source"]]
+    quotes = [r for r in rows if r["label"] == QUOTE and r["speaker"]]
+    assert claims and quotes
+    assert all(r["speaker"] == r["speaker_start"] == "" for r in claims)
+    assert all(r["source"] == r["source_start"] == "" for r in quotes)
+    assert all(r["source_start"] for r in claims if r["source_end"])
+    # An older Byline CSV (a claim's source in `speaker`, no source columns) still reads.
+    older = io.StringIO()
+    names = [c for c in rows[0] if not c.startswith("source")]
+    writer = csv.DictWriter(older, names, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        if row["label"] == CLAIM:
+            for part in ("", "_start", "_end"):
+                row["speaker" + part] = row["source" + part]
+        writer.writerow({name: row[name] for name in names})
+    path = tmp_path / "older.csv"
+    path.write_text(older.getvalue(), "utf-8")
+    fresh = tmp_path / "fresh.sqlite3"
+    with Library(annotated) as source, Library(fresh) as target:
+        target.add(source.get(e.id) for e in source.entries())
+    assert run(capsys, "import-annotations", "--db", str(fresh), str(path))[0] == 0
+    assert normal(records(fresh)) == normal(records(annotated))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"text": "Maria Silva spoke.", "label": ["positive"]}\n',  # doccano classification
+        '{"text": "Maria Silva spoke.", "answer": "accept"}\n',  # Prodigy, nothing annotated
+        "\n",
+        "[]\n",
+    ],
+)
+def test_an_import_that_reads_nothing_is_one_line_and_exit_1(
+    content: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "nothing.jsonl"
+    path.write_text(content, "utf-8")
+    status, out, err = run(capsys, "import-annotations", "--db", str(tmp_path / "l.db"), str(path))
+    assert (status, out, err.count("\n")) == (1, "", 1)
+    assert err.startswith(f"byline: {path}") and "Byline can read" in err
+
+
+def test_a_doccano_file_is_read_by_its_content(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "doccano.jsonl"
+    path.write_text(
+        json.dumps({"text": "Maria Silva met Ahmed Ali.", "label": [[0, 11, "PERSON"]]})
+        + "\n"
+        + json.dumps(
+            {
+                "text": "Ann Lee said the port is shut.",
+                "entities": [
+                    {"id": 1, "label": "PERSON", "start_offset": 0, "end_offset": 7},
+                    {"id": 2, "label": "QUOTE", "start_offset": 13, "end_offset": 29},
+                ],
+                "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "SPEAKER"}],
+            }
+        )
+        + "\n",
+        "utf-8",
+    )
+    db = tmp_path / "l.db"
+    status, out, err = run(
+        capsys, "import-annotations", "--db", str(db), "--annotator", "d", str(path)
+    )
+    assert (status, out, err) == (0, "imported 3 spans in 2 articles (d)\n", "")
+    quote = next(s for r in records(db) for s in r.spans if s.label == QUOTE)
+    assert (quote.speaker, quote.speaker_start, quote.speaker_end) == ("Ann Lee", 0, 7)
+
+
+def test_a_spancat_docbin_from_elsewhere_gives_its_quotes_and_claims(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spacy.tokens import DocBin
+
+    from tui.export.tokens import blank
+
+    doc = blank().make_doc("Ann Lee said the port is shut.")
+    doc.ents = [doc.char_span(0, 7, "PERSON")]
+    doc.spans["sc"] = [doc.char_span(13, 29, "CLAIM"), doc.char_span(0, 3, "OTHER")]
+    path = tmp_path / "corpus.spacy"
+    DocBin(docs=[doc], store_user_data=True).to_disk(path)
+    db = tmp_path / "lib.sqlite3"
+    status, out, err = run(
+        capsys, "import-annotations", "--db", str(db), "--annotator", "e", str(path)
+    )
+    assert (status, out, err) == (0, "imported 2 spans in 1 article (e)\n", "")
+    (record,) = records(db)
+    assert sorted((s.label, s.start, s.end) for s in record.spans) == [
+        ("CLAIM", 13, 29),
+        ("PERSON", 0, 7),
+    ]
+
+
+def test_span_tasks_round_trip_too_and_config_is_only_for_spacy(
+    annotated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "spans.jsonl"
+    status, _, _ = run(
+        capsys, "export", "--db", str(annotated), "--tasks", "spans", "-o", str(output)
+    )
+    assert status == 0
+    fresh = tmp_path / "fresh.sqlite3"
+    assert run(capsys, "import-annotations", "--db", str(fresh), str(output))[0] == 0
+    assert normal(records(fresh)) == normal(records(annotated))
+    status, _, err = run(capsys, "export", "--db", str(annotated), "--config", "c.cfg")
+    assert (status, err) == (
+        2,
+        "byline: --config is for --format spacy (a training config for the DocBin)\n",
+    )

@@ -4,10 +4,14 @@
 each format writes them (`write`) and reads them back (`read`); `import_annotated` stores
 read records as one undoable action per article and annotator. The formats:
 
-- `jsonl`: Prodigy-compatible tasks (tui/export/jsonl.py)
+- `jsonl`: Prodigy-compatible tasks, for NER or for span categorization (tui/export/jsonl.py)
 - `spacy`: a spaCy DocBin (tui/export/docbin.py)
-- `brat`: .txt + .ann standoff files (tui/export/brat.py)
+- `brat`: .txt + .ann standoff files, with brat's configuration (tui/export/brat.py)
 - `csv`: one row per span (tui/export/csvfile.py)
+- `doccano`: doccano's JSON Lines (tui/export/doccano.py)
+- `labelstudio`: Label Studio's JSON tasks (tui/export/labelstudio.py)
+
+Importing JSON tells Prodigy, doccano and Label Studio records apart by their content.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from tui.errors import BylineError, UsageError
 from tui.loaders.base import make_article, shown
 from tui.loaders.sanitize import is_safe
 from tui.model import Article
-from tui.store.annotations import ACCEPTED, Annotations, Span, check_annotator
+from tui.store.annotations import ACCEPTED, PENDING, Annotations, Span, check_annotator
 from tui.store.library import Library
 
-FORMATS = ("jsonl", "spacy", "brat", "csv")
+FORMATS = ("jsonl", "spacy", "brat", "csv", "doccano", "labelstudio")
+#: Formats read by the one JSON reader (`tui.export.jsonl.read`), which tells them apart.
+JSON_FORMATS = ("jsonl", "doccano", "labelstudio")
 #: How a problem with one input record is reported (the others are still read).
 Report = Callable[[str], None]
 
@@ -44,6 +50,22 @@ class Annotated:
 
 
 @dataclass(slots=True)
+class LeftOut:
+    """Counts what `collect` leaves out: sessions on which nothing was decided."""
+
+    undecided: int = 0
+
+
+def decided(record: Annotated) -> bool:
+    """Whether the annotator decided anything on the article: marked it done, wrote a note,
+    accepted, rejected or created a span. A session of untouched machine suggestions says
+    nothing, and an export never asserts what nobody decided."""
+    return (
+        record.done or bool(record.note) or any(s.status != PENDING or s.note for s in record.spans)
+    )
+
+
+@dataclass(slots=True)
 class ImportResult:
     articles: int = 0
     spans: int = 0
@@ -55,11 +77,13 @@ def collect(
     annotator: str | None = None,
     only_accepted: bool = False,
     done: bool = False,
+    left_out: LeftOut | None = None,
 ) -> Iterator[Annotated]:
     """The library's annotations, by article then annotator. `only_accepted`: only spans an
     annotator accepted or created (no rejected or still pending suggestions); `done`: only
     articles the annotator marked done. Annotations of articles no longer in the library
-    (removed with 'byline rm') are left out: their text is gone."""
+    (removed with 'byline rm') are left out: their text is gone, and so are articles on which
+    nothing was decided (counted in `left_out`)."""
     store = Annotations(library)
     with library.reading() as db:
         ids = dict(db.execute("SELECT hash, id FROM articles"))
@@ -69,11 +93,16 @@ def collect(
             continue
         article = library.get(article_id)
         spans = store.session(article, info.annotator).spans()
-        if only_accepted:
-            spans = [s for s in spans if s.status == ACCEPTED]
-        yield Annotated(
+        record = Annotated(
             article, info.annotator, spans, info.done, info.note, article_id, info.updated
         )
+        if not decided(record):
+            if left_out is not None:
+                left_out.undecided += 1
+            continue
+        if only_accepted:
+            record.spans = [s for s in spans if s.status == ACCEPTED]
+        yield record
 
 
 def import_annotated(

@@ -8,12 +8,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from tui.cli import Parser, add_db_option
+from tui.cli import Parser, add_db_option, add_model_option
 from tui.errors import BylineError, UsageError
 from tui.export import (
     FORMATS,
+    JSON_FORMATS,
     Annotated,
     ImportResult,
+    LeftOut,
     Report,
     collect,
     guess_format,
@@ -29,7 +31,7 @@ def _format_option(parser: argparse.ArgumentParser, default: str | None) -> None
         choices=FORMATS,
         default=default,
         help="jsonl (Prodigy tasks), spacy (a DocBin), brat (.txt + .ann per "
-        "article), csv (a row per span)"
+        "article), csv (a row per span), doccano (JSON Lines), labelstudio (JSON tasks)"
         + (f" (default: {default})" if default else " (default: from PATH)"),
     )
 
@@ -50,6 +52,21 @@ def export_parser() -> Parser:
         help="only spans accepted or created (no rejected or pending suggestions)",
     )
     parser.add_argument("--done", action="store_true", help="only articles marked done")
+    parser.add_argument(
+        "--tasks",
+        choices=("ner", "spans"),
+        default="ner",
+        help="jsonl: Prodigy tasks for NER (entities in 'spans', never overlapping) or for "
+        "span categorization (quotes and claims in 'spans', speakers as relations) "
+        "(default: ner)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="spacy: also write a spaCy training config for the DocBin (NER and a span "
+        "categorizer for quotes and claims, from the installed model; see README)",
+    )
+    add_model_option(parser)
     add_db_option(parser)
     return parser
 
@@ -59,21 +76,48 @@ def run_export(argv: list[str]) -> int:
     if args.format in ("spacy", "brat") and not args.output:
         what = "a file" if args.format == "spacy" else "a directory"
         raise UsageError(f"--format {args.format} needs -o {what}")
+    if args.config and args.format != "spacy":
+        raise UsageError("--config is for --format spacy (a training config for the DocBin)")
+    left_out = LeftOut()
     with Library(args.db) as library:
-        records = collect(library, args.annotator, args.only_accepted, args.done)
-        count = _write(args.format, records, args.output)
+        records = collect(library, args.annotator, args.only_accepted, args.done, left_out)
+        count = _write(args.format, records, args.output, args.tasks)
+    if left_out.undecided:
+        many = left_out.undecided != 1
+        print(
+            f"left out {left_out.undecided} annotated article{'s' if many else ''} on which "
+            "nothing was decided (only untouched suggestions)",
+            file=sys.stderr,
+        )
     if args.output:
         print(
             f"exported {count} annotated article{'s' if count != 1 else ''} to {args.output}",
             file=sys.stderr,
         )
+    if args.config:
+        from tui.export.train_config import write_config
+
+        try:
+            write_config(Path(args.config), args.model)
+        except OSError as error:
+            raise BylineError(
+                f"cannot write '{shown(args.config)}': {error.strerror or error}"
+            ) from None
+        print(f"wrote a spaCy training config to {shown(args.config)}", file=sys.stderr)
     return 0
 
 
-def _write(format_: str, records: Iterable[Annotated], output: str | None) -> int:
-    from tui.export import brat, csvfile, docbin, jsonl
+def _write(format_: str, records: Iterable[Annotated], output: str | None, tasks: str) -> int:
+    from functools import partial
 
-    writer = {"jsonl": jsonl.write, "csv": csvfile.write}.get(format_)
+    from tui.export import brat, csvfile, docbin, doccano, jsonl, labelstudio
+
+    writer = {
+        "jsonl": partial(jsonl.write, kind=tasks),
+        "csv": csvfile.write,
+        "doccano": doccano.write,
+        "labelstudio": labelstudio.write,
+    }.get(format_)
     try:
         if format_ == "spacy":
             return docbin.write(records, Path(output or ""))
@@ -88,6 +132,8 @@ def _write(format_: str, records: Iterable[Annotated], output: str | None) -> in
                 sys.stderr.close()
                 return 0
             return count
+        if format_ == "labelstudio":
+            return _write_labelstudio(records, Path(output))
         with open(output, "w", encoding="utf-8", newline="") as out:
             return writer(records, out)
     except OSError as error:
@@ -95,11 +141,24 @@ def _write(format_: str, records: Iterable[Annotated], output: str | None) -> in
         raise BylineError(f"cannot write '{where}': {error.strerror or error}") from None
 
 
+def _write_labelstudio(records: Iterable[Annotated], output: Path) -> int:
+    """Label Studio's tasks, and beside them the labelling configuration they fit."""
+    from tui.export import labelstudio
+
+    labels: set[str] = set()
+    with open(output, "w", encoding="utf-8", newline="") as out:
+        count = labelstudio.write(records, out, labels)
+    config = output.with_name(output.stem + ".label_config.xml")
+    config.write_text(labelstudio.label_config(labels), "utf-8")
+    return count
+
+
 def import_parser() -> Parser:
     parser = Parser(
         prog="byline import-annotations",
-        description="Read annotations written by 'byline export' (or Prodigy tasks, a spaCy "
-        "DocBin, brat files) into the library. Each article and annotator gets exactly the "
+        description="Read annotations written by 'byline export' (or Prodigy, doccano or "
+        "Label Studio tasks, told apart by their content, a spaCy DocBin, brat files) into "
+        "the library. Each article and annotator gets exactly the "
         "annotations read, as one action its annotator can undo; an article whose text is not "
         "in the library is added (CSV has no text: its articles must be there). Bad records "
         "are reported, the others imported (exit status 1).",
@@ -108,7 +167,7 @@ def import_parser() -> Parser:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="files (.jsonl, .spacy, .csv; '-': JSON Lines on stdin) or brat directories",
+        help="files (.jsonl, .json, .spacy, .csv; '-': JSON on stdin) or brat directories",
     )
     _format_option(parser, None)
     parser.add_argument(
@@ -132,17 +191,32 @@ def run_import(argv: list[str]) -> int:
     total = ImportResult()
     with Library(args.db) as library:
         for path in args.paths:
+            read = 0
+
+            def counted(records: Iterable[Annotated]) -> Iterator[Annotated]:
+                nonlocal read
+                for record in records:
+                    read += 1
+                    yield record
+
+            reported, failed = failed, False
             try:
                 records = _read(args.format or guess_format(path), path, library, report)
-                result = import_annotated(library, records, args.annotator, report)
+                result = import_annotated(library, counted(records), args.annotator, report)
+                if not read and not failed:  # an empty file, or only tasks Prodigy skips
+                    report(f"{shown(path)}: no annotations Byline can read; nothing imported")
             except BylineError as error:
                 if isinstance(error, UsageError):
                     raise
                 report(str(error))
                 continue
+            finally:
+                failed = failed or reported
             total.articles += result.articles
             total.spans += result.spans
             total.annotators |= result.annotators
+    if failed and not total.articles:
+        return 1  # what went wrong is on stderr; "imported 0" would only hide it
     names = ", ".join(sorted(total.annotators)) or "nobody"
     print(
         f"imported {total.spans} span{'s' if total.spans != 1 else ''} in {total.articles} "
@@ -154,6 +228,8 @@ def run_import(argv: list[str]) -> int:
 def _read(format_: str, path: str, library: Library, report: Report) -> Iterator[Annotated]:
     from tui.export import brat, csvfile, docbin, jsonl
 
+    if format_ in JSON_FORMATS:
+        format_ = "jsonl"  # one reader: it tells Prodigy, doccano, Label Studio apart
     if format_ in ("spacy", "brat"):
         if path == "-":
             raise UsageError(f"--format {format_} cannot read standard input")

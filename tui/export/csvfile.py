@@ -1,8 +1,9 @@
 """CSV for spreadsheets: one row per span.
 
 Columns: `article_id`, `hash` (the article's identity), `title`, `annotator`, `done`, `label`,
-`start`, `end` (character offsets), `text`, `status`, `origin`, `speaker` (a quote's speaker or
-a claim's source), `speaker_start`, `speaker_end`, `note`. An article's own note is a row with
+`start`, `end` (character offsets), `text`, `status`, `origin`, `speaker`, `speaker_start`,
+`speaker_end` (a quote's speaker and the offsets of its mention), `source`, `source_start`,
+`source_end` (a claim's source, likewise), `note`. An article's own note is a row with
 an empty label and offsets. The file has no article text: reading it back finds each article
 in the library by its hash.
 """
@@ -15,7 +16,7 @@ from typing import TextIO
 
 from tui.errors import BylineError
 from tui.export import Annotated, Report
-from tui.store.annotations import STATUSES, Span
+from tui.store.annotations import CLAIM, STATUSES, Span
 from tui.store.library import Library
 
 COLUMNS = (
@@ -33,8 +34,13 @@ COLUMNS = (
     "speaker",
     "speaker_start",
     "speaker_end",
+    "source",
+    "source_start",
+    "source_end",
     "note",
 )
+#: Columns an older Byline CSV lacks (a claim's source was in `speaker` then).
+_NEWER = {"source", "source_start", "source_end"}
 
 
 def write(records: Iterable[Annotated], out: TextIO) -> int:
@@ -51,8 +57,10 @@ def write(records: Iterable[Annotated], out: TextIO) -> int:
             int(record.done),
         ]
         if record.note or not record.spans:
-            writer.writerow([*common, "", "", "", "", "", "", "", "", "", record.note])
+            writer.writerow([*common, *[""] * (len(COLUMNS) - len(common) - 1), record.note])
         for s in record.spans:
+            who = [s.speaker or "", _blank(s.speaker_start), _blank(s.speaker_end)]
+            quote, claim = (["", "", ""], who) if s.kind == "claim" else (who, ["", "", ""])
             writer.writerow(
                 [
                     *common,
@@ -62,9 +70,8 @@ def write(records: Iterable[Annotated], out: TextIO) -> int:
                     text[s.start : s.end],
                     s.status,
                     s.origin,
-                    s.speaker or "",
-                    _blank(s.speaker_start),
-                    _blank(s.speaker_end),
+                    *quote,
+                    *claim,
                     s.note,
                 ]
             )
@@ -76,7 +83,9 @@ def read(lines: Iterable[str], name: str, library: Library, report: Report) -> I
     """Records from CSV rows, grouped by (hash, annotator) in the order they first appear."""
     records: dict[tuple[str, str], Annotated] = {}
     reader = csv.DictReader(lines)
-    missing = set(COLUMNS) - {"article_id", "title", "text"} - set(reader.fieldnames or ())
+    columns = set(reader.fieldnames or ())
+    missing = set(COLUMNS) - {"article_id", "title", "text"} - _NEWER - columns
+    role = "source" if columns >= _NEWER else "speaker"
     if missing:
         raise BylineError(f"{name}: not a Byline CSV (no column {', '.join(sorted(missing))})")
     articles: dict[str, int | None] = {}
@@ -102,6 +111,7 @@ def read(lines: Iterable[str], name: str, library: Library, report: Report) -> I
                 continue
             if row["status"] not in STATUSES:
                 raise BylineError(f"{where}: unknown status '{row['status']}'")
+            who = role if row["label"] == CLAIM else "speaker"
             record.spans.append(
                 Span(
                     0,
@@ -110,9 +120,9 @@ def read(lines: Iterable[str], name: str, library: Library, report: Report) -> I
                     int(row["end"]),
                     row["status"],
                     row["origin"],
-                    row["speaker"] or None,
-                    _int(row["speaker_start"]),
-                    _int(row["speaker_end"]),
+                    row[who] or None,
+                    _int(row[f"{who}_start"]),
+                    _int(row[f"{who}_end"]),
                     row["note"],
                 )
             )

@@ -1,15 +1,27 @@
 """A spaCy DocBin (`.spacy`): training data for `spacy train`, and a lossless export.
 
-Each article and annotator is one Doc (spaCy's blank English tokenizer). Its training
-annotations are only the ACCEPTED spans: entities in `doc.ents` (overlapping ones cannot be
-there: the longer is kept), quotes in `doc.spans["quotes"]` and claims in
-`doc.spans["claims"]`; those groups' `attrs["speakers"]` / `attrs["sources"]` are lists
-parallel to their spans, each `{"name", "start", "end"}` (character offsets of a mention,
-or None) or None. Spans are token spans, widened to whole tokens when an annotation does not
-fall on token boundaries; the exact character offsets and everything else (pending and
-rejected suggestions, statuses, notes, the annotator, done) are in `doc.user_data["byline"]`,
-from which `read` restores the annotations exactly. A DocBin from elsewhere is read from its
-`doc.ents` and span groups, everything accepted.
+Each article and annotator is one Doc (spaCy's blank English tokenizer). What it says about
+entities follows what the annotator decided, token by token (`Token.ent_iob_`):
+
+- inside an accepted (or created) entity: that entity (B/I). Overlapping ones cannot all be in
+  `doc.ents`: the longer is kept;
+- inside a rejected entity suggestion, and no accepted entity: outside (O), the annotator said
+  it is not that entity;
+- anything else: *missing* (`ent_iob_ == ""`): nobody decided, and spaCy's NER does not learn
+  from it either way;
+- once the article is marked done, the annotator vouches for all of it: the missing tokens are
+  outside (O). Pending suggestions of a done article are not entities.
+
+Quotes are in `doc.spans["quotes"]` and claims in `doc.spans["claims"]` (accepted ones), both
+in `doc.spans["sc"]` for one span categorizer; the groups' `attrs["speakers"]` /
+`attrs["sources"]` are lists parallel to their spans, each `{"name", "start", "end"}`
+(character offsets of a mention, or None) or None. A span group has no "missing": spaCy's
+span categorizer takes every span not in it as a negative, so train it on articles marked
+done (`byline export --done`). Spans are token spans, widened to whole tokens when an
+annotation does not fall on token boundaries; the exact character offsets and everything else
+(pending and rejected suggestions, statuses, notes, the annotator, done) are in
+`doc.user_data["byline"]`, from which `read` restores the annotations exactly. A DocBin from
+elsewhere is read from its `doc.ents` and span groups, everything accepted.
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ from tui.store.annotations import (
     ACCEPTED,
     CLAIM,
     QUOTE,
+    REJECTED,
     SPAN_FIELDS,
     Span,
     default_annotator,
@@ -33,25 +46,20 @@ from tui.store.annotations import (
 
 KEY = "byline"
 GROUPS = {QUOTE: ("quotes", "speakers"), CLAIM: ("claims", "sources")}
+#: The span group holding quotes and claims together, spaCy's default for `spancat`.
+SPANCAT_KEY = "sc"
 _META = ("title", "source", "url", "date", "author")
 
 
 def write(records: Iterable[Annotated], path: Path) -> int:
     from spacy.tokens import DocBin, SpanGroup
-    from spacy.util import filter_spans
 
     docs = DocBin(store_user_data=True)
     count = 0
     for record in records:
         doc = tokenize(record.article.text)
         accepted = [s for s in record.spans if s.status == ACCEPTED]
-        entities = []
-        for s in accepted:
-            if s.kind == "entity":
-                span = doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand")
-                if span is not None:
-                    entities.append(span)
-        doc.ents = filter_spans(entities)
+        _set_entities(doc, record)
         for label, (group, attribute) in GROUPS.items():
             chosen = [
                 (s, doc.char_span(s.start, s.end, label=label, alignment_mode="expand"))
@@ -68,6 +76,9 @@ def write(records: Iterable[Annotated], path: Path) -> int:
             doc.spans[group] = SpanGroup(
                 doc, name=group, spans=[span for _, span in chosen], attrs={attribute: who}
             )
+        doc.spans[SPANCAT_KEY] = SpanGroup(
+            doc, name=SPANCAT_KEY, spans=[*doc.spans["quotes"], *doc.spans["claims"]]
+        )
         doc.user_data[KEY] = {
             "annotator": record.annotator,
             "done": record.done,
@@ -80,6 +91,33 @@ def write(records: Iterable[Annotated], path: Path) -> int:
         count += 1
     path.write_bytes(docs.to_bytes())
     return count
+
+
+def _set_entities(doc: Any, record: Annotated) -> None:
+    """`doc`'s entities as the annotator decided them (see the module docstring)."""
+    from spacy.util import filter_spans
+
+    def token_spans(status: str) -> list[Any]:
+        found = []
+        for s in record.spans:
+            if s.kind == "entity" and s.status == status:
+                span = doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand")
+                if span is not None:
+                    found.append(span)
+        return found
+
+    entities = filter_spans(token_spans(ACCEPTED))
+    inside = {i for span in entities for i in range(span.start, span.end)}
+    outside = [
+        span
+        for span in token_spans(REJECTED)
+        if not inside.intersection(range(span.start, span.end))
+    ]
+    doc.set_ents(
+        entities,
+        outside=filter_spans(outside),
+        default="outside" if record.done else "missing",
+    )
 
 
 def read(path: Path, report: Report) -> Iterator[Annotated]:
@@ -117,6 +155,13 @@ def _record(doc: Any, where: str) -> Annotated:
         )
     article = clean_article(doc.text, where)
     spans = [Span(0, e.label_, e.start_char, e.end_char) for e in doc.ents]
+    if not any(group in doc.spans for group, _ in GROUPS.values()) and SPANCAT_KEY in doc.spans:
+        # A spancat corpus (e.g. Prodigy's data-to-spacy --spancat): its quotes and claims.
+        spans += [
+            Span(0, s.label_, s.start_char, s.end_char)
+            for s in doc.spans[SPANCAT_KEY]
+            if s.label_ in GROUPS
+        ]
     for label, (group, attribute) in GROUPS.items():
         if group not in doc.spans:
             continue
@@ -142,4 +187,3 @@ def _span_fields(row: list[Any]) -> dict[str, Any]:
     fields = dict(zip(SPAN_FIELDS, row, strict=True))
     fields["note"] = fields["note"] or ""
     return fields
-

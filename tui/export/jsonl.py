@@ -1,19 +1,40 @@
-"""Prodigy-compatible JSON Lines: one task per article and annotator.
+"""Prodigy-compatible JSON Lines: one task per article and annotator, of one of two kinds.
 
-A task has Prodigy's `text`, `tokens` (spaCy's blank English tokenizer), `spans` (`start`,
-`end`, `label`, `token_start`, `token_end`: Prodigy's `token_end` is INCLUSIVE, spaCy's
-`Span.end` is exclusive), `relations` (each quote's speaker and claim's source mention, label
-`SPEAKER` or `SOURCE`, the quote or claim as head), `answer` ("accept"), `_annotator_id`,
-`_timestamp` and `meta` (title, source, url, date, author, article id, hash, done).
+- NER tasks (`--tasks ner`, the default): `spans` are the accepted entities, never
+  overlapping (of overlapping ones, the one over more tokens is kept). They suit Prodigy's
+  `db-in` then `ner.manual`/`ner.correct` to review them, `data-to-spacy --ner` and
+  `train --ner`.
+- Span tasks (`--tasks spans`): `spans` are the accepted quotes (`QUOTE`) and claims
+  (`CLAIM`), which may overlap, plus the mentions their speakers and sources point at
+  (`SPEAKER`, `SOURCE`); `relations` link each quote or claim (head) to its mention (child),
+  both spans of the task. They suit `spans.manual` and `data-to-spacy --spancat` (whose
+  spans key is "sc"); `rel.manual` shows the relations.
 
-`spans` holds only ACCEPTED spans (what Prodigy may train on); pending and rejected machine
-suggestions are in Byline's own `suggestions` (same form). Each span also carries Byline's
-`status`, `origin` and (when there is one) `note`. Byline's `quotes` and `claims` list every
-exported quote and claim as `byline analyze` prints them (`speaker`/`source` with its
-offsets), plus `status`; `note` is the article's note.
+Every task has Prodigy's `text`, `tokens` (spaCy's blank English tokenizer), `spans`
+(`start`, `end`, `label`, `token_start`, `token_end`: Prodigy's `token_end` is INCLUSIVE,
+spaCy's `Span.end` is exclusive), `relations`, `answer`, `_input_hash` and `_task_hash`
+(murmurhash of the text, then of the spans after the input hash, as Prodigy's `set_hashes`),
+`_annotator_id`, `_timestamp`, `_view_id` and `meta` (title, source, url, date, author,
+article id, hash, done).
 
-Reading accepts these tasks and plain Prodigy ones (no Byline fields: every span accepted, a
-speaker from a SPEAKER/SOURCE relation); a task answered "reject" or "ignore" is skipped.
+`answer` says how far the annotator vouches for the task:
+
+- "accept": the article is marked done; every token outside `spans` is outside (for NER: not
+  an entity), and Prodigy trains on it as complete;
+- "ignore": not marked done; `spans` are the annotator's decisions, but the rest is undecided,
+  so Prodigy's recipes leave the task out (Byline's import reads it).
+
+Articles on which nothing was decided are not exported at all (see `tui.export.collect`).
+
+Byline's own fields: `quotes` and `claims` list every quote and claim as `byline analyze`
+prints them (`speaker`/`source` with its offsets) plus `status`; `byline` holds everything
+exactly (annotator, done, the article's note, and every span: label, offsets, status, origin,
+speaker and its offsets, note), from which `read` restores the annotations.
+
+Reading accepts these tasks (either kind), Byline's older tasks (`suggestions`), plain
+Prodigy ones (every span accepted, a speaker from a SPEAKER/SOURCE relation; answered
+"reject" or "ignore": skipped), doccano's JSONL and Label Studio's JSON (see
+`tui.export.doccano`, `tui.export.labelstudio`), told apart by their content.
 """
 
 from __future__ import annotations
@@ -26,75 +47,152 @@ from typing import Any, TextIO
 from tui.errors import BylineError
 from tui.export import Annotated, Report, clean_article
 from tui.export.tokens import TokenIndex, tokenize
+from tui.loaders.base import shown
 from tui.store.annotations import (
     ACCEPTED,
     ANNOTATOR,
     CLAIM,
     ORIGINS,
     QUOTE,
+    SPAN_FIELDS,
     STATUSES,
     Span,
     default_annotator,
 )
 
 RELATION = {QUOTE: "SPEAKER", CLAIM: "SOURCE"}
+#: The label of the mention a SPEAKER/SOURCE relation points at, in span tasks.
+MENTION = {QUOTE: "SPEAKER", CLAIM: "SOURCE"}
+TASKS = ("ner", "spans")
+VIEW = {"ner": "ner_manual", "spans": "spans_manual"}
 _META = ("title", "source", "url", "date", "author")
+#: Prodigy's keys of a task's input and of the task itself (for `_input_hash`, `_task_hash`).
+_INPUT_KEYS = ("text", "image", "html", "input")
+_TASK_KEYS = ("spans", "label", "options")
 
 
-def task(record: Annotated) -> dict[str, Any]:
-    """One Prodigy task for one article and annotator."""
+def prodigy_hash(data: dict[str, Any], keys: Iterable[str], prefix: str = "") -> int:
+    """Prodigy's hash of a task's `keys` (a signed 32-bit murmurhash of their JSON)."""
+    import murmurhash
+
+    values = [json.dumps(data[key], sort_keys=True) for key in keys if key in data]
+    return int(murmurhash.hash(prefix + "".join(values)))
+
+
+def byline_data(record: Annotated) -> dict[str, Any]:
+    """Everything Byline knows of a record, for a lossless round trip through any JSON format."""
+    return {
+        "annotator": record.annotator,
+        "done": record.done,
+        "note": record.note,
+        "article_id": record.article_id,
+        "hash": record.article.content_hash,
+        "spans": [s.fields() for s in record.spans],
+    }
+
+
+def from_byline_data(data: dict[str, Any], article: Any, where: str) -> Annotated:
+    rows = data.get("spans")
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise BylineError(f"{where}: Byline's data has no list of spans")
+    spans = []
+    for row in rows:
+        fields = {name: row.get(name) for name in SPAN_FIELDS}
+        fields["note"] = str(fields["note"] or "")
+        if fields["status"] not in STATUSES or fields["origin"] not in ORIGINS:
+            raise BylineError(f"{where}: unknown span status or origin")
+        if not isinstance(fields["label"], str) or not _ints(fields["start"], fields["end"]):
+            raise BylineError(f"{where}: a span needs a label, a start and an end")
+        spans.append(Span(0, **fields))
+    annotator = data.get("annotator")
+    return Annotated(
+        article,
+        annotator if isinstance(annotator, str) and annotator.strip() else default_annotator(),
+        spans,
+        done=bool(data.get("done")),
+        note=str(data.get("note") or ""),
+    )
+
+
+def _non_overlapping(spans: list[Span], index: TokenIndex) -> list[Span]:
+    """Spans no two of which share a token: the one over more tokens first, then the earlier
+    (as spaCy's `filter_spans`)."""
+    ranked = sorted(
+        spans,
+        key=lambda s: (-(index.span(s.start, s.end)[1] - index.span(s.start, s.end)[0]), s.start),
+    )
+    taken: set[int] = set()
+    kept = []
+    for s in ranked:
+        first, last = index.span(s.start, s.end)
+        tokens = set(range(first, last + 1))
+        if not tokens & taken:
+            kept.append(s)
+            taken |= tokens
+    return sorted(kept, key=lambda s: (s.start, s.end))
+
+
+def task(record: Annotated, kind: str = "ner") -> dict[str, Any]:
+    """One Prodigy task (`kind`: "ner" or "spans") for one article and annotator."""
     text = record.article.text
     index = TokenIndex(tokenize(text))
 
-    def span(s: Span) -> dict[str, Any]:
-        first, last = index.span(s.start, s.end)
-        out: dict[str, Any] = {
-            "start": s.start,
-            "end": s.end,
-            "label": s.label,
-            "token_start": first,
-            "token_end": last,
-            "status": s.status,
-            "origin": s.origin,
-        }
-        if s.note:
-            out["note"] = s.note
-        return out
-
-    def mention(start: int, end: int, label: str) -> dict[str, Any]:
+    def span(start: int, end: int, label: str) -> dict[str, Any]:
         first, last = index.span(start, end)
         return {"start": start, "end": end, "token_start": first, "token_end": last, "label": label}
 
     accepted = [s for s in record.spans if s.status == ACCEPTED]
     relations = []
-    for s in accepted:
-        if s.label in RELATION and s.speaker_start is not None and s.speaker_end is not None:
-            head = span(s)
-            child = mention(s.speaker_start, s.speaker_end, "SPEAKER_MENTION")
-            relations.append(
-                {
-                    "head": head["token_end"],
-                    "child": child["token_end"],
-                    "head_span": {k: head[k] for k in child},
-                    "child_span": child,
-                    "label": RELATION[s.label],
-                }
-            )
+    if kind == "ner":
+        spans = [
+            span(s.start, s.end, s.label)
+            for s in _non_overlapping([s for s in accepted if s.kind == "entity"], index)
+        ]
+    else:
+        spans = []
+        seen: set[tuple[int, int, str]] = set()
+
+        def add(item: dict[str, Any]) -> None:
+            if (item["start"], item["end"], item["label"]) not in seen:
+                seen.add((item["start"], item["end"], item["label"]))
+                spans.append(item)
+
+        for s in accepted:
+            if s.kind == "entity":
+                continue
+            head = span(s.start, s.end, s.label)
+            add(head)
+            if s.speaker_start is not None and s.speaker_end is not None:
+                child = span(s.speaker_start, s.speaker_end, MENTION[s.label])
+                add(child)
+                relations.append(
+                    {
+                        "head": head["token_end"],
+                        "child": child["token_end"],
+                        "head_span": head,
+                        "child_span": child,
+                        "label": RELATION[s.label],
+                    }
+                )
+        spans.sort(key=lambda item: (item["start"], -item["end"], item["label"]))
     meta = {name: getattr(record.article, name) for name in _META}
     meta.update(article_id=record.article_id, hash=record.article.content_hash, done=record.done)
     result: dict[str, Any] = {
         "text": text,
         "meta": meta,
         "tokens": index.tokens(),
-        "spans": [span(s) for s in accepted],
+        "spans": spans,
         "relations": relations,
-        "suggestions": [span(s) for s in record.spans if s.status != ACCEPTED],
+        "answer": "accept" if record.done else "ignore",
+        "_annotator_id": record.annotator,
+        "_view_id": VIEW[kind],
         "quotes": [_statement(s, "speaker", text) for s in record.spans if s.label == QUOTE],
         "claims": [_statement(s, "source", text) for s in record.spans if s.label == CLAIM],
-        "note": record.note,
-        "answer": "accept",
-        "_annotator_id": record.annotator,
+        "byline": byline_data(record),
     }
+    input_hash = prodigy_hash(result, _INPUT_KEYS)
+    result["_input_hash"] = input_hash
+    result["_task_hash"] = prodigy_hash(result, _TASK_KEYS, prefix=str(input_hash))
     if record.updated:
         stamp = datetime.fromisoformat(record.updated.replace("Z", "+00:00"))
         result["_timestamp"] = int(stamp.timestamp())
@@ -116,37 +214,85 @@ def _statement(s: Span, role: str, text: str) -> dict[str, Any]:
     return out
 
 
-def write(records: Iterable[Annotated], out: TextIO) -> int:
+def write(records: Iterable[Annotated], out: TextIO, kind: str = "ner") -> int:
     """Write one task per line; the number written."""
     count = 0
     for record in records:
-        out.write(json.dumps(task(record), ensure_ascii=False) + "\n")
+        out.write(json.dumps(task(record, kind), ensure_ascii=False) + "\n")
         count += 1
     return count
 
 
 def read(lines: Iterable[str], name: str, report: Report) -> Iterator[Annotated]:
-    """Records from task lines; a bad line is reported (with its number) and skipped."""
-    for number, line in enumerate(lines, 1):
+    """Records from a JSON Lines file (or a JSON array: Label Studio's export) of Prodigy,
+    doccano or Label Studio tasks, each told apart by its content. A bad record is reported
+    (with its line) and skipped; records that carry nothing Byline can read are counted and
+    reported in one line."""
+    content = "".join(lines)
+    unreadable = 0
+    if content.lstrip().startswith("["):
+        try:
+            items = json.loads(content)
+        except ValueError as error:
+            raise BylineError(f"{name}: invalid JSON ({error})") from None
+        numbered: Iterable[tuple[str, Any]] = (
+            (f"{name}, task {n}", item) for n, item in enumerate(items, 1)
+        )
+    else:
+        numbered = _json_lines(content, name, report)
+    for where, data in numbered:
+        try:
+            if not isinstance(data, dict):
+                raise BylineError(f"{where}: not a JSON object")
+            found = from_any(data, where)
+        except BylineError as error:
+            report(str(error))
+            continue
+        if found is None:
+            unreadable += 1
+        else:
+            yield from found
+    if unreadable:
+        report(
+            f"{name}: {unreadable} record{'s' if unreadable != 1 else ''} with no annotations "
+            "Byline can read (Prodigy spans, doccano label or entities, Label Studio "
+            "annotations); not imported"
+        )
+
+
+def _json_lines(content: str, name: str, report: Report) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(content.splitlines(), 1):
         if not line.strip():
             continue
         where = f"{name}, line {number}"
         try:
-            data = json.loads(line)
-            if not isinstance(data, dict):
-                raise BylineError(f"{where}: not a JSON object")
-            if data.get("answer", "accept") != "accept":
-                continue
-            yield from_task(data, where)
+            yield where, json.loads(line)
         except ValueError as error:
             report(f"{where}: invalid JSON ({error})")
-        except BylineError as error:
-            report(str(error))
+
+
+def from_any(data: dict[str, Any], where: str) -> list[Annotated] | None:
+    """The records in one task of any kind Byline reads (none: a Prodigy task answered
+    "reject" or "ignore"); None when it carries nothing Byline can read."""
+    from tui.export import doccano, labelstudio
+
+    if labelstudio.is_task(data):
+        return labelstudio.from_task(data, where)
+    if doccano.is_task(data):
+        return [doccano.from_task(data, where)]
+    if not any(key in data for key in ("byline", "spans", "suggestions", "quotes", "claims")):
+        return None
+    byline = data.get("byline")
+    if data.get("answer", "accept") != "accept" and not isinstance(byline, dict):
+        return []
+    return [from_task(data, where)]
 
 
 def from_task(data: dict[str, Any], where: str) -> Annotated:
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     article = clean_article(data.get("text"), where, **{k: meta.get(k, "") for k in _META})
+    if isinstance(data.get("byline"), dict):
+        return from_byline_data(data["byline"], article, where)
     speakers: dict[tuple[str, int, int], tuple[Any, Any, Any]] = {}
     for field, label, role in (("quotes", QUOTE, "speaker"), ("claims", CLAIM, "source")):
         for item in _dicts(data.get(field), where):
@@ -155,6 +301,7 @@ def from_task(data: dict[str, Any], where: str) -> Annotated:
                 item.get(f"{role}_start"),
                 item.get(f"{role}_end"),
             )
+    mentions: set[tuple[Any, Any, Any]] = set()
     if "quotes" not in data and "claims" not in data:  # plain Prodigy: speakers from relations
         for relation in _dicts(data.get("relations"), where):
             head, child = relation.get("head_span"), relation.get("child_span")
@@ -167,15 +314,22 @@ def from_task(data: dict[str, Any], where: str) -> Annotated:
                 start, end = child.get("start"), child.get("end")
                 name = article.text[start:end] if _ints(start, end) else None
                 speakers[(label, head.get("start"), head.get("end"))] = (name, start, end)
+                if child.get("label") in MENTION.values():
+                    mentions.add((start, end, child.get("label")))
     spans = []
     for item in [*_dicts(data.get("spans"), where), *_dicts(data.get("suggestions"), where)]:
         label, start, end = item.get("label"), item.get("start"), item.get("end")
         if not isinstance(label, str) or not _ints(start, end):
             raise BylineError(f"{where}: a span needs a label, a start and an end")
+        if (start, end, label) in mentions:
+            continue  # a span task's stand-in for a speaker's mention, not a span
         status = item.get("status", ACCEPTED)
         origin = item.get("origin", ANNOTATOR)
         if status not in STATUSES or origin not in ORIGINS:
-            raise BylineError(f"{where}: unknown span status '{status}' or origin '{origin}'")
+            raise BylineError(
+                f"{where}: unknown span status '{shown(str(status))}' or origin "
+                f"'{shown(str(origin))}'"
+            )
         speaker = speakers.get((label, start, end), (None, None, None))
         spans.append(
             Span(0, label, start, end, status, origin, *speaker, note=str(item.get("note") or ""))

@@ -21,7 +21,12 @@ from tui.errors import BylineError
 from tui.loaders.sanitize import one_line, sanitize
 from tui.messages import CursorMoved
 from tui.model import Analysis, Article, EntityMention
-from tui.screens.annotate_prompts import NotePrompt, SpeakerPicker, speaker_candidates
+from tui.screens.annotate_prompts import (
+    DonePrompt,
+    NotePrompt,
+    SpeakerPicker,
+    speaker_candidates,
+)
 from tui.screens.reader import Analyser, ReaderScreen
 from tui.store.annotations import (
     ACCEPTED,
@@ -493,8 +498,22 @@ class AnnotateScreen(ReaderScreen):
         self.app.push_screen(NotePrompt("Note on the article", note), saved)
 
     def action_mark_done(self) -> None:
+        """Done (again: not done). With suggestions still pending, ask what becomes of them
+        first: done vouches for the whole article."""
         done = not (self.state.done if self.state else False)
-        self._commit(lambda: self.session.mark_done(done))
+        pending = sum(s.status == PENDING for s in self.spans.values())
+        if not done or not pending:
+            self._commit(lambda: self.session.mark_done(done))
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                self.status.hint("Not marked done")
+                return
+            rest = {"accept": ACCEPTED, "reject": REJECTED}.get(choice)
+            self._commit(lambda: self.session.mark_done(True, rest))
+
+        self.app.push_screen(DonePrompt(pending), chosen)
 
     # Actions: undo, redo.
 

@@ -183,3 +183,47 @@ class NotePrompt(ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value.strip())
+
+
+#: What `DonePrompt` returns for each key: accept the rest, reject the rest, leave them.
+DONE_CHOICES = {"a": "accept", "r": "reject", "l": "leave"}
+
+
+class DonePrompt(ModalScreen[str | None]):
+    """`m` with suggestions still pending: marking the article done vouches for all of it, so
+    say how many are left and ask what becomes of them, one key each."""
+
+    BINDINGS = [
+        Binding("a", "choose('a')", "Accept the rest"),
+        Binding("r", "choose('r')", "Reject the rest"),
+        Binding("l", "choose('l')", "Leave them undecided"),
+        Binding("escape", "dismiss(None)", "Cancel"),
+    ]
+
+    def __init__(self, pending: int) -> None:
+        super().__init__()
+        self.pending = pending
+
+    def compose(self) -> ComposeResult:
+        many = self.pending != 1
+        with Vertical(id="done-body", classes="annotation-dialog"):
+            yield Static(
+                Content(
+                    f"Mark done? {self.pending} suggestion{'s' if many else ''} "
+                    f"{'are' if many else 'is'} still pending"
+                ),
+                classes="dialog-title",
+            )
+            yield Static(
+                Content(
+                    "Done says the article is complete: training takes every token outside "
+                    "an accepted span as not an entity."
+                )
+            )
+            yield Static(Content("a  accept the rest, then mark done"))
+            yield Static(Content("r  reject the rest, then mark done"))
+            yield Static(Content("l  leave them undecided, mark done"))
+            yield Static(Content("escape  cancel: not marked done"), classes="dialog-hint")
+
+    def action_choose(self, key: str) -> None:
+        self.dismiss(DONE_CHOICES[key])

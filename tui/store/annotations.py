@@ -547,8 +547,27 @@ class Session:
         summary = "article note saved" if note else "article note removed"
         return self._set_session("article-note", "note", note, summary)
 
-    def mark_done(self, done: bool = True) -> Action | None:
-        return self._set_session("done", "done", done, "marked done" if done else "marked not done")
+    def mark_done(self, done: bool = True, rest: str | None = None) -> Action | None:
+        """Mark the article done (or not). `rest` (ACCEPTED or REJECTED): the suggestions still
+        pending get that status too, in the same action (one undo step)."""
+        if rest is None or not done:
+            summary = "marked done" if done else "marked not done"
+            return self._set_session("done", "done", done, summary)
+        if rest not in (ACCEPTED, REJECTED):
+            raise BylineError(f"the rest can be accepted or rejected, not '{shown(str(rest))}'")
+
+        def build(db: sqlite3.Connection, change: _Change, _: bool) -> None:
+            for span in self._spans(db):
+                if span.status == PENDING:
+                    self._change(change, span, replace(span, status=rest))
+            row = self._session_row(db)
+            before = {"done": bool(row[3]), "note": row[4]} if row else {"done": False, "note": ""}
+            if not before["done"]:
+                change.session = (before, {**before, "done": True})
+            count = len(change.spans)
+            change.summary = f"marked done, {rest} {count} pending span{'s' if count != 1 else ''}"
+
+        return self._act("done", build)
 
     def _set_session(self, kind: str, name: str, value: Any, summary: str) -> Action | None:
         def build(db: sqlite3.Connection, change: _Change, _: bool) -> None:
