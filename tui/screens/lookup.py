@@ -156,10 +156,10 @@ class LookupScreen(Screen[None]):
 
     def show(self, result: Lookup) -> None:
         self.result = result
+        from tui.lookup import summary
+
         entity = result.entity
-        plural = "s" if result.article_count != 1 else ""
-        head = (f"{one_line(entity.name)} ({entity.label}): {entity.mentions} mentions in "
-                f"{result.article_count} article{plural}")  # fmt: skip
+        head = f"{one_line(entity.name)} ({entity.label}): {summary(result)}"
         others = [one_line(n) for n, _, _ in result.names[1:]]
         if others:
             head += " · also " + ", ".join(others)
