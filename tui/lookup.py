@@ -41,6 +41,13 @@ class ArticleHit:
     source: str
     date: str
     mentions: int
+    #: Where it came from (`byline list` shows it for an article with no title: "<stdin>").
+    path: str = ""
+
+    @property
+    def name(self) -> str:
+        """What the article is called wherever it is listed: its title, else its path."""
+        return self.title or self.path
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +200,7 @@ def lookup(
             {
                 row[0]: row[1:]
                 for row in db.execute(
-                    f"SELECT id, title, source, date FROM articles "
+                    f"SELECT id, title, source, date, path FROM articles "
                     f"WHERE id IN ({','.join('?' * len(shown))})",
                     [a for a, _ in shown],
                 )
@@ -201,7 +208,7 @@ def lookup(
             if shown
             else {}
         )
-        articles = [ArticleHit(a, *meta[a], n) for a, n in shown if a in meta]
+        articles = [ArticleHit(a, *meta[a][:3], n, meta[a][3]) for a, n in shown if a in meta]
         # Context is cut out by SQLite (substr counts characters, as Python's offsets do).
         wide = 2 * width
         rows = db.execute(
@@ -328,7 +335,7 @@ def render_text(result: Lookup) -> list[str]:
         lines.extend(["", f"{title}{more}" if rows else f"{title}: none"])
         lines.extend(rows)
 
-    section("Articles", [f"  {a.id:>{width}}  {a.mentions:>4}×  {flat(a.title) or '(untitled)'}"
+    section("Articles", [f"  {a.id:>{width}}  {a.mentions:>4}×  {flat(a.name) or '(untitled)'}"
                          f"{' — ' + flat(a.source) if a.source else ''}"
                          f"{', ' + a.date[:10] if a.date else ''}"
                          for a in result.articles], result.article_count)  # fmt: skip

@@ -182,7 +182,7 @@ class LookupScreen(Screen[None]):
         rows = []
         for a in result.articles:
             where = f"{a.mentions:>4}× "
-            what = one_line(a.title) or "(untitled)"
+            what = one_line(a.name) or "(untitled)"
             extra = ", ".join(one_line(x) for x in (a.source, a.date[:10]) if x)
             extra = f"  {extra}" if extra else ""
             content = Content.assemble((where, lst.style("where")), what,
@@ -206,7 +206,7 @@ class LookupScreen(Screen[None]):
 
     def _statement_rows(self, result: Lookup, kind: str) -> list[tuple[Content, Target]]:
         lst = self.list_for(kind)
-        titles = {a.id: a.title for a in result.articles}
+        titles = {a.id: a.name for a in result.articles}
         return [
             (Content.assemble((f"{_cut(one_line(titles.get(s.article, '')) or str(s.article))} — ",
                                lst.style("where")), one_line(s.text, ROW_WORDS * 2)),
