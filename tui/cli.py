@@ -121,9 +121,9 @@ def run_reader(argv: list[str]) -> int:
 
     from tui.app import BylineApp  # Textual is imported only when the reader really starts.
 
-    keep = articles if args.paths else []
+    # The bundled seed too: `e` and `byline lookup` find what the reader showed.
     try:
-        BylineApp(articles, model=args.model, library=library, keep=keep).run()
+        BylineApp(articles, model=args.model, library=library, keep=articles).run()
     finally:
         if library is not None:
             library.close()
@@ -273,6 +273,9 @@ def run_list(argv: list[str]) -> int:
 
     with Library(args.db) as library:
         entries = library.entries()
+        if not entries:
+            _say_empty(library, args.json)
+            return 0
     out = []
     if args.json:
         for e in entries:
@@ -295,6 +298,14 @@ def run_list(argv: list[str]) -> int:
     if out:
         sys.stdout.write("\n".join(out) + "\n")
     return 0
+
+
+def _say_empty(library: Library, as_json: bool) -> None:
+    """An empty library is one line (JSON Lines: none on stdout, the line on stderr)."""
+    if as_json:
+        print(f"byline: the library {library.path} is empty", file=sys.stderr)
+    else:
+        print(f"the library {library.path} is empty (add articles with 'byline add PATH')")
 
 
 def _fit(text: str, width: int) -> str:
