@@ -250,14 +250,13 @@ def _related(db: Any, root: int, ids: list[int]) -> list[Related]:
     Counted in distinct articles: an article naming an entity by two of its names (two groups
     of its analysis) counts once."""
     marks = ",".join("?" * len(ids))
-    pairs = db.execute(
-        f"SELECT o.entity, o.article FROM article_entities o WHERE o.article IN "
+    counts: Counter[int] = Counter(dict(db.execute(
+        f"SELECT coalesce(e.root, e.id) r, count(DISTINCT o.article) FROM article_entities o "
+        f"JOIN entities e ON e.id = o.entity WHERE o.article IN "
         f"(SELECT DISTINCT article FROM article_entities WHERE entity IN ({marks}) "
-        f"ORDER BY article DESC LIMIT ?)",
+        f"ORDER BY article DESC LIMIT ?) GROUP BY r",
         [*ids, RELATED_ARTICLES],
-    ).fetchall()
-    roots = index.roots_of(db, list({entity for entity, _ in pairs}))
-    counts: Counter[int] = Counter(root_ for root_, _ in {(roots[e], a) for e, a in pairs})
+    ).fetchall()))  # fmt: skip
     counts.pop(root, None)
     best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:RELATED]
     found = {f.id: f for f in index.entities_by_id(db, [r for r, _ in best])}
