@@ -191,3 +191,38 @@ def test_one_mention_is_singular(tmp_path: Path) -> None:
         found = find_entity(library, "Ann Lee")
         assert found is not None
         assert lookup.summary(lookup.lookup(library, found)) == "3 mentions in 2 articles"
+
+
+async def test_the_lookup_screen_of_a_speaker_whose_mention_was_not_accepted(
+    seed_library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    from textual.widgets import Static
+    from waiting import until
+
+    from tui.app import BylineApp
+    from tui.screens.lookup import LookupScreen
+    from tui.screens.reader import ReaderScreen
+
+    session = Annotations(seed_library).session(seed, "ana")
+    session.suggest(seed_analysis)
+    session.accept_pending("quote")
+    session.mark_done()
+    app = BylineApp([seed], library=seed_library, analyses={0: seed_analysis},
+                    analyser=lambda article: Analysis())  # fmt: skip
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = app.screen
+        await until(pilot, lambda: reader.ready)
+        app.look_up("Stefanie Dekker")
+        await until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        screen = app.screen
+        await until(pilot, lambda: screen.result is not None)
+        title = str(screen.query_one("#lookup-title", Static).render())
+        assert title == "Stefanie Dekker (PERSON): quoted or cited in 1 article"
+        first = min(q.start for q in screen.result.quotes)
+        await pilot.press("enter")  # the article's row: opened at the first thing said there
+        await until(
+            pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen is not reader
+        )
+        opened = app.screen
+        await until(pilot, lambda: opened.ready)
+        assert opened.view.mark is not None and opened.view.mark[0] == first

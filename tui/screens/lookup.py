@@ -187,7 +187,9 @@ class LookupScreen(Screen[None]):
             extra = f"  {extra}" if extra else ""
             content = Content.assemble((where, lst.style("where")), what,
                                        (extra, lst.style("context")))  # fmt: skip
-            first = next((k for k in result.mentions if k.article == a.id), None)
+            # Its first mention; an article where it only speaks: its first quote or claim.
+            first = next((k for k in (*result.mentions, *result.quotes, *result.claims)
+                          if k.article == a.id), None)  # fmt: skip
             target = Target(a.id, first.start, first.end) if first else Target(a.id)
             rows.append((content, target))
         return rows
