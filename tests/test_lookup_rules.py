@@ -63,6 +63,7 @@ def test_a_done_article_keeps_its_quotes_and_claims_under_their_speakers(
         assert said(seed_library, name) == machine[name], name
     dekker = find_entity(seed_library, "Stefanie Dekker")
     assert dekker is not None and lookup.lookup(seed_library, dekker).article_count == 1
+    assert [f.name for f in lookup.search(seed_library, "Dekk")] == ["Stefanie Dekker"]  # `E`
     # A quote the annotator creates, with a speaker typed by name, is listed under it.
     sentence = "Russia is a key backer of the Syrian President Bashar al-Assad"
     start = seed.text.index(sentence)

@@ -631,7 +631,7 @@ def search(db: sqlite3.Connection, query: str, limit: int = 20) -> list[Found]:
             (_fts_query(query, prefix=True),),
         )
     ]
-    found = [f for f in entities_by_id(db, roots) if f.mentions > 0]
+    found = _indexed(db, entities_by_id(db, roots))
     found.sort(key=lambda f: (-f.mentions, f.name.casefold()))
     return found[:limit]
 
