@@ -217,7 +217,7 @@ def test_byline_lookup_json_schema(library: Library) -> None:
     assert data["entity"]["name"] == "Sergey Lavrov" and data["entity"]["articles"] == 3
     assert set(data["entity"]["names"][0]) == {"name", "label", "mentions"}
     assert {tuple(sorted(a)) for a in data["articles"]} == {
-        ("date", "id", "mentions", "source", "title")}  # fmt: skip
+        ("date", "id", "mentions", "path", "source", "title")}  # fmt: skip
     assert all(set(m) == {"article", "start", "end", "left", "text", "right"}
                for m in data["mentions"])  # fmt: skip
     for kind in ("quotes", "claims"):

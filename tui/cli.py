@@ -121,9 +121,9 @@ def run_reader(argv: list[str]) -> int:
 
     from tui.app import BylineApp  # Textual is imported only when the reader really starts.
 
-    keep = articles if args.paths else []
+    # The bundled seed too: `e` and `byline lookup` find what the reader showed.
     try:
-        app = BylineApp(articles, model=args.model, library=library, keep=keep)
+        app = BylineApp(articles, model=args.model, library=library, keep=articles)
         app.check_stylesheets()
         app.run()
     finally:
@@ -195,9 +195,6 @@ def run_analyze(argv: list[str]) -> int:
             if progress:
                 print(f"\ranalysed {done}/{len(articles)}", end="", file=sys.stderr, flush=True)
         sys.stdout.flush()
-    except BrokenPipeError:  # `byline analyze ... | head` closed the pipe: not an error.
-        sys.stderr.close()
-        return 0
     finally:
         if progress:
             print(file=sys.stderr)
@@ -278,6 +275,9 @@ def run_list(argv: list[str]) -> int:
 
     with Library(args.db) as library:
         entries = library.entries()
+        if not entries:
+            _say_empty(library, args.json)
+            return 0
     out = []
     if args.json:
         for e in entries:
@@ -297,13 +297,17 @@ def run_list(argv: list[str]) -> int:
             counts = f"{e.quotes:>3} {e.claims:>3}" if e.analysed else f"{'-':>3} {'-':>3}"
             out.append(f"{e.id:>{id_width}}  {title:<{title_width}}  "
                        f"{_fit(e.source, 16):<16}  {e.date[:10]:<10}  {counts}")  # fmt: skip
-    try:
-        if out:
-            sys.stdout.write("\n".join(out) + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # `byline list | head`
-        sys.stderr.close()
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
     return 0
+
+
+def _say_empty(library: Library, as_json: bool) -> None:
+    """An empty library is one line (JSON Lines: none on stdout, the line on stderr)."""
+    if as_json:
+        print(f"byline: the library {library.path} is empty", file=sys.stderr)
+    else:
+        print(f"the library {library.path} is empty (add articles with 'byline add PATH')")
 
 
 def _fit(text: str, width: int) -> str:
@@ -382,11 +386,7 @@ def run_lookup(argv: list[str]) -> int:
         result = lookup.lookup(library, found, limit=args.limit)
     out = (json.dumps(result.to_json(), ensure_ascii=False) if args.json
            else "\n".join(lookup.render_text(result)))  # fmt: skip
-    try:
-        sys.stdout.write(out + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # `byline lookup ... | head`
-        sys.stderr.close()
+    sys.stdout.write(out + "\n")
     return 0
 
 
@@ -488,13 +488,48 @@ COMMANDS: dict[str, tuple[Command, str]] = {
 }
 
 
+def mistyped_command(word: str) -> str | None:
+    """The command `word` was meant to be, when it is no file but close to a command's name
+    (`byline anaylze x`, `byline lokup Lavrov`): None when it may well be an article."""
+    import difflib
+
+    if word.startswith("-") or "." in word or "/" in word or os.sep in word:
+        return None
+    if os.path.lexists(word):
+        return None
+    close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _dispatch(args: list[str]) -> int:
+    if args and args[0] in COMMANDS:
+        runner, _ = COMMANDS[args[0]]
+        return runner(args[1:])
+    meant = mistyped_command(args[0]) if args else None
+    if meant is not None:
+        raise UsageError(f"unknown command '{args[0]}': did you mean 'byline {meant}'?")
+    return run_reader(args)
+
+
+def _stdout_gone() -> None:
+    """Standard output was closed by its reader (`byline stats | head -1`): not an error. What
+    is still buffered goes nowhere, so Python's own flush at exit does not complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        if args and args[0] in COMMANDS:
-            runner, _ = COMMANDS[args[0]]
-            return runner(args[1:])
-        return run_reader(args)
+        try:
+            return _dispatch(args)
+        finally:
+            # Within reach of the handler below, for every command (--help's exit too).
+            sys.stdout.flush()
+    except BrokenPipeError:  # the one place a closed pipe is handled
+        _stdout_gone()
+        return 0
     except BylineError as error:
         print(f"byline: {error}", file=sys.stderr)
         return error.exit_code

@@ -41,6 +41,13 @@ class ArticleHit:
     source: str
     date: str
     mentions: int
+    #: Where it came from (`byline list` shows it for an article with no title: "<stdin>").
+    path: str = ""
+
+    @property
+    def name(self) -> str:
+        """What the article is called wherever it is listed: its title, else its path."""
+        return self.title or self.path
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,17 +186,21 @@ def lookup(
         names = index.names_of(db, entity.id)
         ids = [row[0] for row in names]
         marks = ",".join("?" * len(ids))
+        # The articles mentioning it, and those where it is only a speaker or a source (a done
+        # article whose annotator accepted the quote but not the mention).
         article_rows = db.execute(
-            f"SELECT ae.article, sum(ae.mentions) n FROM article_entities ae "
-            f"WHERE ae.entity IN ({marks}) GROUP BY ae.article ORDER BY n DESC, ae.article",
-            ids,
+            f"SELECT article, sum(n) total FROM (SELECT article, mentions n FROM "
+            f"article_entities WHERE entity IN ({marks}) UNION ALL SELECT DISTINCT article, 0 "
+            f"FROM statements WHERE entity IN ({marks})) GROUP BY article "
+            f"ORDER BY total DESC, article",
+            [*ids, *ids],
         ).fetchall()
         shown = article_rows[:limit]
         meta = (
             {
                 row[0]: row[1:]
                 for row in db.execute(
-                    f"SELECT id, title, source, date FROM articles "
+                    f"SELECT id, title, source, date, path FROM articles "
                     f"WHERE id IN ({','.join('?' * len(shown))})",
                     [a for a, _ in shown],
                 )
@@ -197,7 +208,7 @@ def lookup(
             if shown
             else {}
         )
-        articles = [ArticleHit(a, *meta[a], n) for a, n in shown if a in meta]
+        articles = [ArticleHit(a, *meta[a][:3], n, meta[a][3]) for a, n in shown if a in meta]
         # Context is cut out by SQLite (substr counts characters, as Python's offsets do).
         wide = 2 * width
         rows = db.execute(
@@ -236,19 +247,16 @@ def lookup(
 def _related(db: Any, root: int, ids: list[int]) -> list[Related]:
     """The entities in most of the articles that mention this one (of its newest
     `RELATED_ARTICLES` articles: an entity in thousands is not slowed down by all of them).
-    Counted per name, then summed per entity (an article naming one entity by two names from
-    two groups counts twice): grouping by name is twice as fast."""
+    Counted in distinct articles: an article naming an entity by two of its names (two groups
+    of its analysis) counts once."""
     marks = ",".join("?" * len(ids))
-    per_name = db.execute(
-        f"SELECT o.entity, count(*) FROM article_entities o WHERE o.article IN "
+    counts: Counter[int] = Counter(dict(db.execute(
+        f"SELECT coalesce(e.root, e.id) r, count(DISTINCT o.article) FROM article_entities o "
+        f"JOIN entities e ON e.id = o.entity WHERE o.article IN "
         f"(SELECT DISTINCT article FROM article_entities WHERE entity IN ({marks}) "
-        f"ORDER BY article DESC LIMIT ?) GROUP BY o.entity",
+        f"ORDER BY article DESC LIMIT ?) GROUP BY r",
         [*ids, RELATED_ARTICLES],
-    ).fetchall()
-    roots = index.roots_of(db, [entity for entity, _ in per_name])
-    counts: Counter[int] = Counter()
-    for entity, count in per_name:
-        counts[roots[entity]] += count
+    ).fetchall()))  # fmt: skip
     counts.pop(root, None)
     best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:RELATED]
     found = {f.id: f for f in index.entities_by_id(db, [r for r, _ in best])}
@@ -297,13 +305,25 @@ def not_found(library: Library, name: str, label: str | None = None) -> BylineEr
     return BylineError(message)
 
 
+def counted(count: int, noun: str) -> str:
+    """"1 mention", "2 mentions"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def summary(result: Lookup) -> str:
+    """How much the library has of the entity: "3 mentions in 2 articles" (or, when no mention
+    of it is indexed, only quotes or claims: "quoted or cited in 1 article")."""
+    where = f"in {counted(result.article_count, 'article')}"
+    if not result.entity.mentions:
+        return f"quoted or cited {where}"
+    return f"{counted(result.entity.mentions, 'mention')} {where}"
+
+
 def render_text(result: Lookup) -> list[str]:
     """The lookup as lines of plain text (the shell's `byline lookup`)."""
     entity = result.entity
     others = [n for n, _, _ in result.names[1:]]
-    plural = "s" if result.article_count != 1 else ""
-    head = (f"{flat(entity.name)} ({entity.label}): {entity.mentions} mentions in "
-            f"{result.article_count} article{plural}")  # fmt: skip
+    head = f"{flat(entity.name)} ({entity.label}): {summary(result)}"
     if others:
         head += "; also written " + ", ".join(flat(n) for n in others)
     lines = [head]
@@ -314,7 +334,7 @@ def render_text(result: Lookup) -> list[str]:
         lines.extend(["", f"{title}{more}" if rows else f"{title}: none"])
         lines.extend(rows)
 
-    section("Articles", [f"  {a.id:>{width}}  {a.mentions:>4}×  {flat(a.title) or '(untitled)'}"
+    section("Articles", [f"  {a.id:>{width}}  {a.mentions:>4}×  {flat(a.name) or '(untitled)'}"
                          f"{' — ' + flat(a.source) if a.source else ''}"
                          f"{', ' + a.date[:10] if a.date else ''}"
                          for a in result.articles], result.article_count)  # fmt: skip
@@ -322,7 +342,6 @@ def render_text(result: Lookup) -> list[str]:
                          for k in result.mentions], entity.mentions)  # fmt: skip
     section("Quotes", [f"  {q.article:>{width}}  “{flat(q.text)}”" for q in result.quotes])
     section("Claims", [f"  {c.article:>{width}}  {flat(c.text)}" for c in result.claims])
-    section("Co-occurs with", [f"  {flat(r.name)} ({r.label}) in {r.articles} article"
-                               f"{'s' if r.articles != 1 else ''}"
+    section("Co-occurs with", [f"  {flat(r.name)} ({r.label}) in {counted(r.articles, 'article')}"
                                for r in result.related])  # fmt: skip
     return lines

@@ -1,4 +1,5 @@
-"""JSON articles: an object (or a list of objects) with `text`, and JSON Lines, one per line.
+"""JSON articles: an object (or a list of objects) with `text`, and JSON Lines, one per line;
+a JSON Feed (https://jsonfeed.org) is a feed, each item an article.
 
 `byline analyze` output (path, title, text, ...) reads back as JSON Lines.
 """
@@ -9,7 +10,7 @@ import json
 from typing import Any
 
 from tui.errors import BylineError
-from tui.loaders.base import Problem, Report, ignore, make_article, shown
+from tui.loaders.base import Problem, Report, ignore, make_article, one_line, shown
 from tui.loaders.text import decode_bytes
 from tui.model import Article
 
@@ -33,6 +34,8 @@ def parse_json(data: bytes, name: str, report: Report = ignore) -> list[Article]
                           f"column {error.colno} ({error.msg})") from None  # fmt: skip
     except RecursionError:
         raise BylineError(f"cannot read '{shown(name)}': JSON nested too deeply") from None
+    if is_json_feed(value):
+        return parse_json_feed(value, name, report)
     records = value if isinstance(value, list) else [value]
     articles = []
     for number, record in enumerate(records, 1):
@@ -45,6 +48,67 @@ def parse_json(data: bytes, name: str, report: Report = ignore) -> list[Article]
     if not articles:
         raise BylineError(f"cannot read '{shown(name)}': no article in it")
     return articles
+
+
+#: Every JSON Feed version (1, 1.1) starts so.
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1"
+
+
+def is_json_feed(value: object) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("version"), str)
+            and value["version"].startswith(JSON_FEED_VERSION))  # fmt: skip
+
+
+def parse_json_feed(feed: dict[str, Any], name: str, report: Report = ignore) -> list[Article]:
+    """Each item of a JSON Feed an article, as an RSS entry is: its text (`content_text`, else
+    `content_html`'s, else `summary`), `title`, `url`, `authors` (else the feed's), and
+    `date_published` as written; the feed's title is the source. An item with no text is
+    reported and skipped."""
+    items = feed.get("items")
+    if not isinstance(items, list) or not items:
+        raise BylineError(f"cannot read '{shown(name)}': a JSON Feed with no items")
+    source = one_line(feed.get("title")) or shown(name)
+    authors = _authors(feed)
+    articles = []
+    for number, item in enumerate(items, 1):
+        try:
+            articles.append(_feed_item(item, f"'{shown(name)}' item {number}", f"{name}#{number}",
+                                       source, authors))  # fmt: skip
+        except BylineError as error:
+            report(Problem(f"{error}; skipped"))
+    if not articles:
+        raise BylineError(f"cannot read '{shown(name)}': no item with text in the feed")
+    return articles
+
+
+def _feed_item(item: object, where: str, name: str, source: str, authors: str) -> Article:
+    from tui.loaders.html import html_to_text
+
+    if not isinstance(item, dict):
+        raise BylineError(f"{where}: not an object")
+
+    def field(*keys: str) -> str:
+        return next((v for v in map(item.get, keys) if isinstance(v, str) and v.strip()), "")
+
+    text = field("content_text")
+    if not text:
+        html = field("content_html")
+        text = html_to_text(html) if html else ""
+    text = text if text.strip() else field("summary")
+    if not text.strip():
+        raise BylineError(f"{where}: no text in it")
+    return make_article(text, name, title=field("title"), source=source,
+                        url=field("url", "external_url"), author=_authors(item) or authors,
+                        date=field("date_published", "date_modified"))  # fmt: skip
+
+
+def _authors(holder: dict[str, Any]) -> str:
+    """The names of `authors` (JSON Feed 1.1), else of `author` (1.0), joined by commas."""
+    people = holder.get("authors")
+    if not isinstance(people, list):
+        people = [holder.get("author")]
+    names = (one_line(p.get("name")) for p in people if isinstance(p, dict))
+    return ", ".join(n for n in names if n)
 
 
 def parse_jsonl(data: bytes, name: str, report: Report = ignore) -> list[Article]:

@@ -166,8 +166,9 @@ sofia giulia francesca chiara carmen lucia isabel ana paula miriam jessica rasa 
 """.split()
 )
 
-#: Letters after a name that are not part of it ("Jonathan Whitby KC").
-POST_NOMINALS = frozenset({"KC", "QC", "MP", "MEP", "MSP", "OBE", "MBE", "CBE", "PhD", "Jr", "Sr"})
+#: Letters after a name that are not part of it ("Jonathan Whitby KC"). Not "Jr." or "Sr.":
+#: those are part of the name (father and son are two people).
+POST_NOMINALS = frozenset({"KC", "QC", "MP", "MEP", "MSP", "OBE", "MBE", "CBE", "PhD"})
 
 #: People a text may quote without naming them ("his spokesman said", "a witness said").
 UNNAMED_PEOPLE = frozenset(

@@ -156,10 +156,10 @@ class LookupScreen(Screen[None]):
 
     def show(self, result: Lookup) -> None:
         self.result = result
+        from tui.lookup import summary
+
         entity = result.entity
-        plural = "s" if result.article_count != 1 else ""
-        head = (f"{one_line(entity.name)} ({entity.label}): {entity.mentions} mentions in "
-                f"{result.article_count} article{plural}")  # fmt: skip
+        head = f"{one_line(entity.name)} ({entity.label}): {summary(result)}"
         others = [one_line(n) for n, _, _ in result.names[1:]]
         if others:
             head += " · also " + ", ".join(others)
@@ -182,12 +182,14 @@ class LookupScreen(Screen[None]):
         rows = []
         for a in result.articles:
             where = f"{a.mentions:>4}× "
-            what = one_line(a.title) or "(untitled)"
+            what = one_line(a.name) or "(untitled)"
             extra = ", ".join(one_line(x) for x in (a.source, a.date[:10]) if x)
             extra = f"  {extra}" if extra else ""
             content = Content.assemble((where, lst.style("where")), what,
                                        (extra, lst.style("context")))  # fmt: skip
-            first = next((k for k in result.mentions if k.article == a.id), None)
+            # Its first mention; an article where it only speaks: its first quote or claim.
+            first = next((k for k in (*result.mentions, *result.quotes, *result.claims)
+                          if k.article == a.id), None)  # fmt: skip
             target = Target(a.id, first.start, first.end) if first else Target(a.id)
             rows.append((content, target))
         return rows
@@ -206,7 +208,7 @@ class LookupScreen(Screen[None]):
 
     def _statement_rows(self, result: Lookup, kind: str) -> list[tuple[Content, Target]]:
         lst = self.list_for(kind)
-        titles = {a.id: a.title for a in result.articles}
+        titles = {a.id: a.name for a in result.articles}
         return [
             (Content.assemble((f"{_cut(one_line(titles.get(s.article, '')) or str(s.article))} — ",
                                lst.style("where")), one_line(s.text, ROW_WORDS * 2)),

@@ -20,7 +20,9 @@ that are one entity are merged under a root (`entities.root`):
 - a name the text wrote as a mention of a longer one ("Lavrov" in a "Sergey Lavrov" group, "UN"
   where the text defines "United Nations (UN)") joins that name in every article;
 - a lone surname joins the only full name in the library that ends with it;
-- two full names that differ by a letter or two ("Sergey"/"Sergei") are joined (`rapidfuzz`).
+- two full names that differ by a letter or two ("Sergey"/"Sergei") are joined (`rapidfuzz`),
+  unless they differ in a middle initial or a generational suffix: "George H.W. Bush" and
+  "George W. Bush", "John Smith Jr." and "John Smith Sr." are father and son.
 
 Only an unambiguous match is merged. An annotator can `merge` two entities and `split` one back;
 a split pair is never merged again by the indexer. No Textual here.
@@ -35,7 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tui.model import Analysis, Claim, Quote
+from tui.model import Analysis, Claim, Entity, Quote
 from tui.nlp.entities import NAME_LABELS, group_mentions, normalise, trimmed
 
 ANALYSIS = "analysis"
@@ -47,11 +49,51 @@ _QUOTE_MARKS = "\"'“”„‟‘’‚‛«»‹›「」『』 \n\t"
 #: Two full names at least this similar (rapidfuzz ratio, 0-100) are one entity.
 FUZZY_SAME = 90
 _WORD = re.compile(r"\w+")
+#: The last word of a name that tells a son from his father ("Jr.", "II"): not a surname.
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def name_key(name: str) -> str:
     """The form names are compared in: normalised (no 'the', possessive, title), lower-cased."""
     return normalise(name).casefold()
+
+
+def _generation(key: str) -> str:
+    """A name's generational suffix ("jr", "ii"), or ''."""
+    words = key.split()
+    last = words[-1].rstrip(".,") if len(words) > 1 else ""
+    return last if last in _GENERATIONS else ""
+
+
+def _surname(key: str) -> str:
+    """The last word of a name that is not a generational suffix: "bush" of "george w. bush
+    jr."."""
+    words = key.split()
+    if _generation(key):
+        words.pop()
+    return words[-1].rstrip(",") if words else key
+
+
+def _middle(key: str) -> list[str]:
+    """The words between a name's first word and its surname."""
+    words = key.split()
+    if _generation(key):
+        words.pop()
+    return words[1:-1]
+
+
+def same_by_score(a: str, b: str) -> bool:
+    """Two name keys that spelling alone makes one entity: a letter or two apart, and not
+    apart in a middle initial or a generational suffix (father and son are two people)."""
+    from rapidfuzz import fuzz  # here: importing it costs ~30 ms of every start-up
+
+    if _generation(a) != _generation(b):
+        return False
+    middle_a, middle_b = _middle(a), _middle(b)
+    initials = any("." in word or len(word) == 1 for word in (*middle_a, *middle_b))
+    if initials and "".join(middle_a).replace(".", "") != "".join(middle_b).replace(".", ""):
+        return False
+    return fuzz.ratio(a, b) >= FUZZY_SAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +251,8 @@ def annotation_analysis(db: sqlite3.Connection, content_hash: str, annotator: st
     """An annotator's accepted spans of an article as an `Analysis`: entity spans grouped under
     canonical names as spaCy's are, QUOTE spans as quotes by their speaker, CLAIM spans as
     claims from their source. A quote or claim keeps the cue of the machine's one at the same
-    offsets (an annotator's span has none of its own)."""
+    offsets (an annotator's span has none of its own), a quote its words too (a quote over
+    several paragraphs without the opening marks of each)."""
     (text,) = db.execute("SELECT text FROM articles WHERE hash = ?", (content_hash,)).fetchone()
     rows = db.execute(
         "SELECT label, start, end, speaker, speaker_start, speaker_end FROM annotation_spans "
@@ -224,21 +267,79 @@ def annotation_analysis(db: sqlite3.Connection, content_hash: str, annotator: st
     entities, groups = group_mentions(text, named)
     said = [row for row in rows if row[0] in (_QUOTE, _CLAIM)]
     cues: dict[tuple[str, int, int], str | None] = {}
+    quoted: dict[tuple[int, int], str] = {}
+    machine = None
     if said:
         data = _newest_analysis(db, content_hash)
         machine = _parsed(data) if data is not None else None
         if machine is not None:
             cues = {(_QUOTE, q.start, q.end): q.cue for q in machine.quotes}
             cues.update({(_CLAIM, c.start, c.end): c.cue for c in machine.claims})
+            quoted = {(q.start, q.end): q.text for q in machine.quotes}
+    spans = [(m.start, m.end) for m in entities]
+    named_as = {name_key(g.name) for g in groups}
     quotes, claims = [], []
     for label, start, end, who, who_start, who_end in said:
         cue = cues.get((label, start, end))
+        if who and not (name_key(who) in named_as or _overlaps(spans, who_start, who_end)):
+            # The speaker's own mention was not accepted: the quote stays under its speaker,
+            # an entity named as the machine, the library or the annotator has it.
+            found = _speaker_entity(db, label, who, who_start, who_end, machine)
+            if found is not None:
+                who = found[0]
+                if name_key(who) not in named_as:
+                    named_as.add(name_key(who))
+                    groups.append(Entity(len(groups), who, found[1], ()))
         if label == _QUOTE:
-            words = text[start:end].strip(_QUOTE_MARKS) or text[start:end]
+            words = (quoted.get((start, end)) or text[start:end].strip(_QUOTE_MARKS)
+                     or text[start:end])  # fmt: skip
             quotes.append(Quote(start, end, words, who, who_start, who_end, cue))
         else:
             claims.append(Claim(start, end, text[start:end], who, who_start, who_end, cue))
     return Analysis(entities=entities, groups=groups, quotes=quotes, claims=claims)
+
+
+def _overlaps(spans: Iterable[tuple[int, int]], start: int | None, end: int | None) -> bool:
+    if start is None or end is None:
+        return False
+    return any(s < end and start < e for s, e in spans)
+
+
+def _speaker_entity(
+    db: sqlite3.Connection,
+    label: str,
+    name: str,
+    start: int | None,
+    end: int | None,
+    machine: Analysis | None,
+) -> tuple[str, str] | None:
+    """(name, label) of the entity an annotator's speaker or source is, when no accepted
+    entity span is it: the machine's entity at its offsets or of its name (as the machine's
+    own quotes find theirs), else the library's entity of that name, else the name as typed
+    (a person for a quote, an organisation for a claim). A description ("analysts") is no
+    entity. None: not indexed."""
+    key = name_key(name)
+    if not key:
+        return None
+    if machine is not None:
+        groups = [g for g in machine.groups if g.label in NAME_LABELS]
+        for group in groups:
+            if _overlaps(group.mentions, start, end):
+                return group.name, group.label
+        for group in groups:
+            if name_key(group.name) == key:
+                return group.name, group.label
+    row = db.execute(
+        "SELECT r.name, r.label FROM entities e JOIN entities r ON r.id = coalesce(e.root, e.id) "
+        "WHERE e.norm = ? OR e.id IN (SELECT entity FROM aliases WHERE alias = ?) "
+        "ORDER BY e.norm != ?, r.mentions DESC, r.id LIMIT 1",
+        (key, key, key),
+    ).fetchone()
+    if row is not None:
+        return row[0], row[1]
+    if not name.lstrip()[:1].isupper():
+        return None
+    return name, "PERSON" if label == _QUOTE else "ORG"
 
 
 def annotation_changed(
@@ -307,7 +408,7 @@ def _entity(db: sqlite3.Connection, name: str, label: str) -> int:
     shown = " ".join(normalise(name).split())
     cursor = db.execute(
         "INSERT INTO entities (name, norm, label, last) VALUES (?, ?, ?, ?)",
-        (shown, key, label, key.split()[-1]),
+        (shown, key, label, _surname(key)),
     )
     entity = cursor.lastrowid
     assert entity is not None
@@ -348,8 +449,6 @@ def _rows(db: sqlite3.Connection, where: str, parameters: Sequence[object]) -> l
 
 def _join_alike(db: sqlite3.Connection, entity: int, aliases: Iterable[str]) -> None:
     """Merge the names of the library that are this entity (see the module's docstring)."""
-    from rapidfuzz import fuzz  # here: importing it costs ~30 ms of every start-up
-
     me = _row(db, entity)
     # Names written as mentions of this one ("UN" in the "United Nations" of a text that defines
     # it), and the one name this one was written as a mention of. Only a name on its own joins:
@@ -369,9 +468,9 @@ def _join_alike(db: sqlite3.Connection, entity: int, aliases: Iterable[str]) -> 
     # Full names a letter or two apart.
     if me.words > 1:
         alike = _rows(db, "last = ? AND label = ? AND id != ? AND norm != last",
-                      (me.norm.split()[-1], me.label, entity))  # fmt: skip
+                      (_surname(me.norm), me.label, entity))  # fmt: skip
         for other in alike:
-            if fuzz.ratio(me.norm, other.norm) >= FUZZY_SAME:
+            if same_by_score(me.norm, other.norm):
                 _auto_merge(db, other.root, _row(db, entity).root)
 
     # A lone surname and the one full name ending with it.
@@ -382,10 +481,11 @@ def _join_alike(db: sqlite3.Connection, entity: int, aliases: Iterable[str]) -> 
             if len(full) == 1 and _alone(db, entity):
                 _auto_merge(db, entity, full.pop())
         else:
+            surname = _surname(me.norm)
             full = {r.root for r in _rows(db, "last = ? AND label = 'PERSON' AND norm != last",
-                                          (me.norm.split()[-1],))}  # fmt: skip
+                                          (surname,))}  # fmt: skip
             if len(full) == 1:
-                for lone in _rows(db, "norm = ? AND label = 'PERSON'", (me.norm.split()[-1],)):
+                for lone in _rows(db, "norm = ? AND label = 'PERSON'", (surname,)):
                     if _alone(db, lone.id):
                         _auto_merge(db, lone.id, _row(db, entity).root)
 
@@ -476,7 +576,8 @@ def split(db: sqlite3.Connection, entity: int) -> list[int]:
 
 def find(db: sqlite3.Connection, name: str, label: str | None = None) -> Found | None:
     """The canonical entity called `name` (or written so, or whose name holds every word of
-    it), the most mentioned one when several are; None when none is."""
+    it), the most mentioned one when several are; None when none is. An entity with nothing
+    indexed (its articles removed, or re-indexed without it) is none."""
     key = name_key(name)
     if not key:
         return None
@@ -494,10 +595,27 @@ def find(db: sqlite3.Connection, name: str, label: str | None = None) -> Found |
         if not parameters[0]:
             continue
         roots = [r[0] for r in db.execute(sql, [*parameters, *extra])]
-        found = entities_by_id(db, roots)
+        found = _indexed(db, entities_by_id(db, roots))
         if found:
             return max(found, key=lambda f: (f.mentions, -f.id))
     return None
+
+
+def _indexed(db: sqlite3.Connection, found: list[Found]) -> list[Found]:
+    """The entities with a mention or a quote or claim in the index."""
+    quiet = [f.id for f in found if not f.mentions]
+    if not quiet:
+        return found
+    marks = ",".join("?" * len(quiet))
+    speaking = {
+        r[0]
+        for r in db.execute(
+            f"SELECT DISTINCT coalesce(e.root, e.id) FROM statements s JOIN entities e "
+            f"ON e.id = s.entity WHERE coalesce(e.root, e.id) IN ({marks})",
+            quiet,
+        )
+    }
+    return [f for f in found if f.mentions or f.id in speaking]
 
 
 def search(db: sqlite3.Connection, query: str, limit: int = 20) -> list[Found]:
@@ -513,7 +631,7 @@ def search(db: sqlite3.Connection, query: str, limit: int = 20) -> list[Found]:
             (_fts_query(query, prefix=True),),
         )
     ]
-    found = [f for f in entities_by_id(db, roots) if f.mentions > 0]
+    found = _indexed(db, entities_by_id(db, roots))
     found.sort(key=lambda f: (-f.mentions, f.name.casefold()))
     return found[:limit]
 
@@ -533,7 +651,8 @@ def suggest(db: sqlite3.Connection, name: str, limit: int = 3) -> list[Found]:
     from rapidfuzz import fuzz, process
 
     names = db.execute(
-        "SELECT coalesce(root, id), name FROM entities WHERE mentions > 0"
+        "SELECT coalesce(root, id), name FROM entities WHERE mentions > 0 "
+        "OR id IN (SELECT entity FROM statements)"
     ).fetchall()
     if not names:
         return []
