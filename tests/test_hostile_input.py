@@ -80,7 +80,6 @@ def hostile_export(tmp_path: Path) -> Path:
     record["note"] = HOSTILE + "\nsecond line"
     for quote in record["quotes"]:
         quote["speaker"] = HOSTILE
-        quote["note"] = HOSTILE
     hostile = tmp_path / "hostile.jsonl"
     hostile.write_text(json.dumps(record) + "\n")
     return hostile
@@ -99,9 +98,9 @@ def test_imported_annotations_never_carry_escape_codes(
         assert info.annotator == "Ana lanigiro"
         session = store.session(library.get(1), info.annotator)
         state = session.state()
-        assert state.note == "Ana lanigiro\nsecond line"  # `M` opens with this note
-        (quote,) = session.spans(QUOTE)
-        assert (quote.speaker, quote.note) == ("Ana lanigiro", "Ana lanigiro")
+        assert state.note == "\nAna lanigiro\nsecond line"  # `M` opens with this note (NEL: \n)
+        (quote,) = session.spans("quote")
+        assert quote.speaker == "Ana lanigiro"
     for command in (["stats"], ["stats", "--json"], ["export", "--format", "csv"],
                     ["export"]):  # fmt: skip
         status, out, err = run(capsys, *command, "--db", db)
@@ -128,7 +127,7 @@ def test_the_store_sanitises_what_its_callers_pass(tmp_path: Path) -> None:
         assert session.state().note == "seen"
         replaced = session.spans()
         session.replace_all(replaced, note=HOSTILE)
-        assert session.state().note == "Ana lanigiro"
+        assert session.state().note == "\nAna lanigiro"  # a note keeps its line breaks
 
 
 # Lone surrogates.
