@@ -35,6 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tui.loaders.sanitize import one_line
 from tui.model import Analysis, Claim, Quote
 from tui.nlp.entities import NAME_LABELS, group_mentions, normalise, trimmed
 
@@ -50,8 +51,9 @@ _WORD = re.compile(r"\w+")
 
 
 def name_key(name: str) -> str:
-    """The form names are compared in: normalised (no 'the', possessive, title), lower-cased."""
-    return normalise(name).casefold()
+    """The form names are compared in: normalised (no 'the', possessive, title), lower-cased;
+    without invisible characters, so a name with a zero-width space is not a look-alike."""
+    return normalise(one_line(name)).casefold()
 
 
 @dataclass(frozen=True, slots=True)
