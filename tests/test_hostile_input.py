@@ -26,7 +26,7 @@ from tui.model import Article
 from tui.store import Library
 from tui.store.annotations import QUOTE, Annotations
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent / "data" / "loaders"
 
 #: What a hostile name, note or speaker holds: a window title (OSC 2), a clipboard write
 #: (OSC 52), a screen clear (CSI 2J), C1 controls (8-bit CSI, NEL) and a bidi override.
