@@ -6,6 +6,7 @@ redirecting web servers, quadratic Markdown, invisible characters, echoed argume
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -231,7 +232,9 @@ def test_endless_standard_input_is_one_line(limit: list[str], tmp_path: Path) ->
         yes.wait()
     assert added.returncode == 1
     size = limit[1] if limit else "64"
-    assert added.stderr == f"byline: cannot read '<stdin>': larger than {size} MB (see --max-size)\n"
+    assert added.stderr == (
+        f"byline: cannot read '<stdin>': larger than {size} MB (see --max-size)\n"
+    )
 
 
 def test_the_size_limit_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
@@ -247,11 +250,9 @@ class Server:
 
     def __init__(self, respond: Callable[[BaseHTTPRequestHandler], None]) -> None:
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                try:
+            def do_GET(self) -> None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     respond(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def log_message(self, *_: object) -> None:
                 pass
@@ -294,7 +295,7 @@ def in_thread(call: Callable[[], object], timeout: float) -> object:
     def target() -> None:
         try:
             outcome.append(call())
-        except BaseException as error:  # noqa: BLE001 (handed back to the test)
+        except BaseException as error:
             outcome.append(error)
 
     thread = threading.Thread(target=target, daemon=True)
@@ -419,10 +420,8 @@ def cpu_time(call: Callable[[], object], runs: int = 5) -> float:
     best = float("inf")
     for _ in range(runs):
         started = time.process_time()
-        try:
+        with contextlib.suppress(BylineError):
             call()
-        except BylineError:
-            pass
         best = min(best, time.process_time() - started)
     return best
 
@@ -563,7 +562,7 @@ def test_reading_commands_never_create_a_library(
     command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "missing" / "dir" / "x.db"
-    status, out, err = run(capsys, *command, "--db", str(db))
+    status, _out, err = run(capsys, *command, "--db", str(db))
     assert not (tmp_path / "missing").exists()
     assert "Traceback" not in err
     assert status == (1 if command[0] == "lookup" else 0), err

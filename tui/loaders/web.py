@@ -8,6 +8,7 @@ local network). Every message is one line, whatever the server sends.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -87,7 +88,8 @@ def fetch(
         ) from None
     except TimeoutError:
         raise BylineError(f"cannot fetch '{shown(url)}': timed out (are you offline?)") from None
-    except (OSError, ValueError, EOFError, http.client.HTTPException) as error:  # a bad port, a connection reset mid-body
+    except (OSError, ValueError, EOFError, http.client.HTTPException) as error:
+        # a bad port, a connection reset mid-body, a body cut short
         guard.check_time()
         raise BylineError(f"cannot fetch '{shown(url)}': {one_line(_reason(error))}") from None
     finally:
@@ -127,8 +129,9 @@ class _Guard:
             self.first_public = public
         elif self.first_public and not public and not self.allow_private:
             sock.close()
+            where = one_line(str(peer[0]))
             raise BylineError(f"cannot fetch '{shown(self.url)}': redirected to "
-                              f"'{shown(self.target)}', a private address ({one_line(str(peer[0]))}); "
+                              f"'{shown(self.target)}', a private address ({where}); "
                               "refused")  # fmt: skip
 
     def redirected(self, target: str) -> None:
@@ -147,10 +150,8 @@ class _Guard:
         with self._lock:
             self.expired = True
             for sock in self._sockets:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def check_time(self) -> None:
         if self.expired or time.monotonic() > self.ends:
