@@ -416,13 +416,16 @@ def test_private_addresses_are_those_of_the_local_networks() -> None:
 
 
 def cpu_time(call: Callable[[], object], runs: int = 5) -> float:
-    """The least CPU time of `runs` calls (the least is the one least disturbed by others)."""
+    """The least CPU time of `runs` calls (the least is the one least disturbed by others); one
+    call that takes over a second is enough (a quadratic loader would take minutes for all)."""
     best = float("inf")
     for _ in range(runs):
         started = time.process_time()
         with contextlib.suppress(BylineError):
             call()
         best = min(best, time.process_time() - started)
+        if best > 1:
+            break
     return best
 
 
@@ -472,7 +475,7 @@ def test_every_loader_takes_linear_time(
     load: Callable[[bytes], object], unit: bytes, prefix: bytes
 ) -> None:
     """Four times the input may take about four times as long, never sixteen (quadratic)."""
-    size = 16_000 // len(unit) + 1
+    size = 10_000 // len(unit) + 1
     # The tail is plain text, not a dangling escape: the units are read in the body.
     small = prefix + unit * size + b"\nSome plain text at the end.\n"
     large = prefix + unit * (4 * size) + b"\nSome plain text at the end.\n"
