@@ -23,7 +23,9 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        from tui.loaders.base import shown  # the message may echo an argument: escapes out
+
+        raise UsageError(f"{shown(message)} (see '{self.prog} --help')")
 
 
 def add_model_option(parser: argparse.ArgumentParser) -> None:
@@ -64,12 +66,20 @@ class Reporter:
         self.failed = self.failed or problem.skipped
         prefix = "" if problem.skipped else "warning: "
         _clear_progress()
-        print(f"byline: {prefix}{problem.message}", file=sys.stderr)
+        print(f"byline: {prefix}{_safe(problem.message)}", file=sys.stderr)
 
     def error(self, error: BylineError) -> None:
         self.failed = True
         _clear_progress()
-        print(f"byline: {error}", file=sys.stderr)
+        print(f"byline: {_safe(str(error))}", file=sys.stderr)
+
+
+def _safe(message: str) -> str:
+    """A message for the terminal: whatever it echoes (a name, an argument, a server's
+    words), one line with no escape codes."""
+    from tui.loaders.base import shown
+
+    return shown(message)
 
 
 def load_all(
@@ -295,7 +305,7 @@ def run_list(argv: list[str]) -> int:
 
     from tui.store import Library
 
-    with Library(args.db) as library:
+    with Library(args.db, create=False) as library:
         entries = library.entries()
     out = []
     if args.json:
@@ -387,7 +397,7 @@ def run_lookup(argv: list[str]) -> int:
     from tui.store import Library
 
     label = args.label.upper() if args.label else None
-    with Library(args.db) as library:
+    with Library(args.db, create=args.split or bool(args.merge_into)) as library:
         if args.split:
             freed = lookup.split(library, args.name)
             print(f"split: {', '.join(lookup.flat(n) for n in freed) or 'nothing was merged'}",
@@ -515,7 +525,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return runner(args[1:])
         return run_reader(args)
     except BylineError as error:
-        print(f"byline: {error}", file=sys.stderr)
+        print(f"byline: {_safe(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
