@@ -131,6 +131,13 @@ def test_the_store_sanitises_what_its_callers_pass(tmp_path: Path) -> None:
         assert session.state().note == "\nAna lanigiro"  # a note keeps its line breaks
 
 
+def test_the_note_prompt_never_shows_a_raw_note() -> None:
+    """`N`/`M` on a library written before notes were sanitised on entry."""
+    from tui.screens.annotate_prompts import NotePrompt
+
+    assert NotePrompt("Note on the article", HOSTILE).note == "\nAna lanigiro"
+
+
 # Lone surrogates.
 
 
