@@ -23,7 +23,9 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        from tui.loaders.base import shown  # the message may echo an argument: escapes out
+
+        raise UsageError(f"{shown(message)} (see '{self.prog} --help')")
 
 
 def add_model_option(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +44,18 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_max_size_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-size", type=int, default=64, metavar="MB",
+                        help="read at most this many megabytes from one input: a file, "
+                        "standard input, a URL (default: 64)")  # fmt: skip
+
+
+def max_bytes(args: argparse.Namespace) -> int:
+    if args.max_size < 1:
+        raise UsageError("--max-size must be at least 1 (megabytes)")
+    return args.max_size << 20
+
+
 class Reporter:
     """Prints loaders' problems as one line each on stderr and remembers whether any failed."""
 
@@ -52,21 +66,33 @@ class Reporter:
         self.failed = self.failed or problem.skipped
         prefix = "" if problem.skipped else "warning: "
         _clear_progress()
-        print(f"byline: {prefix}{problem.message}", file=sys.stderr)
+        print(f"byline: {prefix}{_safe(problem.message)}", file=sys.stderr)
 
     def error(self, error: BylineError) -> None:
         self.failed = True
         _clear_progress()
-        print(f"byline: {error}", file=sys.stderr)
+        print(f"byline: {_safe(str(error))}", file=sys.stderr)
 
 
-def load_all(paths: Iterable[str], reporter: Reporter) -> Iterator[Article]:
-    """Every article from every source; a source that fails is reported and skipped."""
+def _safe(message: str) -> str:
+    """A message for the terminal: whatever it echoes (a name, an argument, a server's
+    words), one line with no escape codes."""
+    from tui.loaders.base import shown
+
+    return shown(message)
+
+
+def load_all(
+    paths: Iterable[str], reporter: Reporter, limit: int | None = None
+) -> Iterator[Article]:
+    """Every article from every source; a source that fails is reported and skipped. `limit`:
+    the most bytes read from one input (default: the loaders')."""
     from tui.loaders import load_source
 
+    sizes = {} if limit is None else {"max_bytes": limit}
     for path in paths:
         try:
-            yield from load_source(path, reporter)
+            yield from load_source(path, reporter, **sizes)
         except BylineError as error:
             reporter.error(error)
 
@@ -105,6 +131,7 @@ def reader_parser() -> Parser:
     )
     add_model_option(parser)
     add_db_option(parser)
+    add_max_size_option(parser)
     parser.add_argument("--version", action="version", version=f"byline {__version__}")
     return parser
 
@@ -112,7 +139,7 @@ def reader_parser() -> Parser:
 def run_reader(argv: list[str]) -> int:
     args = reader_parser().parse_args(argv)
     reporter = Reporter()
-    articles = list(load_all(args.paths or [str(DEFAULT_SEED)], reporter))
+    articles = list(load_all(args.paths or [str(DEFAULT_SEED)], reporter, max_bytes(args)))
     if not articles:
         return 1
     library = _open_library(args.db)
@@ -167,6 +194,7 @@ def analyze_parser() -> Parser:
                         help="worker processes for spaCy (default: 1)")  # fmt: skip
     parser.add_argument("--batch-size", type=int, default=16, metavar="N",
                         help="articles per spaCy batch (default: 16)")  # fmt: skip
+    add_max_size_option(parser)
     return parser
 
 
@@ -180,7 +208,7 @@ def run_analyze(argv: list[str]) -> int:
     from tui.nlp.pipeline import load_pipeline
 
     reporter = Reporter()
-    articles = list(load_all(args.paths, reporter))
+    articles = list(load_all(args.paths, reporter, max_bytes(args)))
     failed = reporter.failed
     nlp = load_pipeline(args.model)
     progress = sys.stderr.isatty() and len(articles) > 1
@@ -216,16 +244,19 @@ def add_parser() -> Parser:
                         "entities")  # fmt: skip
     add_model_option(parser)
     add_db_option(parser)
+    add_max_size_option(parser)
     return parser
 
 
 def run_add(argv: list[str]) -> int:
     args = add_parser().parse_args(argv)
+    limit = max_bytes(args)
     from tui.store import Library
 
     reporter = Reporter()
     with Library(args.db) as library:
-        result = library.add(_counted(load_all(args.paths, reporter), len(args.paths)))
+        articles = load_all(args.paths, reporter, limit)
+        result = library.add(_counted(articles, len(args.paths)))
         total = len(library)
         _clear_progress()
         print(f"added {result.added} article{'s' if result.added != 1 else ''}"
@@ -273,7 +304,7 @@ def run_list(argv: list[str]) -> int:
 
     from tui.store import Library
 
-    with Library(args.db) as library:
+    with Library(args.db, create=False) as library:
         entries = library.entries()
         if not entries:
             _say_empty(library, args.json)
@@ -372,7 +403,7 @@ def run_lookup(argv: list[str]) -> int:
     from tui.store import Library
 
     label = args.label.upper() if args.label else None
-    with Library(args.db) as library:
+    with Library(args.db, create=args.split or bool(args.merge_into)) as library:
         if args.split:
             freed = lookup.split(library, args.name)
             print(f"split: {', '.join(lookup.flat(n) for n in freed) or 'nothing was merged'}",
@@ -407,6 +438,7 @@ def annotate_parser() -> Parser:
                         "the OS user)")  # fmt: skip
     add_model_option(parser)
     add_db_option(parser)
+    add_max_size_option(parser)
     return parser
 
 
@@ -428,7 +460,8 @@ def run_annotate(argv: list[str]) -> int:
                 raise BylineError(f"the library {library.path} has no articles (see byline add)")
         else:
             reporter = Reporter()
-            articles = list(load_all(args.paths or [str(DEFAULT_SEED)], reporter))
+            articles = list(load_all(args.paths or [str(DEFAULT_SEED)], reporter,
+                                     max_bytes(args)))  # fmt: skip
             if not articles:
                 return 1
             library.add(articles)  # before the screen: every session refers to a stored article
@@ -531,7 +564,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _stdout_gone()
         return 0
     except BylineError as error:
-        print(f"byline: {error}", file=sys.stderr)
+        print(f"byline: {_safe(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -4,6 +4,7 @@ COMMANDS, kept here so that the shared cli.py stays small (imported only when th
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -79,7 +80,7 @@ def run_export(argv: list[str]) -> int:
     if args.config and args.format != "spacy":
         raise UsageError("--config is for --format spacy (a training config for the DocBin)")
     left_out = LeftOut()
-    with Library(args.db) as library:
+    with Library(args.db, create=False) as library:
         records = collect(library, args.annotator, args.only_accepted, args.done, left_out)
         count = _write(args.format, records, args.output, args.tasks)
     if left_out.undecided:
@@ -137,8 +138,20 @@ def _write(format_: str, records: Iterable[Annotated], output: str | None, tasks
         with open(output, "w", encoding="utf-8", newline="") as out:
             return writer(records, out)
     except OSError as error:
+        reason = error.strerror or error
+        if error.filename is None and output is None:  # (not "cannot write 'None'")
+            _drop_stdout()
+            raise BylineError(f"cannot write to standard output: {reason}") from None
         where = shown(str(error.filename or output))
-        raise BylineError(f"cannot write '{where}': {error.strerror or error}") from None
+        raise BylineError(f"cannot write '{where}': {reason}") from None
+
+
+def _drop_stdout() -> None:
+    """Standard output failed (a full disk): what is still buffered for it is dropped, so
+    Python does not report the same failure again as it exits."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _write_labelstudio(records: Iterable[Annotated], output: Path) -> int:
@@ -186,7 +199,7 @@ def run_import(argv: list[str]) -> int:
     def report(message: str) -> None:
         nonlocal failed
         failed = True
-        print(f"byline: {message}", file=sys.stderr)
+        print(f"byline: {shown(message)}", file=sys.stderr)  # it may quote an imported title
 
     total = ImportResult()
     with Library(args.db) as library:
@@ -275,7 +288,7 @@ def run_stats(argv: list[str]) -> int:
 
     from tui.export.stats import agreement, progress
 
-    with Library(args.db) as library:
+    with Library(args.db, create=False) as library:
         rows = progress(library)
         pairs = agreement(library)
     if args.json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from tui.errors import BylineError
 from tui.loaders.sanitize import one_line, sanitize
@@ -26,6 +27,28 @@ Report = Callable[[Problem], None]
 
 def ignore(problem: Problem) -> None:
     """The default `Report`: drop the problem."""
+
+
+#: The most read from one input (`--max-size`): an endless one (/dev/zero, `yes |`) stops there.
+MAX_BYTES = 64 << 20
+#: How much is read at a time, so the limit is checked while reading, not after.
+_CHUNK = 1 << 20
+
+
+def read_limited(stream: BinaryIO, name: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """All of `stream`, or a one-line error as soon as it holds more than `max_bytes`."""
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := stream.read(min(_CHUNK, max_bytes + 1 - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            raise BylineError(too_large(name, max_bytes))
+    return b"".join(chunks)
+
+
+def too_large(name: str, max_bytes: int) -> str:
+    return f"cannot read '{shown(name)}': larger than {max_bytes / (1 << 20):g} MB (see --max-size)"
 
 
 def shown(name: str) -> str:

@@ -50,7 +50,7 @@ def html_to_text(fragment: str) -> str:
     try:
         return _blocks_to_text(fragment)
     except Exception:  # lxml rejects some fragments outright: keep their text, tags out
-        return paragraphs(re.sub(r"<[^>]*>", " ", fragment))
+        return paragraphs(re.sub(r"<[^<>]*>", " ", fragment))  # (linear: stops at each '<')
 
 
 def _blocks_to_text(fragment: str) -> str:

@@ -2,7 +2,11 @@
 
 Article text may carry ANSI/OSC escape sequences, C0/C1 control characters and bidi overrides.
 Rich and Textual strip only a few control codes, so Byline removes the rest itself: once when
-text enters (the loaders) and once more when it is drawn (the widgets).
+text enters (the loaders, and the store for names and notes) and once more when it is drawn.
+Invisible characters (zero-width spaces, word joiners, directional marks, tag characters) go
+too: they make look-alike names. The joiners that scripts and emoji need (U+200C, U+200D)
+stay. Lone surrogates (JSON's "\ud800", undecodable file names) cannot be stored or printed:
+they become U+FFFD, as undecodable bytes do.
 """
 
 from __future__ import annotations
@@ -23,9 +27,16 @@ _ESCAPES = re.compile(
 )
 # Controls left after escapes are gone: C0 except tab and newline, DEL, C1, bidi embeddings,
 # overrides and isolates (they can make text display in an order other than stored).
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Invisible: zero-width space, LRM/RLM, the Arabic letter mark, word joiner and invisible
+# operators, deprecated format characters, zero-width no-break space, tag characters.
+_INVISIBLE = "\u200b\u200e\u200f\u061c\u2060-\u2064\u206a-\u206f\ufeff\U000e0000-\U000e007f"
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{_INVISIBLE}]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff"
+    f"{_INVISIBLE}]"
+)
 
 TAB = "    "
 
@@ -35,8 +46,10 @@ TAB = "    "
 _NOT_C0 = bytes(b for b in range(256) if not ((b < 0x20 and b != 0x0A) or b == 0x7F))
 _UNSAFE_UTF8 = (
     re.compile(rb"\xc2[\x80-\x9f]"),  # C1 controls, NEL
-    re.compile(rb"\xe2\x80[\xa8-\xae]"),  # line and paragraph separators, bidi embeddings
-    re.compile(rb"\xe2\x81[\xa6-\xa9]"),  # bidi isolates
+    # zero-width space, LRM/RLM, line and paragraph separators, bidi embeddings
+    re.compile(rb"\xe2\x80[\x8b\x8e\x8f\xa8-\xae]"),
+    re.compile(rb"\xe2\x81[\xa0-\xa4\xa6-\xaf]"),  # word joiner..., bidi isolates, deprecated
+    re.compile(rb"\xd8\x9c|\xef\xbb\xbf|\xf3\xa0[\x80\x81]"),  # ALM, ZWNBSP, tags
 )
 
 
@@ -52,6 +65,7 @@ def sanitize(text: str) -> str:
     """Return `text` with line breaks normalised to LF and every escape and control removed."""
     if not _UNSAFE.search(text):
         return text.replace("\t", TAB) if "\t" in text else text
+    text = _SURROGATES.sub("\ufffd", text)
     text = _LINE_BREAKS.sub("\n", text)
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)

@@ -8,12 +8,13 @@ loads; a source that gives nothing at all raises `BylineError`.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tui.errors import BylineError
-from tui.loaders.base import Problem, Report, ignore, shown
+from tui.loaders.base import MAX_BYTES, Problem, Report, ignore, read_limited, shown
 from tui.loaders.feed import looks_like_feed, parse_feed
 from tui.loaders.html import parse_html
 from tui.loaders.jsonfile import parse_json, parse_jsonl
@@ -61,9 +62,17 @@ def parser_for(name: str, data: bytes) -> Parser:
     return FORMATS.get(Path(name).suffix.lower()) or sniff(data)
 
 
-def read_file(name: str) -> bytes:
+def read_file(name: str, max_bytes: int = MAX_BYTES, *, regular_only: bool = False) -> bytes:
+    """The bytes of a file, at most `max_bytes`. `regular_only` (a directory's files): a FIFO,
+    a device or a socket is refused before anything is read (opening a FIFO would block)."""
     try:
-        return Path(name).read_bytes()
+        descriptor = os.open(name, os.O_RDONLY | (os.O_NONBLOCK if regular_only else 0))
+        with open(descriptor, "rb") as file:
+            if regular_only:
+                if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                    raise BylineError(f"'{shown(name)}' is not a regular file")
+                os.set_blocking(descriptor, True)
+            return read_limited(file, name, max_bytes)
     except IsADirectoryError:
         raise BylineError(f"cannot open '{shown(name)}': Is a directory") from None
     except OSError as error:
@@ -73,22 +82,25 @@ def read_file(name: str) -> bytes:
         raise BylineError(f"cannot open '{shown(name)}': too large to read") from None
 
 
-def load_source(name: str, report: Report = ignore) -> Iterator[Article]:
-    """Every article in one source: a file, a directory (recursively), '-' or an http(s) URL."""
+def load_source(
+    name: str, report: Report = ignore, *, max_bytes: int = MAX_BYTES
+) -> Iterator[Article]:
+    """Every article in one source: a file, a directory (recursively), '-' or an http(s) URL;
+    an input of more than `max_bytes` is an error."""
     if name == "-":
-        data = sys.stdin.buffer.read()
+        data = read_limited(sys.stdin.buffer, "<stdin>", max_bytes)
         yield from sniff(data)(data, "<stdin>", report)
     elif is_url(name):
-        data, kind = fetch(name)
+        data, kind = fetch(name, max_bytes=max_bytes)
         parser = parse_feed if ("xml" in kind or looks_like_feed(data)) else sniff(data)
         if parser is parse_html or "html" in kind:
             yield from parse_html(data, name, report, url=name)
         else:
             yield from parser(data, name, report)
     elif os.path.isdir(name):
-        yield from load_directory(name, report)
+        yield from load_directory(name, report, max_bytes)
     else:
-        data = read_file(name)
+        data = read_file(name, max_bytes)
         yield from parser_for(name, data)(data, name, report)
 
 
@@ -106,11 +118,13 @@ def supported_files(directory: str, report: Report = ignore) -> Iterator[str]:
                 yield os.path.join(root, file)
 
 
-def load_directory(directory: str, report: Report = ignore) -> Iterator[Article]:
+def load_directory(
+    directory: str, report: Report = ignore, max_bytes: int = MAX_BYTES
+) -> Iterator[Article]:
     found = False
     for path in supported_files(directory, report):
         try:
-            data = read_file(path)
+            data = read_file(path, max_bytes, regular_only=True)
             articles = FORMATS[Path(path).suffix.lower()](data, path, report)
         except BylineError as error:
             report(Problem(f"{error}; skipped"))

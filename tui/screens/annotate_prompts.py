@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.loaders.sanitize import one_line
+from tui.loaders.sanitize import one_line, sanitize
 from tui.model import Analysis
 from tui.store.annotations import REJECTED, Span
 
@@ -167,7 +167,7 @@ class NotePrompt(ModalScreen[str | None]):
     def __init__(self, title: str, note: str) -> None:
         super().__init__()
         self.title_text = title
-        self.note = note
+        self.note = sanitize(note)  # (a library written before notes were sanitised on entry)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-body", classes="annotation-dialog"):

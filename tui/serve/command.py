@@ -66,6 +66,7 @@ def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> i
         raise UsageError(f"--port must be 1-65535{'' if args.web else ' (or 0)'}")
     if args.max_sessions < 1:
         raise UsageError("--max-sessions must be at least 1")
+    _check_host(args.host)
 
     from tui.serve import session_argv
     from tui.store import Library
@@ -101,6 +102,15 @@ def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> i
         max_sessions=args.max_sessions,
     )
     return ssh.run(options)
+
+
+def _check_host(host: str) -> None:
+    """A host is printed (in the log, the address served): one with controls or blanks is no
+    host name or address, and is refused without echoing its escape codes."""
+    from tui.loaders.sanitize import is_safe, one_line
+
+    if not host or not is_safe(host) or any(c.isspace() for c in host):
+        raise UsageError(f"--host '{one_line(host)}': not a host name or address")
 
 
 def _require(module: str) -> None:

@@ -63,6 +63,7 @@ from typing import Any
 
 from tui.errors import BylineError
 from tui.loaders.base import shown
+from tui.loaders.sanitize import one_line, sanitize
 from tui.model import Analysis, Article
 from tui.store import index
 from tui.store.library import Library
@@ -306,10 +307,12 @@ class Annotations:
 
 
 def check_annotator(name: str) -> str:
-    name = name.strip()
-    if not name or any(c in name for c in "\n\r\t\x00"):
+    """An annotator's name as stored: one line, sanitised like article text (a name comes from
+    outside: the command line, $BYLINE_ANNOTATOR, an SSH login, an imported file)."""
+    clean = one_line(name)
+    if not clean:
         raise BylineError(f"'{shown(name)}' cannot be an annotator name")
-    return name
+    return clean
 
 
 class Session:
@@ -445,6 +448,7 @@ class Session:
     ) -> Action | None:
         """A new span of the annotator's (accepted); `action.spans[0]` is its id."""
         label = self._check_label(label)
+        note = sanitize(note)
         self._check_offsets(label, start, end)
         speaker, speaker_start, speaker_end = self._check_speaker(
             label, speaker, speaker_start, speaker_end
@@ -534,6 +538,8 @@ class Session:
         return self._act("speaker", build)
 
     def set_note(self, span_id: int, note: str) -> Action | None:
+        note = sanitize(note)
+
         def build(db: sqlite3.Connection, change: _Change, _: bool) -> None:
             span = self._span(db, span_id)
             self._change(change, span, replace(span, note=note))
@@ -544,6 +550,7 @@ class Session:
     # Editing: the article.
 
     def set_article_note(self, note: str) -> Action | None:
+        note = sanitize(note)
         summary = "article note saved" if note else "article note removed"
         return self._set_session("article-note", "note", note, summary)
 
@@ -585,12 +592,17 @@ class Session:
     ) -> Action | None:
         """Make the spans (ids ignored), and the note and done flag when given, exactly these:
         one undoable action (importing annotations uses it)."""
+        checked = []
         for span in spans:
             self._check_label(span.label)
             self._check_offsets(span.label, span.start, span.end)
-            self._check_speaker(span.label, span.speaker, span.speaker_start, span.speaker_end)
+            speaker = self._check_speaker(span.label, span.speaker, span.speaker_start,
+                                          span.speaker_end)[0]  # fmt: skip
             if span.status not in STATUSES or span.origin not in ORIGINS:
                 raise BylineError(f"span {span.start}-{span.end}: unknown status or origin")
+            checked.append(replace(span, speaker=speaker, note=sanitize(span.note)))
+        spans = checked
+        note = None if note is None else sanitize(note)
 
         def build(db: sqlite3.Connection, change: _Change, _: bool) -> None:
             current = self._spans(db)
@@ -858,9 +870,10 @@ class Session:
             self._check_offsets("speaker", start, end)
             if not name:
                 name = self.article.text[start:end]
-        if not name or not name.strip():
+        name = one_line(name)  # typed, or imported: sanitised like article text
+        if not name:
             raise BylineError("a speaker or source needs a name")
-        return name.strip(), start, end
+        return name, start, end
 
     def _quoted(self, start: int, end: int) -> str:
         text = " ".join(self.article.text[start:end].split())

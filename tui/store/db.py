@@ -226,12 +226,15 @@ def _check_header(path: Path) -> None:
         )
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, create: bool = True) -> sqlite3.Connection:
     """Open (creating it if needed) the library at `path`, migrated to the current schema.
 
     A library the user may not write is opened read-only: listing works, writing is a
-    one-line error."""
+    one-line error. `create=False`: a missing library is an empty one in memory, nothing on
+    disk is created (reading commands never create)."""
     with db_errors(path):
+        if not create and not path.exists():
+            return _connect_empty(path)
         _check_header(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=10, isolation_level=None,
@@ -246,6 +249,16 @@ def connect(path: Path) -> sqlite3.Connection:
         except BaseException:
             connection.close()
             raise
+    return connection
+
+
+def _connect_empty(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        migrate(connection, 0)
+    except BaseException:
+        connection.close()
+        raise
     return connection
 
 

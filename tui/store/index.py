@@ -37,6 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tui.loaders.sanitize import one_line
 from tui.model import Analysis, Claim, Entity, Quote
 from tui.nlp.entities import NAME_LABELS, group_mentions, normalise, trimmed
 
@@ -54,8 +55,9 @@ _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def name_key(name: str) -> str:
-    """The form names are compared in: normalised (no 'the', possessive, title), lower-cased."""
-    return normalise(name).casefold()
+    """The form names are compared in: normalised (no 'the', possessive, title), lower-cased;
+    without invisible characters, so a name with a zero-width space is not a look-alike."""
+    return normalise(one_line(name)).casefold()
 
 
 def _generation(key: str) -> str:

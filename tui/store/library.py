@@ -51,9 +51,11 @@ class AddResult:
 class Library:
     """A library file, open. Safe to share between threads (one connection, one lock)."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+        """`create=False` (commands that only read): a library that does not exist reads as an
+        empty one, and neither it nor its folder is created."""
         self.path = db_path(path)
-        self._connection = connect(self.path)
+        self._connection = connect(self.path, create=create)
         self._lock = threading.RLock()
 
     def close(self) -> None:
