@@ -77,10 +77,12 @@ def hostile_export(tmp_path: Path) -> Path:
     exported = tmp_path / "clean.jsonl"
     assert main(["export", "--db", str(tmp_path / "clean.sqlite3"), "-o", str(exported)]) == 0
     record = json.loads(exported.read_text())
-    record["_annotator_id"] = HOSTILE
-    record["note"] = HOSTILE + "\nsecond line"
-    for quote in record["quotes"]:
-        quote["speaker"] = HOSTILE
+    exact = record["byline"]  # what the import reads back exactly
+    exact["annotator"] = record["_annotator_id"] = HOSTILE
+    exact["note"] = HOSTILE + "\nsecond line"
+    for span in exact["spans"]:
+        if span["label"] == QUOTE:
+            span["speaker"] = HOSTILE
     hostile = tmp_path / "hostile.jsonl"
     hostile.write_text(json.dumps(record) + "\n")
     return hostile
