@@ -65,40 +65,75 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _pieces(text: str, start: int, end: int) -> list[tuple[int, int | None]]:
-    """(open mark, close mark or None) pairs of double quotes in one paragraph."""
-    pieces: list[tuple[int, int | None]] = []
-    opened: int | None = None
-    for index in range(start, end):
+_TWO_APOSTROPHES = "''"  # the New York Times' files open and close quotes with two apostrophes
+
+
+def mark_width(text: str, index: int) -> int:
+    """2 for a `''` mark, else 1."""
+    return 2 if text.startswith(_TWO_APOSTROPHES, index) else 1
+
+
+def _marks(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(offset, kind) of the double quote marks in [start, end): kind 'open', 'close' or
+    'toggle' (a straight mark or `''`, either way round)."""
+    marks: list[tuple[int, str]] = []
+    index = start
+    while index < end:
         char = text[index]
         if char in OPENERS:
-            if opened is None:
-                opened = index
+            marks.append((index, "open"))
         elif char in CLOSERS:
-            if opened is not None:
-                pieces.append((opened, index))
-                opened = None
+            marks.append((index, "close"))
         elif char == STRAIGHT:
-            if opened is None:
+            marks.append((index, "toggle"))
+        elif text.startswith(_TWO_APOSTROPHES, index) and index + 1 < end:
+            marks.append((index, "toggle"))
+            index += 1
+        index += 1
+    return marks
+
+
+def _opens_sentence(text: str, index: int) -> bool:
+    """A mark after a sentence's end and before a word (`he said. "Next`)."""
+    before = text[max(0, index - 3) : index].rstrip(" ")
+    width = mark_width(text, index)
+    return before[-1:] in {"", ".", "!", "?"} and text[index + width : index + width + 1].isalnum()
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int | None, int]]:
+    """(open mark, close mark or None, content end) of the double quotes in one paragraph.
+
+    An opening mark that starts a sentence while a quotation is still open ends that one
+    there (an unclosed mark, or a quotation run on over a lost paragraph break): one missing
+    mark does not turn the rest of the paragraph inside out.
+    """
+    pieces: list[tuple[int, int | None, int]] = []
+    opened: int | None = None
+    for index, kind in _marks(text, start, end):
+        if opened is None:
+            if kind != "close":
                 opened = index
-            else:
-                pieces.append((opened, index))
-                opened = None
+        elif kind == "close" or (kind == "toggle" and not _opens_sentence(text, index)):
+            pieces.append((opened, index, index))
+            opened = None
+        elif _opens_sentence(text, index):
+            pieces.append((opened, None, index))
+            opened = index
     if opened is not None:
-        pieces.append((opened, None))
+        pieces.append((opened, None, end))
     return pieces
 
 
-def _single_pieces(text: str, start: int, end: int) -> list[tuple[int, int | None]]:
+def _single_pieces(text: str, start: int, end: int) -> list[tuple[int, int | None, int]]:
     """‘Single-quoted’ stretches (British headlines), told apart from apostrophes."""
-    pieces: list[tuple[int, int | None]] = []
+    pieces: list[tuple[int, int | None, int]] = []
     for match in _SINGLE_OPEN.finditer(text, start, end):
         close = text.find("’", match.end(), end)
         while close != -1 and close + 1 < end and text[close + 1].isalpha():
             close = text.find("’", close + 1, end)  # an apostrophe: don’t, Aleppo’s
         after_previous = not pieces or match.start() > (pieces[-1][1] or end)
         if close != -1 and after_previous:
-            pieces.append((match.start(), close))
+            pieces.append((match.start(), close, close))
     return pieces
 
 
@@ -112,25 +147,25 @@ def find_raw_quotes(text: str, paras: list[tuple[int, int]]) -> list[RawQuote]:
             pieces = _single_pieces(text, start, end)
         if carry is not None:
             if pieces and pieces[0][0] == start:
-                open_mark, close_mark = pieces.pop(0)
+                open_mark, close_mark, stop = pieces.pop(0)
                 carry.inner_marks.append(open_mark)
-                carry.end = close_mark if close_mark is not None else end
+                carry.end = stop
                 carry.close_mark = close_mark
                 carry.last_paragraph = number
-                if close_mark is None:
+                if close_mark is None and stop == end:
                     continue
             carry = None
-        for open_mark, close_mark in pieces:
+        for open_mark, close_mark, stop in pieces:
             quote = RawQuote(
-                start=open_mark + 1,
-                end=close_mark if close_mark is not None else end,
+                start=open_mark + mark_width(text, open_mark),
+                end=stop,
                 open_mark=open_mark,
                 close_mark=close_mark,
                 paragraph=number,
                 last_paragraph=number,
             )
             quotes.append(quote)
-            carry = quote if close_mark is None else None
+            carry = quote if close_mark is None and stop == end else None
     for quote in quotes:
         _trim(text, quote)
     return [quote for quote in quotes if quote.end > quote.start]
@@ -150,7 +185,7 @@ def quote_text(text: str, quote: RawQuote) -> str:
     parts, position = [], quote.start
     for mark in quote.inner_marks:
         parts.append(text[position:mark])
-        position = mark + 1
+        position = mark + mark_width(text, mark)
     parts.append(text[position : quote.end])
     return "".join(parts)
 
@@ -302,7 +337,11 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
         siblings = by_paragraph[quote.paragraph]
         position = siblings.index(quote)
         # After the quote: up to the next quote in the paragraph or the sentence's end.
-        after_start = quote.close_mark + 1 if quote.close_mark is not None else quote.end
+        after_start = (
+            quote.close_mark + mark_width(text, quote.close_mark)
+            if quote.close_mark is not None
+            else quote.end
+        )
         after_end = (
             siblings[position + 1].open_mark
             if position + 1 < len(siblings)
@@ -312,7 +351,8 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
         # Before: back to the previous quote in the paragraph (or the paragraph's start).
         before_start = para_start
         if position and siblings[position - 1].close_mark is not None:
-            before_start = siblings[position - 1].close_mark + 1
+            previous_close = siblings[position - 1].close_mark
+            before_start = previous_close + mark_width(text, previous_close)
         before_end = quote.open_mark
 
         found = _attribution_in(doc, after_start, after_end, resolver, quote.open_mark, after=True)
@@ -430,7 +470,8 @@ def _sentence_goes_on(text: str, quote: RawQuote) -> bool:
     """True when the quoted words end without punctuation and the sentence carries on."""
     if quote.close_mark is None or text[quote.start : quote.end].rstrip()[-1:] in ",.!?;:…—":
         return False
-    after = text[quote.close_mark + 1 : quote.close_mark + 3].lstrip()
+    after_mark = quote.close_mark + mark_width(text, quote.close_mark)
+    after = text[after_mark : after_mark + 2].lstrip()
     return after[:1].isalpha() and after[:1].islower()
 
 
