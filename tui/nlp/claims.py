@@ -73,32 +73,109 @@ def _paragraph_of(text: str, offset: int) -> str:
 
 
 def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
-    complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    complements = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not complements:
+        return _parenthetical(verb, resolver, in_quote) or _sentence_final(verb, resolver,
+                                                                           in_quote)  # fmt: skip
+    # "A, she said, and B": the complement after the verb when there is one on each side.
+    complement = next((c for c in complements if c.i > verb.i), complements[0])
     subject = _subject_of(verb)
-    if complement is None or subject is None or subject.dep_ == "nsubjpass":
+    if subject is None and complement.i < verb.i:
+        subject = _inverted_subject(verb)  # "..., reported the local broadcaster."
+    if subject is None:
+        return _sentence_final(verb, resolver, in_quote)
+    if subject.dep_ == "nsubjpass":
         return None
-    if complement.i < verb.i and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
-        complement = next(c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i)
+    if verb.lemma_.lower() in _EVIDENCE_VERBS and any(
+        c.dep_ == "aux" and c.tag_ == "TO" for c in complement.children
+    ):
+        return None  # "tests showed it to be safe": a finding, not someone's assertion
     tokens = [t for t in complement.subtree if not (t.dep_ == "mark" and t.head == complement)]
     if not tokens:
         return None
-    doc = verb.doc
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
     if in_quote.inside(start):
         return None
-    end = min(end, in_quote.first_after(start, end))
-    return _claim(doc, start, end, subject, verb.lower_, resolver)
+    # A quoted fragment inside the complement (`said the council had "lost its way"`) is
+    # mixed quotation: part of the claim, not its end.
+    return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
+
+
+#: Verbs whose object-plus-infinitive reports a result, not a speaker's claim.
+_EVIDENCE_VERBS = frozenset({"show", "find", "reveal", "indicate", "prove"})
+_PARTICIPLE_LINKS = frozenset({"advcl", "xcomp", "conj", "pcomp", "acl"})
 
 
 def _subject_of(verb: Token) -> Token | None:
-    """The verb's subject, or that of the verb it is coordinated with ("X said ... and warned")."""
+    """The verb's subject, or that of the verb it hangs from: "X said ... and warned",
+    "X defended the bill, saying ...", "X went on to note"."""
     for _ in range(3):
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-        if subject is not None or verb.dep_ != "conj":
+        if subject is not None:
             return subject
-        verb = verb.head
+        if verb.dep_ == "conj" or (verb.dep_ in _PARTICIPLE_LINKS and verb.tag_ in {"VBG", "VB"}):
+            verb = verb.head
+            continue
+        return None
     return None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """The speaker after the verb in `..., said the minister` / `..., reported the paper`."""
+    for child in verb.rights:
+        if child.dep_ in {"dobj", "attr", "npadvmod", "appos", "nsubj"} and child.pos_ in {
+            "PROPN",
+            "NOUN",
+        }:
+            if child.ent_type_ in {"DATE", "TIME"}:
+                continue
+            return child
+    return None
+
+
+def _parenthetical(verb: Token, resolver: SpeakerResolver,
+                   in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+    """`The truth, the senator said, was that ...`: the attribution sits inside its claim."""
+    if verb.dep_ != "parataxis":
+        return None
+    subject = _subject_of(verb)
+    if subject is None or subject.dep_ == "nsubjpass":
+        return None
+    clause = verb.head
+    start = clause.left_edge.idx
+    end = clause.right_edge.idx + len(clause.right_edge.text)
+    if in_quote.inside(start) or in_quote.inside(verb.idx):
+        return None
+    return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
+
+
+def _sentence_final(verb: Token, resolver: SpeakerResolver,
+                    in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+    """`X happened on Friday, the observatory said.` / `..., reported the local paper.` when
+    the parse gives the verb no subject or complement: the noun phrase between the last comma
+    and the verb (or right after the verb) is the source, the words before the comma the claim."""
+    sentence = verb.sent
+    offset = sentence.start
+    after = [t for t in sentence[verb.i - offset + 1 :] if not t.is_space and not t.is_punct]
+    if any(t.pos_ in {"VERB", "AUX"} or t.lower_ == "that" for t in after):
+        return None
+    comma = next((t for t in reversed(sentence[: verb.i - offset]) if t.text == ","), None)
+    if comma is None:
+        return None
+    between = [t for t in verb.doc[comma.i + 1 : verb.i] if not t.is_space]
+    if len(between) > 12 or any(t.pos_ in {"VERB", "AUX"} for t in between):
+        return None
+    nouns = {"PROPN", "NOUN", "PRON"}
+    candidates = between if between else after[:8]
+    source = next((t for t in candidates if t.pos_ in nouns and t.ent_type_ not in
+                   {"DATE", "TIME"}), None)  # fmt: skip
+    if source is None:
+        return None
+    start, end = sentence.start_char, comma.idx
+    if in_quote.inside(start) or in_quote.first_after(start, end) < end:
+        return None
+    return _claim(verb.doc, start, end, source, verb.lower_, resolver)
 
 
 def _according(sentence: Span, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:

@@ -20,7 +20,8 @@ CLAIM_VERBS = frozenset(
 say tell warn contend claim allege insist argue estimate believe report announce confirm deny
 add note suggest predict acknowledge admit explain state stress fear conclude find show reveal
 indicate maintain testify assert think expect caution charge accuse hold reckon argue write
-emphasise emphasize signal concede complain forecast calculate project
+emphasise emphasize signal concede complain forecast calculate project agree inform assure remind
+reiterate recall speculate posit
 """.split()
 )
 

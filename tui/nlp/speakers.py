@@ -58,6 +58,7 @@ class SpeakerResolver:
         self.roles = self._roles()
         self.quoted: list[tuple[int, int]] = []
         self._quoted_starts: list[int] = []
+        self._token_starts: list[int] | None = None
 
     # Entities by position.
 
@@ -153,12 +154,44 @@ class SpeakerResolver:
 
     def _pronoun(self, pronoun: str, before: int) -> str | None:
         if pronoun in {"they", "it"}:
-            return self._nearest(before, ORGISH, None)
+            found = self._subject_antecedent(before, plural=pronoun == "they")
+            return found or self._nearest(before, ORGISH, None)
         if pronoun in {"he", "she"}:
             mention = self._nearest_mention(before, PERSONISH, "m" if pronoun == "he" else "f")
             if mention is None or self._unnamed_subject_between(mention.end, before):
                 return None
             return self.group_of(mention).name
+        return None
+
+    def _subject_antecedent(self, before: int, *, plural: bool) -> str | None:
+        """What "it" / "they" most likely stand for: the latest subject before `before` that is
+        an organisation ("the group which ... when it said"), or, for "they", a plural noun
+        ("Researchers at the institute ... They note"), skipping nouns in between that are
+        not subjects or cannot be meant ("the glacier lost mass")."""
+        doc = self.doc
+        if self._token_starts is None:
+            self._token_starts = [token.idx for token in doc]
+        index = bisect_left(self._token_starts, before) - 1
+        for token in reversed(doc[max(0, index - 120) : max(0, index)]):
+            if token.dep_ not in {"nsubj", "nsubjpass"} or self.in_quote(token.idx):
+                continue
+            if token.lower_ in {"which", "that", "who"} and token.head.dep_ == "relcl":
+                token = token.head.head  # the noun the relative clause describes
+            if token.dep_ == "appos":
+                token = token.head
+            if token.pos_ == "PRON":
+                continue
+            mention = self.mention_at(token.idx, token.idx + len(token.text))
+            if mention is not None and self.group_of(mention).label in ORGISH:
+                return self.group_of(mention).name
+            if plural and token.tag_ in {"NNS", "NNPS"}:
+                for child in token.children:  # "researchers at the institute"
+                    objects = [c for c in child.children if c.dep_ == "pobj"]
+                    for obj in objects if child.dep_ == "prep" else []:
+                        inner = self.mention_at(obj.idx, obj.idx + len(obj.text))
+                        if inner is not None and self.group_of(inner).label in ORGISH:
+                            return self.group_of(inner).name
+                return None
         return None
 
     def _nearest(self, before: int, labels: frozenset[str], gender: str | None) -> str | None:
