@@ -66,9 +66,9 @@ def test_a_quote_run_on_over_a_lost_paragraph_break_does_not_invert_the_rest(nlp
     # A story on one line: the first quotation runs on without a closing mark (its paragraph
     # break was lost), so every mark after it would pair the wrong way round.
     text = (
-        "The ferry will stop at ten, the council said on Monday. \"We rely on that boat,\" "
-        "said Ines Albrecht, a night nurse. \"Without it I cannot get home. "
-        "\"My shift ends at eleven and there is no bus,\" she said. The council said it "
+        'The ferry will stop at ten, the council said on Monday. "We rely on that boat," '
+        'said Ines Albrecht, a night nurse. "Without it I cannot get home. '
+        '"My shift ends at eleven and there is no bus," she said. The council said it '
         "would review the timetable in the spring and consult residents before any change."
     )
     quotes = speech(text, nlp)

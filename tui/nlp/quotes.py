@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tui.model import Quote
-from tui.nlp.lexicon import HONORIFICS, NOT_SPEAKER_LABELS, QUESTION_LABELS, SPEECH_VERBS
+from tui.nlp.lexicon import (
+    HONORIFICS,
+    NOT_SPEAKER_LABELS,
+    QUESTION_LABELS,
+    SPEECH_VERBS,
+    TRANSCRIPT_ROLES,
+)
 from tui.nlp.speakers import Speaker, SpeakerResolver
 
 if TYPE_CHECKING:
@@ -202,7 +208,7 @@ def find_transcript_quotes(
         match = _LABEL.match(text, start, end)
         if match:
             label = match.group("label").split(",")[0].strip()
-            if label.lower().rstrip(".") not in NOT_SPEAKER_LABELS:
+            if _speaker_label(label, resolver):
                 labelled.append((number, label, match.start("speech")))
     caps = [label for _, label, _ in labelled if label.isupper() and len(label) > 1]
     for _, label, _ in labelled:
@@ -231,6 +237,24 @@ def find_transcript_quotes(
         else:
             speaker = None
     return found
+
+
+def _speaker_label(label: str, resolver: SpeakerResolver) -> bool:
+    """A transcript turn's label names a person or a role ("KELLER", "DR. ANNA KELLER",
+    "Q", "MODERATOR"), not a call-out ("BUY NOW", "WATCH", "SIGN UP")."""
+    lower = label.lower().rstrip(".")
+    if lower in NOT_SPEAKER_LABELS:
+        return False
+    if lower in QUESTION_LABELS or label in {"A", "Q"}:
+        return True
+    words = [w.strip(".").lower() for w in label.split()]
+    if words[0] in HONORIFICS or words[-1] in TRANSCRIPT_ROLES:
+        return True
+    last = words[-1]
+    return any(
+        group.label == "PERSON" and group.name.split()[-1].lower() == last
+        for group in resolver.groups.values()
+    )
 
 
 _REPORTING = re.compile(r"\b(?:said|says|told|added|according to)\b")
@@ -355,6 +379,12 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
             before_start = previous_close + mark_width(text, previous_close)
         before_end = quote.open_mark
 
+        signed = _dash_signature(text, after_start, paras[quote.last_paragraph][1], resolver)
+        if signed is not None:  # `"..." ― Ruth Okonkwo`
+            quote.kind = "quote"
+            quote.speaker, quote.cue = signed, None
+            previous = quote
+            continue
         found = _attribution_in(doc, after_start, after_end, resolver, quote.open_mark, after=True)
         adjacent = found is not None and _words(text, after_start, found[2]) <= 4
         if found is None:
@@ -384,6 +414,22 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
             if found is not None and found[0].name:
                 quote.speaker, quote.cue = found[0], found[1] or None
         previous = quote
+
+
+_SIGNATURE = re.compile(r"\s*[―—–]\s*(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*$")
+
+
+def _dash_signature(text: str, start: int, end: int, resolver: SpeakerResolver) -> Speaker | None:
+    """The name after a dash that ends the paragraph right after a quote (an epigraph)."""
+    match = _SIGNATURE.match(text[start:end])
+    if match is None:
+        return None
+    name_start = start + match.start("name")
+    name_end = start + match.end("name")
+    mention = resolver.mention_at(name_start, name_end)
+    if mention is not None and mention.label == "PERSON":
+        return Speaker(resolver.group_of(mention).name, mention.start, mention.end)
+    return Speaker(resolver.name_for(match.group("name")), name_start, name_end)
 
 
 def _words(text: str, start: int, end: int) -> int:
