@@ -98,7 +98,12 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     if in_quote.inside(start):
         return None
     # A quoted fragment inside the complement (`said the council had "lost its way"`) is
-    # mixed quotation: part of the claim, not its end.
+    # mixed quotation: part of the claim, not its end; a quotation introduced by a comma or
+    # colon (`told her, "..."`) is direct speech, and ends it.
+    text = resolver.text
+    quoted = in_quote.first_after(start, end)
+    if quoted < end and text[start:quoted].rstrip()[-1:] in {",", ":"}:
+        end = quoted
     return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
 
 
@@ -113,12 +118,31 @@ def _subject_of(verb: Token) -> Token | None:
     for _ in range(3):
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         if subject is not None:
-            return subject
+            return _past_dateline(subject, verb)
         if verb.dep_ == "conj" or (verb.dep_ in _PARTICIPLE_LINKS and verb.tag_ in {"VBG", "VB"}):
             verb = verb.head
             continue
         return None
     return None
+
+
+_DASHES = frozenset({"—", "–", "-", "--"})
+
+
+def _past_dateline(subject: Token, verb: Token) -> Token:
+    """`NAIROBI, Kenya — The coalition rejected ...` is sometimes parsed with the dateline as
+    the subject: the subject is the noun phrase after the dash."""
+    if not subject.text.isupper() or len(subject.text) < 3 or subject.i > verb.i:
+        return subject
+    dash = next((t for t in subject.doc[subject.i : verb.i] if t.text in _DASHES), None)
+    if dash is None:
+        return subject
+    after_dash = subject.doc[dash.i + 1 : verb.i]
+    other = next((t for t in after_dash if t.dep_ in {"nsubj", "nsubjpass"}), None)
+    if other is not None:
+        return other
+    chunk = next((c for c in after_dash.noun_chunks), None)
+    return chunk.root if chunk is not None else subject
 
 
 def _inverted_subject(verb: Token) -> Token | None:
@@ -150,22 +174,37 @@ def _parenthetical(verb: Token, resolver: SpeakerResolver,
     return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
 
 
+#: Cues that end a sentence after their content (`..., the agency said.`).
+_FINAL_CUES = frozenset(
+    "say tell add report write note announce claim state warn explain insist argue confirm "
+    "estimate reply respond".split()
+)
+_ADJUNCT_DEPS = frozenset(
+    {"prep", "pobj", "det", "amod", "compound", "advmod", "npadvmod", "poss", "nummod", "case"}
+)
+
+
 def _sentence_final(verb: Token, resolver: SpeakerResolver,
                     in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
     """`X happened on Friday, the observatory said.` / `..., reported the local paper.` when
     the parse gives the verb no subject or complement: the noun phrase between the last comma
     and the verb (or right after the verb) is the source, the words before the comma the claim."""
+    if verb.lemma_.lower() not in _FINAL_CUES or verb.dep_ not in {"ROOT", "conj", "parataxis"}:
+        return None
     sentence = verb.sent
     offset = sentence.start
     after = [t for t in sentence[verb.i - offset + 1 :] if not t.is_space and not t.is_punct]
     if any(t.pos_ in {"VERB", "AUX"} or t.lower_ == "that" for t in after):
         return None
     comma = next((t for t in reversed(sentence[: verb.i - offset]) if t.text == ","), None)
-    if comma is None:
+    if comma is None or not any(t.pos_ in {"VERB", "AUX"} for t in sentence[: comma.i - offset]):
         return None
     between = [t for t in verb.doc[comma.i + 1 : verb.i] if not t.is_space]
-    if len(between) > 12 or any(t.pos_ in {"VERB", "AUX"} for t in between):
+    if len(between) > 12 or any(t.pos_ in {"VERB", "AUX", "SCONJ"} or t.tag_ in {"WRB", "WDT",
+                                "WP"} for t in between):  # fmt: skip
         return None
+    if between and any(t.dep_ not in _ADJUNCT_DEPS for t in after):
+        return None  # "..., though they noted delays": the verb has an object of its own
     nouns = {"PROPN", "NOUN", "PRON"}
     candidates = between if between else after[:8]
     source = next((t for t in candidates if t.pos_ in nouns and t.ent_type_ not in

@@ -19,6 +19,7 @@ from tui.model import Quote
 from tui.nlp.lexicon import (
     HONORIFICS,
     NOT_SPEAKER_LABELS,
+    POST_NOMINALS,
     QUESTION_LABELS,
     SPEECH_VERBS,
     TRANSCRIPT_ROLES,
@@ -203,13 +204,17 @@ def find_transcript_quotes(
     text: str, paras: list[tuple[int, int]], taken: list[RawQuote], resolver: SpeakerResolver
 ) -> list[RawQuote]:
     """Answers in Q&A and transcript paragraphs, which carry no quote marks."""
-    labelled: list[tuple[int, str, int]] = []  # (paragraph, label, speech start)
+    candidates: list[tuple[int, str, int]] = []  # (paragraph, label, speech start)
     for number, (start, end) in enumerate(paras):
         match = _LABEL.match(text, start, end)
         if match:
-            label = match.group("label").split(",")[0].strip()
-            if _speaker_label(label, resolver):
-                labelled.append((number, label, match.start("speech")))
+            candidates.append((number, match.group("label").split(",")[0].strip(),
+                               match.start("speech")))  # fmt: skip
+    speakers = [label for _, label, _ in candidates if _speaker_label(label, resolver)]
+    surnames = {label.split()[-1].lower() for label in speakers}
+    # "MARSH:" after "DR. ELAINE MARSH, COMMISSIONER:" is the same speaker.
+    labelled = [(number, label, speech) for number, label, speech in candidates
+                if label in speakers or label.split()[-1].lower() in surnames]  # fmt: skip
     caps = [label for _, label, _ in labelled if label.isupper() and len(label) > 1]
     for _, label, _ in labelled:
         name = resolver.name_for(label)
@@ -248,6 +253,8 @@ def _speaker_label(label: str, resolver: SpeakerResolver) -> bool:
     if lower in QUESTION_LABELS or label in {"A", "Q"}:
         return True
     words = [w.strip(".").lower() for w in label.split()]
+    if label.split()[-1].strip(".").upper() in {p.upper() for p in POST_NOMINALS}:
+        return True  # "EMMA CARTWRIGHT MP"
     if words[0] in HONORIFICS or words[-1] in TRANSCRIPT_ROLES:
         return True
     last = words[-1]
