@@ -81,6 +81,13 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "spokesperson": frozenset({"spokesman", "spokeswoman", "spokesperson"}),
 }
 
+#: People and bodies that speak for the one they belong to ("Clinton's campaign said").
+SPEAKS_FOR = frozenset(
+    """
+spokesman spokeswoman spokesperson representative
+""".split()
+)
+
 #: Descriptions of an organisation: resolved to the nearest organisation named before.
 ORG_DESCRIPTIONS = frozenset(
     """

@@ -393,6 +393,10 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
             previous = quote
             continue
         found = _attribution_in(doc, after_start, after_end, resolver, quote.open_mark, after=True)
+        if found is None and text[quote.start : quote.end].rstrip()[-1:] in _HANDS_OVER:
+            # `"...?" Hannity pressed.`: any verb with a subject right after the quote.
+            found = _attribution_in(doc, after_start, after_end, resolver, quote.open_mark,
+                                    after=True, any_verb=True)  # fmt: skip
         adjacent = found is not None and _words(text, after_start, found[2]) <= 4
         if found is None:
             found = _attribution_in(doc, before_start, before_end, resolver, quote.open_mark,
@@ -418,6 +422,8 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
             prev_start, prev_end = paras[quote.paragraph - 1]
             found = _attribution_in(doc, prev_start, prev_end, resolver, quote.open_mark,
                                     after=False)  # fmt: skip
+            if found is None and text[prev_start:prev_end].rstrip().endswith(":"):
+                found = _last_named(resolver, prev_start, prev_end)  # "From Jane Roe:"
             if found is not None and found[0].name:
                 quote.speaker, quote.cue = found[0], found[1] or None
         previous = quote
@@ -466,12 +472,38 @@ _STOP = re.compile(r"(\w*)[.!?](?=\s|$)")
 _ABBREVIATIONS = frozenset({"st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp"})
 
 
+_HANDS_OVER = frozenset(",?!—–-")
+
+
+def _last_named(
+    resolver: SpeakerResolver, start: int, end: int
+) -> tuple[Speaker, str, int, int] | None:
+    """The last person (else organisation) named in the sentence that ends at `end`."""
+    sentence_start = max(start, *(m.end() for m in _STOP.finditer(resolver.text, start, end - 1)))
+    for labels in ({"PERSON"}, {"ORG"}):
+        found = [m for m in resolver.mentions
+                 if sentence_start <= m.start and m.end <= end and m.label in labels]  # fmt: skip
+        if found:
+            mention = found[-1]
+            speaker = Speaker(resolver.group_of(mention).name, mention.start, mention.end)
+            return speaker, ":", end, end
+    return None
+
+
 def _attribution_in(doc: Doc, start: int, end: int, resolver: SpeakerResolver, said_at: int,
-                    *, after: bool) -> tuple[Speaker, str, int, int] | None:  # fmt: skip
-    """The speaker and cue of the attribution in [start, end), with the cue's offsets."""
+                    *, after: bool,
+                    any_verb: bool = False) -> tuple[Speaker, str, int, int] | None:  # fmt: skip
+    """The speaker and cue of the attribution in [start, end), with the cue's offsets; with
+    `any_verb`, the first verb of its first few words, speech verb or not."""
     if end <= start:
         return None
-    verbs = _cue_verbs(doc, start, end)
+    if any_verb:
+        span = doc.char_span(start, end, alignment_mode="contract")
+        verbs = [t for t in span or () if t.pos_ == "VERB"][:1]
+        if not verbs or _words(resolver.text, start, verbs[0].idx) > 4:
+            return None
+    else:
+        verbs = _cue_verbs(doc, start, end)
     if not after:
         verbs.reverse()  # the verb nearest the quote first
     for verb in verbs:

@@ -25,6 +25,7 @@ from tui.nlp.lexicon import (
     MALE_WORDS,
     ORG_DESCRIPTIONS,
     ROLE_SYNONYMS,
+    SPEAKS_FOR,
     UNNAMED_PEOPLE,
 )
 
@@ -130,14 +131,31 @@ class SpeakerResolver:
             name_tokens = [t for t in head.lefts if t.dep_ in {"compound", "flat"}] + [head]
             name = self.name_for(" ".join(t.text for t in name_tokens))
             return Speaker(name, name_tokens[0].idx, head.idx + len(head.text))
+        principal = self._principal(head)
+        if principal is not None:  # "Clinton's campaign", "a spokeswoman for YouTube"
+            return Speaker(self.group_of(principal).name, principal.start, principal.end)
         described = self._description(head, before, roles_only=describe)
         if described:
             return Speaker(described, span.start_char, span.end_char)
         # An unnamed "witness", "a voice", "the race engineer": no name to give a speaker; a
         # claim's source is worth keeping as written ("Syrian opposition officials").
-        words = [t.text for t in span if t.dep_ not in {"det", "poss"}]
-        name = " ".join(words) if describe and words else None
+        words = span[1:] if span[0].dep_ == "det" else span
+        name = words.text if describe and len(words) else None
         return Speaker(name, span.start_char, span.end_char)
+
+    def _principal(self, head: Token) -> EntityMention | None:
+        """The person or organisation a spokesperson, campaign or office speaks for."""
+        if head.lemma_.lower() not in SPEAKS_FOR:
+            return None
+        for child in head.children:
+            targets = [child] if child.dep_ == "poss" else []
+            if child.dep_ == "prep" and child.lower_ in {"for", "of"}:
+                targets = [c for c in child.children if c.dep_ == "pobj"]
+            for target in targets:
+                mention = self.mention_at(target.idx, target.idx + len(target.text))
+                if mention is not None and mention.label in PERSONISH | ORGISH:
+                    return mention
+        return None
 
     def _phrase(self, head: Token) -> Span:
         """The noun phrase of a subject: its compounds, modifiers and possessor, no clauses."""
