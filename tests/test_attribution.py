@@ -165,3 +165,27 @@ def test_claim_sources_resolve_pronouns_past_nouns_in_between(nlp):
     )
     claims = analyze_text(text, nlp).claims
     assert claim_starting(claims, "the loss sped up").source == "University of Tromso"
+
+
+def test_turns_handed_over_by_any_verb_and_block_quotes_after_a_colon(nlp):
+    text = (
+        "Interview\n\n"
+        "\u201cWould the ferry run on Sundays?\u201d Jonas Eklund pressed.\n\n"
+        "The harbour master, Greta Lindqvist, set out her view in a letter to the council:\n\n"
+        "\u201cA Sunday service costs more than it brings in, and the crews need a day off.\u201d"
+    )
+    quotes = speech(text, nlp)
+    assert [q.speaker for q in quotes] == ["Jonas Eklund", "Greta Lindqvist"]
+
+
+def test_claims_with_that_far_from_the_verb_and_as_reported(nlp):
+    text = (
+        "Port news\n\n"
+        "Harbour master Greta Lindqvist said in a long interview with the local radio station "
+        "last week that the Sunday ferry would be cut in the autumn.\n\n"
+        "The old quay will be demolished next spring, as the Harbour Gazette reported."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "the Sunday ferry would be cut").source == "Greta Lindqvist"
+    demolished = claim_starting(claims, "The old quay will be demolished")
+    assert demolished.source == "Harbour Gazette"

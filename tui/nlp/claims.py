@@ -75,8 +75,12 @@ def _paragraph_of(text: str, offset: int) -> str:
 def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
     complements = [c for c in verb.children if c.dep_ == "ccomp"]
     if not complements:
-        return _parenthetical(verb, resolver, in_quote) or _sentence_final(verb, resolver,
-                                                                           in_quote)  # fmt: skip
+        return (
+            _parenthetical(verb, resolver, in_quote)
+            or _as_reported(verb, resolver, in_quote)
+            or _that_clause(verb, resolver, in_quote)
+            or _sentence_final(verb, resolver, in_quote)
+        )
     # "A, she said, and B": the complement after the verb when there is one on each side.
     complement = next((c for c in complements if c.i > verb.i), complements[0])
     subject = _subject_of(verb)
@@ -184,6 +188,48 @@ _ADJUNCT_DEPS = frozenset(
 )
 
 
+def _as_reported(verb: Token, resolver: SpeakerResolver,
+                 in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+    """`X happened, as the Times reported.` / `As the minister said, X happened.`"""
+    introduced = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    if verb.dep_ != "advcl" or not introduced:
+        return None
+    subject = _subject_of(verb)
+    if subject is None or subject.dep_ == "nsubjpass":
+        return None
+    clause, own = verb.head, verb.left_edge
+    if own.i > clause.i:  # the attribution after its claim
+        start, last = clause.left_edge, verb.doc[own.i - 1]
+    else:
+        start, last = verb.doc[verb.right_edge.i + 1], clause.right_edge
+    if start.i > last.i or in_quote.inside(start.idx):
+        return None
+    return _claim(verb.doc, start.idx, last.idx + len(last.text), subject, verb.lower_, resolver)
+
+
+def _that_clause(verb: Token, resolver: SpeakerResolver,
+                 in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+    """`X said in an interview last week that ...` when the parser hangs the that-clause
+    elsewhere: the clause after the first "that" within a few words of the verb."""
+    subject = _subject_of(verb)
+    if subject is None or subject.dep_ == "nsubjpass":
+        return None
+    sentence = verb.sent
+    window = verb.doc[verb.i + 1 : min(sentence.end, verb.i + 16)]
+    for token in window:
+        if token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}:
+            break
+        if token.lower_ == "that" and token.dep_ == "mark":
+            clause = token.head
+            if clause.i < token.i or in_quote.inside(token.idx):
+                return None
+            end = clause.right_edge
+            start = verb.doc[token.i + 1]
+            return _claim(verb.doc, start.idx, end.idx + len(end.text), subject, verb.lower_,
+                          resolver)  # fmt: skip
+    return None
+
+
 def _sentence_final(verb: Token, resolver: SpeakerResolver,
                     in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
     """`X happened on Friday, the observatory said.` / `..., reported the local paper.` when
@@ -232,8 +278,8 @@ def _according(sentence: Span, resolver: SpeakerResolver, in_quote: _QuoteIndex)
     after = (phrase.end_char, sentence.end_char)
     start, end = max(before, after, key=lambda span: span[1] - span[0])
     start, end = _strip(resolver.text, start, end)
-    if in_quote.inside(start) or in_quote.first_after(start, end) < end:
-        return None
+    if in_quote.inside(start):
+        return None  # a direct quote's attribution; a quoted fragment further on is mixed
     return _claim(doc, start, end, source, "according to", resolver)
 
 

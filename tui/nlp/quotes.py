@@ -479,7 +479,8 @@ def _last_named(
     resolver: SpeakerResolver, start: int, end: int
 ) -> tuple[Speaker, str, int, int] | None:
     """The last person (else organisation) named in the sentence that ends at `end`."""
-    sentence_start = max(start, *(m.end() for m in _STOP.finditer(resolver.text, start, end - 1)))
+    stops = [m.end() for m in _STOP.finditer(resolver.text, start, end - 1)]
+    sentence_start = max([start, *stops])
     for labels in ({"PERSON"}, {"ORG"}):
         found = [m for m in resolver.mentions
                  if sentence_start <= m.start and m.end <= end and m.label in labels]  # fmt: skip
@@ -575,7 +576,11 @@ def _continues(
     if quote.open_mark != paras[quote.paragraph][0]:
         return False
     gap = paras[previous.last_paragraph + 1 : quote.paragraph]
-    return all(not _is_sentence(text, s, e) for s, e in gap) and len(gap) <= 2
+    # A paragraph ending "...:" in between introduces someone else's words.
+    return (
+        all(not _is_sentence(text, s, e) and not text[s:e].rstrip().endswith(":") for s, e in gap)
+        and len(gap) <= 2
+    )
 
 
 def find_quotes(doc: Doc, resolver: SpeakerResolver) -> list[Quote]:
