@@ -189,3 +189,17 @@ def test_claims_with_that_far_from_the_verb_and_as_reported(nlp):
     assert claim_starting(claims, "the Sunday ferry would be cut").source == "Greta Lindqvist"
     demolished = claim_starting(claims, "The old quay will be demolished")
     assert demolished.source == "Harbour Gazette"
+
+
+def test_quotations_with_only_a_space_between_them_are_one(nlp):
+    text = (
+        "Ferry\n\n"
+        "\u201cThe late boat is a lifeline.\u201d \u201cWithout it the night shift cannot get "
+        "home,\u201d said Ines Albrecht."
+    )
+    quotes = speech(text, nlp)
+    assert len(quotes) == 1
+    assert (
+        quotes[0].text == "The late boat is a lifeline. Without it the night shift cannot get home,"
+    )
+    assert quotes[0].speaker == "Ines Albrecht"

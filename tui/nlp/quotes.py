@@ -175,7 +175,27 @@ def find_raw_quotes(text: str, paras: list[tuple[int, int]]) -> list[RawQuote]:
             carry = quote if close_mark is None and stop == end else None
     for quote in quotes:
         _trim(text, quote)
-    return [quote for quote in quotes if quote.end > quote.start]
+    return _join_adjacent(text, [quote for quote in quotes if quote.end > quote.start])
+
+
+def _join_adjacent(text: str, quotes: list[RawQuote]) -> list[RawQuote]:
+    """`“One sentence.” “The next.”`: quotations with only spaces between them are one."""
+    joined: list[RawQuote] = []
+    for quote in quotes:
+        last = joined[-1] if joined else None
+        closed = last.close_mark if last is not None else None
+        if (
+            last is not None
+            and closed is not None
+            and last.last_paragraph == quote.paragraph
+            and not text[closed + mark_width(text, closed) : quote.open_mark].strip()
+        ):
+            last.inner_marks += [last.close_mark, quote.open_mark, *quote.inner_marks]
+            last.end, last.close_mark = quote.end, quote.close_mark
+            last.last_paragraph = quote.last_paragraph
+            continue
+        joined.append(quote)
+    return joined
 
 
 def _trim(text: str, quote: RawQuote) -> None:
