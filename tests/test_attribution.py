@@ -203,3 +203,12 @@ def test_quotations_with_only_a_space_between_them_are_one(nlp):
         quotes[0].text == "The late boat is a lifeline. Without it the night shift cannot get home,"
     )
     assert quotes[0].speaker == "Ines Albrecht"
+
+
+def test_names_the_tagger_misses_after_a_quote_are_speakers(nlp):
+    text = (
+        "Debate night\n\n"
+        '"Would the wall be negotiable?" Hannity pressed.\n\n'
+        '"My apologies, I am sorry," Quick said.'
+    )
+    assert [q.speaker for q in speech(text, nlp)] == ["Hannity", "Quick"]

@@ -529,6 +529,10 @@ def _attribution_in(doc: Doc, start: int, end: int, resolver: SpeakerResolver, s
         verbs.reverse()  # the verb nearest the quote first
     for verb in verbs:
         subject = _subject(verb)
+        if subject is not None and not start <= subject.idx < end:
+            # "I" inside the quotation parsed as the verb's subject: the name before the verb.
+            names = [t for t in doc[verb.i - 4 : verb.i] if t.idx >= start and t.pos_ == "PROPN"]
+            subject = names[-1] if names else None
         if subject is not None:
             cue_end = verb.idx + len(verb.text)
             return resolver.resolve(subject, said_at), verb.lower_, verb.idx, cue_end

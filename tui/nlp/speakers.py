@@ -131,6 +131,15 @@ class SpeakerResolver:
             name_tokens = [t for t in head.lefts if t.dep_ in {"compound", "flat"}] + [head]
             name = self.name_for(" ".join(t.text for t in name_tokens))
             return Speaker(name, name_tokens[0].idx, head.idx + len(head.text))
+        if (
+            head.is_title
+            and _after_handover(head)
+            and head.pos_ in {"NOUN", "ADJ"}
+            and not any(c.dep_ in {"det", "poss"} for c in head.children)
+            and head.lower_ not in UNNAMED_PEOPLE | ORG_DESCRIPTIONS
+        ):
+            # '"...?" Hannity pressed': a capitalised word mid-sentence is a name NER missed.
+            return Speaker(self.name_for(head.text), head.idx, head.idx + len(head.text))
         principal = self._principal(head)
         if principal is not None:  # "Clinton's campaign", "a spokeswoman for YouTube"
             return Speaker(self.group_of(principal).name, principal.start, principal.end)
@@ -364,6 +373,13 @@ class SpeakerResolver:
             if _NEWS_POSSESSIVE.search(before) or after.lstrip(", ").startswith("reporting"):
                 roles[group.entity_id].add("correspondent")
         return roles
+
+
+def _after_handover(token: Token) -> bool:
+    """True right after a quotation that hands over mid-sentence (`,"` `?"` `!"`)."""
+    text = token.doc.text
+    before = text[max(0, token.idx - 3) : token.idx].rstrip()
+    return len(before) >= 2 and before[-1] in "\"”'" and before[-2] in ",?!—–-"
 
 
 def _uncapped(name: str) -> str:
