@@ -212,3 +212,14 @@ def test_names_the_tagger_misses_after_a_quote_are_speakers(nlp):
         '"My apologies, I am sorry," Quick said.'
     )
     assert [q.speaker for q in speech(text, nlp)] == ["Hannity", "Quick"]
+
+
+def test_claims_from_saying_after_a_noun_or_a_preposition(nlp):
+    text = (
+        "Port news\n\n"
+        "The harbour board released a statement saying the Sunday ferry would be cut.\n\n"
+        "Greta Lindqvist ended the meeting by saying the timetable was final."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "the Sunday ferry would be cut").source
+    assert claim_starting(claims, "the timetable was final").source == "Greta Lindqvist"

@@ -124,7 +124,16 @@ def _subject_of(verb: Token) -> Token | None:
         if subject is not None:
             return _past_dateline(subject, verb)
         if verb.dep_ == "conj" or (verb.dep_ in _PARTICIPLE_LINKS and verb.tag_ in {"VBG", "VB"}):
-            verb = verb.head
+            # "by saying ...", "released a statement saying ...": up to the clause's verb
+            # (but "data showing that ..." is the data's finding, not the speaker's claim).
+            if verb.dep_ == "acl" and verb.lemma_.lower() in _EVIDENCE_VERBS:
+                return None
+            head = verb.head
+            while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
+                head = head.head
+            if head.pos_ not in {"VERB", "AUX"} or head.i == verb.i:
+                return None
+            verb = head
             continue
         return None
     return None
