@@ -223,3 +223,16 @@ def test_claims_from_saying_after_a_noun_or_a_preposition(nlp):
     claims = analyze_text(text, nlp).claims
     assert claim_starting(claims, "the Sunday ferry would be cut").source
     assert claim_starting(claims, "the timetable was final").source == "Greta Lindqvist"
+
+
+def test_curly_marks_typed_the_wrong_way_round_still_pair(nlp):
+    text = (
+        "Ferry\n\n"
+        '\u201cThe late boat is a lifeline," said Ines Albrecht. "Without it nobody on the '
+        "night shift can get home.\u201c The council meets on Monday."
+    )
+    quotes = speech(text, nlp)
+    assert [q.text for q in quotes] == [
+        "The late boat is a lifeline,",
+        "Without it nobody on the night shift can get home.",
+    ]

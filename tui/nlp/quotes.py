@@ -107,6 +107,20 @@ def _opens_sentence(text: str, index: int) -> bool:
     return before[-1:] in {"", ".", "!", "?"} and text[index + width : index + width + 1].isalnum()
 
 
+def _by_context(text: str, index: int, kind: str, start: int, end: int) -> str:
+    """A curly mark typed the wrong way round (`"...future.“`, `” Word`) reads as its place
+    says: after a word and before a space it closes; after a space and before a word, opens."""
+    if kind == "toggle":
+        return kind
+    before = text[index - 1] if index > start else " "
+    after = text[index + 1] if index + 1 < end else " "
+    if kind == "open" and not before.isspace() and (after.isspace() or after in ",.;:"):
+        return "close"
+    if kind == "close" and before.isspace() and after.isalnum():
+        return "open"
+    return kind
+
+
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int | None, int]]:
     """(open mark, close mark or None, content end) of the double quotes in one paragraph.
 
@@ -117,6 +131,7 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int | None, int]
     pieces: list[tuple[int, int | None, int]] = []
     opened: int | None = None
     for index, kind in _marks(text, start, end):
+        kind = _by_context(text, index, kind, start, end)
         if opened is None:
             if kind != "close":
                 opened = index
