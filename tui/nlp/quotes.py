@@ -245,7 +245,8 @@ def find_transcript_quotes(
         if match:
             candidates.append((number, match.group("label").split(",")[0].strip(),
                                match.start("speech")))  # fmt: skip
-    speakers = [label for _, label, _ in candidates if _speaker_label(label, resolver)]
+    people = {g.name.split()[-1].lower() for g in resolver.groups.values() if g.label == "PERSON"}
+    speakers = [label for _, label, _ in candidates if _speaker_label(label, people)]
     surnames = {label.split()[-1].lower() for label in speakers}
     # "MARSH:" after "DR. ELAINE MARSH, COMMISSIONER:" is the same speaker.
     labelled = [(number, label, speech) for number, label, speech in candidates
@@ -279,7 +280,7 @@ def find_transcript_quotes(
     return found
 
 
-def _speaker_label(label: str, resolver: SpeakerResolver) -> bool:
+def _speaker_label(label: str, surnames: set[str]) -> bool:
     """A transcript turn's label names a person or a role ("KELLER", "DR. ANNA KELLER",
     "Q", "MODERATOR"), not a call-out ("BUY NOW", "WATCH", "SIGN UP")."""
     lower = label.lower().rstrip(".")
@@ -292,11 +293,7 @@ def _speaker_label(label: str, resolver: SpeakerResolver) -> bool:
         return True  # "EMMA CARTWRIGHT MP"
     if words[0] in HONORIFICS or words[-1] in TRANSCRIPT_ROLES:
         return True
-    last = words[-1]
-    return any(
-        group.label == "PERSON" and group.name.split()[-1].lower() == last
-        for group in resolver.groups.values()
-    )
+    return words[-1] in surnames
 
 
 _REPORTING = re.compile(r"\b(?:said|says|told|added|according to)\b")
@@ -516,9 +513,9 @@ def _last_named(
     """The last person (else organisation) named in the sentence that ends at `end`."""
     stops = [m.end() for m in _STOP.finditer(resolver.text, start, end - 1)]
     sentence_start = max([start, *stops])
+    mentions = resolver.mentions_between(sentence_start, end)
     for labels in ({"PERSON"}, {"ORG"}):
-        found = [m for m in resolver.mentions
-                 if sentence_start <= m.start and m.end <= end and m.label in labels]  # fmt: skip
+        found = [m for m in mentions if m.label in labels]
         if found:
             mention = found[-1]
             speaker = Speaker(resolver.group_of(mention).name, mention.start, mention.end)

@@ -71,6 +71,11 @@ class SpeakerResolver:
                 return candidate
         return None
 
+    def mentions_between(self, start: int, end: int) -> list[EntityMention]:
+        """The entity mentions lying inside [start, end), in text order."""
+        first, last = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        return [m for m in self.mentions[first:last] if m.end <= end]
+
     def group_of(self, mention: EntityMention) -> Entity:
         return self.groups[mention.entity_id]
 
