@@ -73,32 +73,203 @@ def _paragraph_of(text: str, offset: int) -> str:
 
 
 def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
-    complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    complements = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not complements:
+        return (
+            _parenthetical(verb, resolver, in_quote)
+            or _as_reported(verb, resolver, in_quote)
+            or _that_clause(verb, resolver, in_quote)
+            or _sentence_final(verb, resolver, in_quote)
+        )
+    # "A, she said, and B": the complement after the verb when there is one on each side.
+    complement = next((c for c in complements if c.i > verb.i), complements[0])
     subject = _subject_of(verb)
-    if complement is None or subject is None or subject.dep_ == "nsubjpass":
+    if subject is None and complement.i < verb.i:
+        subject = _inverted_subject(verb)  # "..., reported the local broadcaster."
+    if subject is None:
+        return _sentence_final(verb, resolver, in_quote)
+    if subject.dep_ == "nsubjpass":
         return None
-    if complement.i < verb.i and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
-        complement = next(c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i)
+    if verb.lemma_.lower() in _EVIDENCE_VERBS and any(
+        c.dep_ == "aux" and c.tag_ == "TO" for c in complement.children
+    ):
+        return None  # "tests showed it to be safe": a finding, not someone's assertion
     tokens = [t for t in complement.subtree if not (t.dep_ == "mark" and t.head == complement)]
     if not tokens:
         return None
-    doc = verb.doc
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
     if in_quote.inside(start):
         return None
-    end = min(end, in_quote.first_after(start, end))
-    return _claim(doc, start, end, subject, verb.lower_, resolver)
+    # A quoted fragment inside the complement (`said the council had "lost its way"`) is
+    # mixed quotation: part of the claim, not its end; a quotation introduced by a comma or
+    # colon (`told her, "..."`) is direct speech, and ends it.
+    text = resolver.text
+    quoted = in_quote.first_after(start, end)
+    if quoted < end and text[start:quoted].rstrip()[-1:] in {",", ":"}:
+        end = quoted
+    return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
+
+
+#: Verbs whose object-plus-infinitive reports a result, not a speaker's claim.
+_EVIDENCE_VERBS = frozenset({"show", "find", "reveal", "indicate", "prove"})
+_PARTICIPLE_LINKS = frozenset({"advcl", "xcomp", "conj", "pcomp", "acl"})
 
 
 def _subject_of(verb: Token) -> Token | None:
-    """The verb's subject, or that of the verb it is coordinated with ("X said ... and warned")."""
+    """The verb's subject, or that of the verb it hangs from: "X said ... and warned",
+    "X defended the bill, saying ...", "X went on to note"."""
     for _ in range(3):
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-        if subject is not None or verb.dep_ != "conj":
-            return subject
-        verb = verb.head
+        if subject is not None:
+            return _past_dateline(subject, verb)
+        if verb.dep_ == "conj" or (verb.dep_ in _PARTICIPLE_LINKS and verb.tag_ in {"VBG", "VB"}):
+            # "by saying ...", "released a statement saying ...": up to the clause's verb
+            # (but "data showing that ..." is the data's finding, not the speaker's claim).
+            if verb.dep_ == "acl" and verb.lemma_.lower() in _EVIDENCE_VERBS:
+                return None
+            head = verb.head
+            while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
+                head = head.head
+            if head.pos_ not in {"VERB", "AUX"} or head.i == verb.i:
+                return None
+            verb = head
+            continue
+        return None
     return None
+
+
+_DASHES = frozenset({"—", "–", "-", "--"})
+
+
+def _past_dateline(subject: Token, verb: Token) -> Token:
+    """`NAIROBI, Kenya — The coalition rejected ...` is sometimes parsed with the dateline as
+    the subject: the subject is the noun phrase after the dash."""
+    if not subject.text.isupper() or len(subject.text) < 3 or subject.i > verb.i:
+        return subject
+    dash = next((t for t in subject.doc[subject.i : verb.i] if t.text in _DASHES), None)
+    if dash is None:
+        return subject
+    after_dash = subject.doc[dash.i + 1 : verb.i]
+    other = next((t for t in after_dash if t.dep_ in {"nsubj", "nsubjpass"}), None)
+    if other is not None:
+        return other
+    chunk = next((c for c in after_dash.noun_chunks), None)
+    return chunk.root if chunk is not None else subject
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """The speaker after the verb in `..., said the minister` / `..., reported the paper`."""
+    for child in verb.rights:
+        if child.dep_ in {"dobj", "attr", "npadvmod", "appos", "nsubj"} and child.pos_ in {
+            "PROPN",
+            "NOUN",
+        }:
+            if child.ent_type_ in {"DATE", "TIME"}:
+                continue
+            return child
+    return None
+
+
+def _parenthetical(verb: Token, resolver: SpeakerResolver,
+                   in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+    """`The truth, the senator said, was that ...`: the attribution sits inside its claim."""
+    if verb.dep_ != "parataxis":
+        return None
+    subject = _subject_of(verb)
+    if subject is None or subject.dep_ == "nsubjpass":
+        return None
+    clause = verb.head
+    start = clause.left_edge.idx
+    end = clause.right_edge.idx + len(clause.right_edge.text)
+    if in_quote.inside(start) or in_quote.inside(verb.idx):
+        return None
+    return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
+
+
+#: Cues that end a sentence after their content (`..., the agency said.`).
+_FINAL_CUES = frozenset(
+    "say tell add report write note announce claim state warn explain insist argue confirm "
+    "estimate reply respond".split()
+)
+_ADJUNCT_DEPS = frozenset(
+    {"prep", "pobj", "det", "amod", "compound", "advmod", "npadvmod", "poss", "nummod", "case"}
+)
+
+
+def _as_reported(verb: Token, resolver: SpeakerResolver,
+                 in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+    """`X happened, as the Times reported.` / `As the minister said, X happened.`"""
+    introduced = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    if verb.dep_ != "advcl" or not introduced:
+        return None
+    subject = _subject_of(verb)
+    if subject is None or subject.dep_ == "nsubjpass":
+        return None
+    clause, own = verb.head, verb.left_edge
+    if own.i > clause.i:  # the attribution after its claim
+        start, last = clause.left_edge, verb.doc[own.i - 1]
+    else:
+        start, last = verb.doc[verb.right_edge.i + 1], clause.right_edge
+    if start.i > last.i or in_quote.inside(start.idx):
+        return None
+    return _claim(verb.doc, start.idx, last.idx + len(last.text), subject, verb.lower_, resolver)
+
+
+def _that_clause(verb: Token, resolver: SpeakerResolver,
+                 in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+    """`X said in an interview last week that ...` when the parser hangs the that-clause
+    elsewhere: the clause after the first "that" within a few words of the verb."""
+    subject = _subject_of(verb)
+    if subject is None or subject.dep_ == "nsubjpass":
+        return None
+    sentence = verb.sent
+    window = verb.doc[verb.i + 1 : min(sentence.end, verb.i + 16)]
+    for token in window:
+        if token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}:
+            break
+        if token.lower_ == "that" and token.dep_ == "mark":
+            clause = token.head
+            if clause.i < token.i or in_quote.inside(token.idx):
+                return None
+            end = clause.right_edge
+            start = verb.doc[token.i + 1]
+            return _claim(verb.doc, start.idx, end.idx + len(end.text), subject, verb.lower_,
+                          resolver)  # fmt: skip
+    return None
+
+
+def _sentence_final(verb: Token, resolver: SpeakerResolver,
+                    in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+    """`X happened on Friday, the observatory said.` / `..., reported the local paper.` when
+    the parse gives the verb no subject or complement: the noun phrase between the last comma
+    and the verb (or right after the verb) is the source, the words before the comma the claim."""
+    if verb.lemma_.lower() not in _FINAL_CUES or verb.dep_ not in {"ROOT", "conj", "parataxis"}:
+        return None
+    sentence = verb.sent
+    offset = sentence.start
+    after = [t for t in sentence[verb.i - offset + 1 :] if not t.is_space and not t.is_punct]
+    if any(t.pos_ in {"VERB", "AUX"} or t.lower_ == "that" for t in after):
+        return None
+    comma = next((t for t in reversed(sentence[: verb.i - offset]) if t.text == ","), None)
+    if comma is None or not any(t.pos_ in {"VERB", "AUX"} for t in sentence[: comma.i - offset]):
+        return None
+    between = [t for t in verb.doc[comma.i + 1 : verb.i] if not t.is_space]
+    if len(between) > 12 or any(t.pos_ in {"VERB", "AUX", "SCONJ"} or t.tag_ in {"WRB", "WDT",
+                                "WP"} for t in between):  # fmt: skip
+        return None
+    if between and any(t.dep_ not in _ADJUNCT_DEPS for t in after):
+        return None  # "..., though they noted delays": the verb has an object of its own
+    nouns = {"PROPN", "NOUN", "PRON"}
+    candidates = between if between else after[:8]
+    source = next((t for t in candidates if t.pos_ in nouns and t.ent_type_ not in
+                   {"DATE", "TIME"}), None)  # fmt: skip
+    if source is None:
+        return None
+    start, end = sentence.start_char, comma.idx
+    if in_quote.inside(start) or in_quote.first_after(start, end) < end:
+        return None
+    return _claim(verb.doc, start, end, source, verb.lower_, resolver)
 
 
 def _according(sentence: Span, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
@@ -116,8 +287,8 @@ def _according(sentence: Span, resolver: SpeakerResolver, in_quote: _QuoteIndex)
     after = (phrase.end_char, sentence.end_char)
     start, end = max(before, after, key=lambda span: span[1] - span[0])
     start, end = _strip(resolver.text, start, end)
-    if in_quote.inside(start) or in_quote.first_after(start, end) < end:
-        return None
+    if in_quote.inside(start):
+        return None  # a direct quote's attribution; a quoted fragment further on is mixed
     return _claim(doc, start, end, source, "according to", resolver)
 
 

@@ -12,6 +12,13 @@ allege testify quip boast vow promise lament confirm deny maintain counter reite
 exclaim describe call recount shrug scoff sob plead protest retort demand wonder assert reflect
 muse yell cry chuckle smile grin nod put
 """.split()
+) | frozenset(
+    # Speech cues of PolNeAR's train split (Cue spans, lemmatised; words only) not listed above.
+    """
+report speak assure answer repeat echo remind comment interject recite rebut hint proclaim
+clarify inform advise speculate email text blast slam mock tout brag rail decry chide scold
+tell offer reason counsel concur interrupt begin go quote announce pledge swear recount chime
+""".split()
 )
 
 #: Verbs that report an assertion ("officials told Reuters that ...", "analysts contend that").
@@ -20,7 +27,8 @@ CLAIM_VERBS = frozenset(
 say tell warn contend claim allege insist argue estimate believe report announce confirm deny
 add note suggest predict acknowledge admit explain state stress fear conclude find show reveal
 indicate maintain testify assert think expect caution charge accuse hold reckon argue write
-emphasise emphasize signal concede complain forecast calculate project
+emphasise emphasize signal concede complain forecast calculate project agree inform assure remind
+reiterate recall speculate posit
 """.split()
 )
 
@@ -73,6 +81,13 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "spokesperson": frozenset({"spokesman", "spokeswoman", "spokesperson"}),
 }
 
+#: People and bodies that speak for the one they belong to ("Clinton's campaign said").
+SPEAKS_FOR = frozenset(
+    """
+spokesman spokeswoman spokesperson representative
+""".split()
+)
+
 #: Descriptions of an organisation: resolved to the nearest organisation named before.
 ORG_DESCRIPTIONS = frozenset(
     """
@@ -95,6 +110,15 @@ QUESTION_LABELS = frozenset(
         "audience member",
         "unidentified reporter",
     }
+)
+
+#: Role words that make a transcript label a speaker ("RACE ENGINEER:", "THE COURT:").
+TRANSCRIPT_ROLES = frozenset(
+    """
+engineer driver pilot witness defendant plaintiff court clerk judge prosecutor counsel attorney
+lawyer operator dispatcher caller officer spokesman spokeswoman spokesperson president minister
+senator chairman chairwoman chair speaker narrator host anchor guest presenter interviewer
+""".split()
 )
 
 #: Labels of headings and links, never speakers.

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tui.model import Quote
-from tui.nlp.lexicon import HONORIFICS, NOT_SPEAKER_LABELS, QUESTION_LABELS, SPEECH_VERBS
+from tui.nlp.lexicon import (
+    HONORIFICS,
+    NOT_SPEAKER_LABELS,
+    POST_NOMINALS,
+    QUESTION_LABELS,
+    SPEECH_VERBS,
+    TRANSCRIPT_ROLES,
+)
 from tui.nlp.speakers import Speaker, SpeakerResolver
 
 if TYPE_CHECKING:
@@ -65,40 +72,90 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _pieces(text: str, start: int, end: int) -> list[tuple[int, int | None]]:
-    """(open mark, close mark or None) pairs of double quotes in one paragraph."""
-    pieces: list[tuple[int, int | None]] = []
-    opened: int | None = None
-    for index in range(start, end):
+_TWO_APOSTROPHES = "''"  # the New York Times' files open and close quotes with two apostrophes
+
+
+def mark_width(text: str, index: int) -> int:
+    """2 for a `''` mark, else 1."""
+    return 2 if text.startswith(_TWO_APOSTROPHES, index) else 1
+
+
+def _marks(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(offset, kind) of the double quote marks in [start, end): kind 'open', 'close' or
+    'toggle' (a straight mark or `''`, either way round)."""
+    marks: list[tuple[int, str]] = []
+    index = start
+    while index < end:
         char = text[index]
         if char in OPENERS:
-            if opened is None:
-                opened = index
+            marks.append((index, "open"))
         elif char in CLOSERS:
-            if opened is not None:
-                pieces.append((opened, index))
-                opened = None
+            marks.append((index, "close"))
         elif char == STRAIGHT:
-            if opened is None:
+            marks.append((index, "toggle"))
+        elif text.startswith(_TWO_APOSTROPHES, index) and index + 1 < end:
+            marks.append((index, "toggle"))
+            index += 1
+        index += 1
+    return marks
+
+
+def _opens_sentence(text: str, index: int) -> bool:
+    """A mark after a sentence's end and before a word (`he said. "Next`)."""
+    before = text[max(0, index - 3) : index].rstrip(" ")
+    width = mark_width(text, index)
+    return before[-1:] in {"", ".", "!", "?"} and text[index + width : index + width + 1].isalnum()
+
+
+def _by_context(text: str, index: int, kind: str, start: int, end: int) -> str:
+    """A curly mark typed the wrong way round (`"...future.“`, `” Word`) reads as its place
+    says: after a word and before a space it closes; after a space and before a word, opens."""
+    if kind == "toggle":
+        return kind
+    before = text[index - 1] if index > start else " "
+    after = text[index + 1] if index + 1 < end else " "
+    if kind == "open" and not before.isspace() and (after.isspace() or after in ",.;:"):
+        return "close"
+    if kind == "close" and before.isspace() and after.isalnum():
+        return "open"
+    return kind
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int | None, int]]:
+    """(open mark, close mark or None, content end) of the double quotes in one paragraph.
+
+    An opening mark that starts a sentence while a quotation is still open ends that one
+    there (an unclosed mark, or a quotation run on over a lost paragraph break): one missing
+    mark does not turn the rest of the paragraph inside out.
+    """
+    pieces: list[tuple[int, int | None, int]] = []
+    opened: int | None = None
+    for index, kind in _marks(text, start, end):
+        kind = _by_context(text, index, kind, start, end)
+        if opened is None:
+            if kind != "close":
                 opened = index
-            else:
-                pieces.append((opened, index))
-                opened = None
+        elif kind == "close" or (kind == "toggle" and not _opens_sentence(text, index)):
+            pieces.append((opened, index, index))
+            opened = None
+        elif _opens_sentence(text, index):
+            pieces.append((opened, None, index))
+            opened = index
     if opened is not None:
-        pieces.append((opened, None))
+        pieces.append((opened, None, end))
     return pieces
 
 
-def _single_pieces(text: str, start: int, end: int) -> list[tuple[int, int | None]]:
+def _single_pieces(text: str, start: int, end: int) -> list[tuple[int, int | None, int]]:
     """‘Single-quoted’ stretches (British headlines), told apart from apostrophes."""
-    pieces: list[tuple[int, int | None]] = []
+    pieces: list[tuple[int, int | None, int]] = []
     for match in _SINGLE_OPEN.finditer(text, start, end):
         close = text.find("’", match.end(), end)
         while close != -1 and close + 1 < end and text[close + 1].isalpha():
             close = text.find("’", close + 1, end)  # an apostrophe: don’t, Aleppo’s
         after_previous = not pieces or match.start() > (pieces[-1][1] or end)
         if close != -1 and after_previous:
-            pieces.append((match.start(), close))
+            pieces.append((match.start(), close, close))
     return pieces
 
 
@@ -112,28 +169,48 @@ def find_raw_quotes(text: str, paras: list[tuple[int, int]]) -> list[RawQuote]:
             pieces = _single_pieces(text, start, end)
         if carry is not None:
             if pieces and pieces[0][0] == start:
-                open_mark, close_mark = pieces.pop(0)
+                open_mark, close_mark, stop = pieces.pop(0)
                 carry.inner_marks.append(open_mark)
-                carry.end = close_mark if close_mark is not None else end
+                carry.end = stop
                 carry.close_mark = close_mark
                 carry.last_paragraph = number
-                if close_mark is None:
+                if close_mark is None and stop == end:
                     continue
             carry = None
-        for open_mark, close_mark in pieces:
+        for open_mark, close_mark, stop in pieces:
             quote = RawQuote(
-                start=open_mark + 1,
-                end=close_mark if close_mark is not None else end,
+                start=open_mark + mark_width(text, open_mark),
+                end=stop,
                 open_mark=open_mark,
                 close_mark=close_mark,
                 paragraph=number,
                 last_paragraph=number,
             )
             quotes.append(quote)
-            carry = quote if close_mark is None else None
+            carry = quote if close_mark is None and stop == end else None
     for quote in quotes:
         _trim(text, quote)
-    return [quote for quote in quotes if quote.end > quote.start]
+    return _join_adjacent(text, [quote for quote in quotes if quote.end > quote.start])
+
+
+def _join_adjacent(text: str, quotes: list[RawQuote]) -> list[RawQuote]:
+    """`“One sentence.” “The next.”`: quotations with only spaces between them are one."""
+    joined: list[RawQuote] = []
+    for quote in quotes:
+        last = joined[-1] if joined else None
+        closed = last.close_mark if last is not None else None
+        if (
+            last is not None
+            and closed is not None
+            and last.last_paragraph == quote.paragraph
+            and not text[closed + mark_width(text, closed) : quote.open_mark].strip()
+        ):
+            last.inner_marks += [last.close_mark, quote.open_mark, *quote.inner_marks]
+            last.end, last.close_mark = quote.end, quote.close_mark
+            last.last_paragraph = quote.last_paragraph
+            continue
+        joined.append(quote)
+    return joined
 
 
 def _trim(text: str, quote: RawQuote) -> None:
@@ -150,7 +227,7 @@ def quote_text(text: str, quote: RawQuote) -> str:
     parts, position = [], quote.start
     for mark in quote.inner_marks:
         parts.append(text[position:mark])
-        position = mark + 1
+        position = mark + mark_width(text, mark)
     parts.append(text[position : quote.end])
     return "".join(parts)
 
@@ -162,13 +239,18 @@ def find_transcript_quotes(
     text: str, paras: list[tuple[int, int]], taken: list[RawQuote], resolver: SpeakerResolver
 ) -> list[RawQuote]:
     """Answers in Q&A and transcript paragraphs, which carry no quote marks."""
-    labelled: list[tuple[int, str, int]] = []  # (paragraph, label, speech start)
+    candidates: list[tuple[int, str, int]] = []  # (paragraph, label, speech start)
     for number, (start, end) in enumerate(paras):
         match = _LABEL.match(text, start, end)
         if match:
-            label = match.group("label").split(",")[0].strip()
-            if label.lower().rstrip(".") not in NOT_SPEAKER_LABELS:
-                labelled.append((number, label, match.start("speech")))
+            candidates.append((number, match.group("label").split(",")[0].strip(),
+                               match.start("speech")))  # fmt: skip
+    people = {g.name.split()[-1].lower() for g in resolver.groups.values() if g.label == "PERSON"}
+    speakers = [label for _, label, _ in candidates if _speaker_label(label, people)]
+    surnames = {label.split()[-1].lower() for label in speakers}
+    # "MARSH:" after "DR. ELAINE MARSH, COMMISSIONER:" is the same speaker.
+    labelled = [(number, label, speech) for number, label, speech in candidates
+                if label in speakers or label.split()[-1].lower() in surnames]  # fmt: skip
     caps = [label for _, label, _ in labelled if label.isupper() and len(label) > 1]
     for _, label, _ in labelled:
         name = resolver.name_for(label)
@@ -196,6 +278,22 @@ def find_transcript_quotes(
         else:
             speaker = None
     return found
+
+
+def _speaker_label(label: str, surnames: set[str]) -> bool:
+    """A transcript turn's label names a person or a role ("KELLER", "DR. ANNA KELLER",
+    "Q", "MODERATOR"), not a call-out ("BUY NOW", "WATCH", "SIGN UP")."""
+    lower = label.lower().rstrip(".")
+    if lower in NOT_SPEAKER_LABELS:
+        return False
+    if lower in QUESTION_LABELS or label in {"A", "Q"}:
+        return True
+    words = [w.strip(".").lower() for w in label.split()]
+    if label.split()[-1].strip(".").upper() in {p.upper() for p in POST_NOMINALS}:
+        return True  # "EMMA CARTWRIGHT MP"
+    if words[0] in HONORIFICS or words[-1] in TRANSCRIPT_ROLES:
+        return True
+    return words[-1] in surnames
 
 
 _REPORTING = re.compile(r"\b(?:said|says|told|added|according to)\b")
@@ -302,7 +400,11 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
         siblings = by_paragraph[quote.paragraph]
         position = siblings.index(quote)
         # After the quote: up to the next quote in the paragraph or the sentence's end.
-        after_start = quote.close_mark + 1 if quote.close_mark is not None else quote.end
+        after_start = (
+            quote.close_mark + mark_width(text, quote.close_mark)
+            if quote.close_mark is not None
+            else quote.end
+        )
         after_end = (
             siblings[position + 1].open_mark
             if position + 1 < len(siblings)
@@ -312,10 +414,21 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
         # Before: back to the previous quote in the paragraph (or the paragraph's start).
         before_start = para_start
         if position and siblings[position - 1].close_mark is not None:
-            before_start = siblings[position - 1].close_mark + 1
+            previous_close = siblings[position - 1].close_mark
+            before_start = previous_close + mark_width(text, previous_close)
         before_end = quote.open_mark
 
+        signed = _dash_signature(text, after_start, paras[quote.last_paragraph][1], resolver)
+        if signed is not None:  # `"..." ― Ruth Okonkwo`
+            quote.kind = "quote"
+            quote.speaker, quote.cue = signed, None
+            previous = quote
+            continue
         found = _attribution_in(doc, after_start, after_end, resolver, quote.open_mark, after=True)
+        if found is None and text[quote.start : quote.end].rstrip()[-1:] in _HANDS_OVER:
+            # `"...?" Hannity pressed.`: any verb with a subject right after the quote.
+            found = _attribution_in(doc, after_start, after_end, resolver, quote.open_mark,
+                                    after=True, any_verb=True)  # fmt: skip
         adjacent = found is not None and _words(text, after_start, found[2]) <= 4
         if found is None:
             found = _attribution_in(doc, before_start, before_end, resolver, quote.open_mark,
@@ -341,9 +454,27 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
             prev_start, prev_end = paras[quote.paragraph - 1]
             found = _attribution_in(doc, prev_start, prev_end, resolver, quote.open_mark,
                                     after=False)  # fmt: skip
+            if found is None and text[prev_start:prev_end].rstrip().endswith(":"):
+                found = _last_named(resolver, prev_start, prev_end)  # "From Jane Roe:"
             if found is not None and found[0].name:
                 quote.speaker, quote.cue = found[0], found[1] or None
         previous = quote
+
+
+_SIGNATURE = re.compile(r"\s*[―—–]\s*(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*$")
+
+
+def _dash_signature(text: str, start: int, end: int, resolver: SpeakerResolver) -> Speaker | None:
+    """The name after a dash that ends the paragraph right after a quote (an epigraph)."""
+    match = _SIGNATURE.match(text[start:end])
+    if match is None:
+        return None
+    name_start = start + match.start("name")
+    name_end = start + match.end("name")
+    mention = resolver.mention_at(name_start, name_end)
+    if mention is not None and mention.label == "PERSON":
+        return Speaker(resolver.group_of(mention).name, mention.start, mention.end)
+    return Speaker(resolver.name_for(match.group("name")), name_start, name_end)
 
 
 def _words(text: str, start: int, end: int) -> int:
@@ -373,16 +504,47 @@ _STOP = re.compile(r"(\w*)[.!?](?=\s|$)")
 _ABBREVIATIONS = frozenset({"st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp"})
 
 
+_HANDS_OVER = frozenset(",?!—–-")
+
+
+def _last_named(
+    resolver: SpeakerResolver, start: int, end: int
+) -> tuple[Speaker, str, int, int] | None:
+    """The last person (else organisation) named in the sentence that ends at `end`."""
+    stops = [m.end() for m in _STOP.finditer(resolver.text, start, end - 1)]
+    sentence_start = max([start, *stops])
+    mentions = resolver.mentions_between(sentence_start, end)
+    for labels in ({"PERSON"}, {"ORG"}):
+        found = [m for m in mentions if m.label in labels]
+        if found:
+            mention = found[-1]
+            speaker = Speaker(resolver.group_of(mention).name, mention.start, mention.end)
+            return speaker, ":", end, end
+    return None
+
+
 def _attribution_in(doc: Doc, start: int, end: int, resolver: SpeakerResolver, said_at: int,
-                    *, after: bool) -> tuple[Speaker, str, int, int] | None:  # fmt: skip
-    """The speaker and cue of the attribution in [start, end), with the cue's offsets."""
+                    *, after: bool,
+                    any_verb: bool = False) -> tuple[Speaker, str, int, int] | None:  # fmt: skip
+    """The speaker and cue of the attribution in [start, end), with the cue's offsets; with
+    `any_verb`, the first verb of its first few words, speech verb or not."""
     if end <= start:
         return None
-    verbs = _cue_verbs(doc, start, end)
+    if any_verb:
+        span = doc.char_span(start, end, alignment_mode="contract")
+        verbs = [t for t in span or () if t.pos_ == "VERB"][:1]
+        if not verbs or _words(resolver.text, start, verbs[0].idx) > 4:
+            return None
+    else:
+        verbs = _cue_verbs(doc, start, end)
     if not after:
         verbs.reverse()  # the verb nearest the quote first
     for verb in verbs:
         subject = _subject(verb)
+        if subject is not None and not start <= subject.idx < end:
+            # "I" inside the quotation parsed as the verb's subject: the name before the verb.
+            names = [t for t in doc[verb.i - 4 : verb.i] if t.idx >= start and t.pos_ == "PROPN"]
+            subject = names[-1] if names else None
         if subject is not None:
             cue_end = verb.idx + len(verb.text)
             return resolver.resolve(subject, said_at), verb.lower_, verb.idx, cue_end
@@ -430,7 +592,8 @@ def _sentence_goes_on(text: str, quote: RawQuote) -> bool:
     """True when the quoted words end without punctuation and the sentence carries on."""
     if quote.close_mark is None or text[quote.start : quote.end].rstrip()[-1:] in ",.!?;:…—":
         return False
-    after = text[quote.close_mark + 1 : quote.close_mark + 3].lstrip()
+    after_mark = quote.close_mark + mark_width(text, quote.close_mark)
+    after = text[after_mark : after_mark + 2].lstrip()
     return after[:1].isalpha() and after[:1].islower()
 
 
@@ -449,7 +612,11 @@ def _continues(
     if quote.open_mark != paras[quote.paragraph][0]:
         return False
     gap = paras[previous.last_paragraph + 1 : quote.paragraph]
-    return all(not _is_sentence(text, s, e) for s, e in gap) and len(gap) <= 2
+    # A paragraph ending "...:" in between introduces someone else's words.
+    return (
+        all(not _is_sentence(text, s, e) and not text[s:e].rstrip().endswith(":") for s, e in gap)
+        and len(gap) <= 2
+    )
 
 
 def find_quotes(doc: Doc, resolver: SpeakerResolver) -> list[Quote]:

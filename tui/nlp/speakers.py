@@ -25,6 +25,7 @@ from tui.nlp.lexicon import (
     MALE_WORDS,
     ORG_DESCRIPTIONS,
     ROLE_SYNONYMS,
+    SPEAKS_FOR,
     UNNAMED_PEOPLE,
 )
 
@@ -58,6 +59,7 @@ class SpeakerResolver:
         self.roles = self._roles()
         self.quoted: list[tuple[int, int]] = []
         self._quoted_starts: list[int] = []
+        self._token_starts: list[int] | None = None
 
     # Entities by position.
 
@@ -68,6 +70,11 @@ class SpeakerResolver:
             if candidate.start < end and start < candidate.end:
                 return candidate
         return None
+
+    def mentions_between(self, start: int, end: int) -> list[EntityMention]:
+        """The entity mentions lying inside [start, end), in text order."""
+        first, last = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        return [m for m in self.mentions[first:last] if m.end <= end]
 
     def group_of(self, mention: EntityMention) -> Entity:
         return self.groups[mention.entity_id]
@@ -129,14 +136,40 @@ class SpeakerResolver:
             name_tokens = [t for t in head.lefts if t.dep_ in {"compound", "flat"}] + [head]
             name = self.name_for(" ".join(t.text for t in name_tokens))
             return Speaker(name, name_tokens[0].idx, head.idx + len(head.text))
+        if (
+            head.is_title
+            and _after_handover(head)
+            and head.pos_ in {"NOUN", "ADJ"}
+            and not any(c.dep_ in {"det", "poss"} for c in head.children)
+            and head.lower_ not in UNNAMED_PEOPLE | ORG_DESCRIPTIONS
+        ):
+            # '"...?" Hannity pressed': a capitalised word mid-sentence is a name NER missed.
+            return Speaker(self.name_for(head.text), head.idx, head.idx + len(head.text))
+        principal = self._principal(head)
+        if principal is not None:  # "Clinton's campaign", "a spokeswoman for YouTube"
+            return Speaker(self.group_of(principal).name, principal.start, principal.end)
         described = self._description(head, before, roles_only=describe)
         if described:
             return Speaker(described, span.start_char, span.end_char)
         # An unnamed "witness", "a voice", "the race engineer": no name to give a speaker; a
         # claim's source is worth keeping as written ("Syrian opposition officials").
-        words = [t.text for t in span if t.dep_ not in {"det", "poss"}]
-        name = " ".join(words) if describe and words else None
+        words = span[1:] if span[0].dep_ == "det" else span
+        name = words.text if describe and len(words) else None
         return Speaker(name, span.start_char, span.end_char)
+
+    def _principal(self, head: Token) -> EntityMention | None:
+        """The person or organisation a spokesperson, campaign or office speaks for."""
+        if head.lemma_.lower() not in SPEAKS_FOR:
+            return None
+        for child in head.children:
+            targets = [child] if child.dep_ == "poss" else []
+            if child.dep_ == "prep" and child.lower_ in {"for", "of"}:
+                targets = [c for c in child.children if c.dep_ == "pobj"]
+            for target in targets:
+                mention = self.mention_at(target.idx, target.idx + len(target.text))
+                if mention is not None and mention.label in PERSONISH | ORGISH:
+                    return mention
+        return None
 
     def _phrase(self, head: Token) -> Span:
         """The noun phrase of a subject: its compounds, modifiers and possessor, no clauses."""
@@ -153,12 +186,44 @@ class SpeakerResolver:
 
     def _pronoun(self, pronoun: str, before: int) -> str | None:
         if pronoun in {"they", "it"}:
-            return self._nearest(before, ORGISH, None)
+            found = self._subject_antecedent(before, plural=pronoun == "they")
+            return found or self._nearest(before, ORGISH, None)
         if pronoun in {"he", "she"}:
             mention = self._nearest_mention(before, PERSONISH, "m" if pronoun == "he" else "f")
             if mention is None or self._unnamed_subject_between(mention.end, before):
                 return None
             return self.group_of(mention).name
+        return None
+
+    def _subject_antecedent(self, before: int, *, plural: bool) -> str | None:
+        """What "it" / "they" most likely stand for: the latest subject before `before` that is
+        an organisation ("the group which ... when it said"), or, for "they", a plural noun
+        ("Researchers at the institute ... They note"), skipping nouns in between that are
+        not subjects or cannot be meant ("the glacier lost mass")."""
+        doc = self.doc
+        if self._token_starts is None:
+            self._token_starts = [token.idx for token in doc]
+        index = bisect_left(self._token_starts, before) - 1
+        for token in reversed(doc[max(0, index - 120) : max(0, index)]):
+            if token.dep_ not in {"nsubj", "nsubjpass"} or self.in_quote(token.idx):
+                continue
+            if token.lower_ in {"which", "that", "who"} and token.head.dep_ == "relcl":
+                token = token.head.head  # the noun the relative clause describes
+            if token.dep_ == "appos":
+                token = token.head
+            if token.pos_ == "PRON":
+                continue
+            mention = self.mention_at(token.idx, token.idx + len(token.text))
+            if mention is not None and self.group_of(mention).label in ORGISH:
+                return self.group_of(mention).name
+            if plural and token.tag_ in {"NNS", "NNPS"}:
+                for child in token.children:  # "researchers at the institute"
+                    objects = [c for c in child.children if c.dep_ == "pobj"]
+                    for obj in objects if child.dep_ == "prep" else []:
+                        inner = self.mention_at(obj.idx, obj.idx + len(obj.text))
+                        if inner is not None and self.group_of(inner).label in ORGISH:
+                            return self.group_of(inner).name
+                return None
         return None
 
     def _nearest(self, before: int, labels: frozenset[str], gender: str | None) -> str | None:
@@ -313,6 +378,13 @@ class SpeakerResolver:
             if _NEWS_POSSESSIVE.search(before) or after.lstrip(", ").startswith("reporting"):
                 roles[group.entity_id].add("correspondent")
         return roles
+
+
+def _after_handover(token: Token) -> bool:
+    """True right after a quotation that hands over mid-sentence (`,"` `?"` `!"`)."""
+    text = token.doc.text
+    before = text[max(0, token.idx - 3) : token.idx].rstrip()
+    return len(before) >= 2 and before[-1] in "\"”'" and before[-2] in ",?!—–-"
 
 
 def _uncapped(name: str) -> str:

@@ -1,0 +1,238 @@
+"""Quotes, speakers and claims on the shapes real news copy takes (issue 12).
+
+One test per class of the issue: quote marks, transcripts, speakers, claims, claim sources.
+Every sentence here is written for these tests (no third-party text).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.model import Analysis, Article, Claim, Quote
+from tui.nlp.analyze import analyze_text
+from tui.nlp.evaluate import score_article
+
+DEVSET = Path(__file__).parent / "data" / "devset"
+
+
+def speech(text: str, nlp) -> list[Quote]:
+    return [q for q in analyze_text(text, nlp).quotes if q.kind == "quote"]
+
+
+def claim_starting(claims: list[Claim], words: str) -> Claim:
+    found = [c for c in claims if c.text.startswith(words)]
+    assert found, f"no claim starting {words!r} in {[(c.text, c.source) for c in claims]}"
+    return found[0]
+
+
+# The seed: every quote, speaker, claim and source.
+
+
+@pytest.fixture(scope="module")
+def seed_analysis(seed: Article, nlp) -> Analysis:
+    return analyze_text(seed.text, nlp)
+
+
+def test_seed_quotes_claims_and_sources_all_found(seed: Article, seed_analysis: Analysis):
+    gold = json.loads((DEVSET / "00-aljazeera-aleppo-talks.gold.json").read_text())
+    score = score_article(seed.text, seed_analysis, gold, "seed")
+    assert len(gold["quotes"]) == 8
+    assert score.found_quotes == score.right_speakers == 8, score.errors
+    assert score.found_claims == score.gold_claims, score.errors
+    assert score.right_sources == score.gold_claims, score.errors
+    sohr = next(c for c in seed_analysis.claims if "hundreds of fighters from the" in c.text)
+    assert sohr.text.endswith("arrived in Aleppo on Friday")
+    assert sohr.source == "Syrian Observatory for Human Rights" and sohr.cue == "said"
+
+
+# 1. Quote marks.
+
+
+def test_two_apostrophes_open_and_close_a_quote(nlp):
+    text = (
+        "Harbour vote\n\n''The numbers simply do not add up,'' said Tomas Brenner, a ferry "
+        "captain. ''We will lose the late boat.''\n\nHe spoke after the vote."
+    )
+    quotes = speech(text, nlp)
+    assert [q.text for q in quotes] == ["The numbers simply do not add up,",
+                                        "We will lose the late boat."]  # fmt: skip
+    assert [q.speaker for q in quotes] == ["Tomas Brenner", "Tomas Brenner"]
+
+
+def test_a_quote_run_on_over_a_lost_paragraph_break_does_not_invert_the_rest(nlp):
+    # A story on one line: the first quotation runs on without a closing mark (its paragraph
+    # break was lost), so every mark after it would pair the wrong way round.
+    text = (
+        'The ferry will stop at ten, the council said on Monday. "We rely on that boat," '
+        'said Ines Albrecht, a night nurse. "Without it I cannot get home. '
+        '"My shift ends at eleven and there is no bus," she said. The council said it '
+        "would review the timetable in the spring and consult residents before any change."
+    )
+    quotes = speech(text, nlp)
+    texts = [q.text for q in quotes]
+    assert "We rely on that boat," in texts
+    assert "My shift ends at eleven and there is no bus," in texts
+    assert not any("review the timetable" in t for t in texts)
+    analysis = analyze_text(text, nlp)
+    assert any(c.text.startswith("it would review the timetable") for c in analysis.claims)
+
+
+# 2. "NAME: text" transcripts.
+
+
+def test_shop_and_call_out_labels_are_not_speakers(nlp):
+    text = (
+        "Harbour town votes on ferry timetable\n\n"
+        "The council will decide on Thursday whether to cut the late ferry.\n\n"
+        "BUY NOW: Tickets for the summer festival are on sale at the harbour office.\n\n"
+        "The late ferry carries about forty people a night, most of them shift workers.\n\n"
+        "SIGN UP: Get our morning newsletter in your inbox.\n\n"
+        "Residents have until Wednesday to respond to the consultation."
+    )
+    assert speech(text, nlp) == []
+
+
+# 3. Speakers.
+
+
+def test_speakers_from_cues_beyond_the_old_list_em_dashes_and_dates(nlp):
+    text = (
+        "Ferry vote\n\n"
+        "\u201cThat is simply not true,\u201d Marisol Vega interjected.\n\n"
+        "\u201cThe boat will keep running until June,\u201d Omar Haddad assured the room.\n\n"
+        "\u201cIt is the wrong decision at the wrong time.\u201d \u2015 Ruth Okonkwo\n\n"
+        "\u201cWe will look again at the figures,\u201d said Monday Gerald Finch, the operator's "
+        "manager."
+    )
+    quotes = speech(text, nlp)
+    assert [q.speaker for q in quotes] == ["Marisol Vega", "Omar Haddad", "Ruth Okonkwo",
+                                           "Gerald Finch"]  # fmt: skip
+
+
+# 4. Claims.
+
+CLAIMS_TEXT = (
+    "Council report\n\n"
+    "Senator Dana Whitcombe defended the tax bill on Tuesday, saying the cuts would pay for "
+    "themselves within a decade.\n\n"
+    "The truth, the treasurer Helen Marsh said then, was that nobody had read the report.\n\n"
+    "Flood barriers along the river failed overnight, reported the local broadcaster.\n\n"
+    "Mayor Luis Ferreira agrees that the budget must be balanced by June.\n\n"
+    "Piotr Wazny, a neighbour, informed me that the house had been empty for years.\n\n"
+    "Tests showed the water to be safe for drinking.\n\n"
+    "It was announced that the station would close."
+)
+
+
+def test_claims_in_the_shapes_reporting_takes(nlp):
+    claims = analyze_text(CLAIMS_TEXT, nlp).claims
+    saying = claim_starting(claims, "the cuts would pay for themselves")
+    assert saying.source == "Dana Whitcombe" and saying.cue == "saying"
+    truth = claim_starting(claims, "The truth")
+    assert truth.source == "Helen Marsh" and truth.text.endswith("nobody had read the report")
+    assert claim_starting(claims, "Flood barriers along the river failed overnight").source
+    assert claim_starting(claims, "the budget must be balanced").source == "Luis Ferreira"
+    assert claim_starting(claims, "the house had been empty").source == "Piotr Wazny"
+    # An experiment's result and an agentless passive are not someone's claim.
+    assert not any("safe for drinking" in c.text or "station would close" in c.text
+                   for c in claims)  # fmt: skip
+
+
+def test_mixed_quotation_is_one_claim_with_its_source(nlp):
+    text = (
+        "Housing debate\n\n"
+        "Priya Natarajan said the council had \u201clost its way on housing and forgotten the "
+        "people who elected it\u201d and needed new leadership."
+    )
+    claims = analyze_text(text, nlp).claims
+    claim = claim_starting(claims, "the council had")
+    assert claim.text.endswith("needed new leadership")
+    assert claim.source == "Priya Natarajan"
+
+
+# 5. Claim sources from pronouns and descriptions.
+
+
+def test_claim_sources_resolve_pronouns_past_nouns_in_between(nlp):
+    text = (
+        "Glacier study\n\n"
+        "Researchers at the University of Tromso measured the ice for ten years. "
+        "Along the northern ridge, the glacier lost a third of its mass.\n\n"
+        "They note that the loss sped up after 2015."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "the loss sped up").source == "University of Tromso"
+
+
+def test_turns_handed_over_by_any_verb_and_block_quotes_after_a_colon(nlp):
+    text = (
+        "Interview\n\n"
+        "\u201cWould the ferry run on Sundays?\u201d Jonas Eklund pressed.\n\n"
+        "The harbour master, Greta Lindqvist, set out her view in a letter to the council:\n\n"
+        "\u201cA Sunday service costs more than it brings in, and the crews need a day off.\u201d"
+    )
+    quotes = speech(text, nlp)
+    assert [q.speaker for q in quotes] == ["Jonas Eklund", "Greta Lindqvist"]
+
+
+def test_claims_with_that_far_from_the_verb_and_as_reported(nlp):
+    text = (
+        "Port news\n\n"
+        "Harbour master Greta Lindqvist said in a long interview with the local radio station "
+        "last week that the Sunday ferry would be cut in the autumn.\n\n"
+        "The old quay will be demolished next spring, as the Harbour Gazette reported."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "the Sunday ferry would be cut").source == "Greta Lindqvist"
+    demolished = claim_starting(claims, "The old quay will be demolished")
+    assert demolished.source == "Harbour Gazette"
+
+
+def test_quotations_with_only_a_space_between_them_are_one(nlp):
+    text = (
+        "Ferry\n\n"
+        "\u201cThe late boat is a lifeline.\u201d \u201cWithout it the night shift cannot get "
+        "home,\u201d said Ines Albrecht."
+    )
+    quotes = speech(text, nlp)
+    assert len(quotes) == 1
+    assert (
+        quotes[0].text == "The late boat is a lifeline. Without it the night shift cannot get home,"
+    )
+    assert quotes[0].speaker == "Ines Albrecht"
+
+
+def test_names_the_tagger_misses_after_a_quote_are_speakers(nlp):
+    text = (
+        "Debate night\n\n"
+        '"Would the wall be negotiable?" Hannity pressed.\n\n'
+        '"My apologies, I am sorry," Quick said.'
+    )
+    assert [q.speaker for q in speech(text, nlp)] == ["Hannity", "Quick"]
+
+
+def test_claims_from_saying_after_a_noun_or_a_preposition(nlp):
+    text = (
+        "Port news\n\n"
+        "The harbour board released a statement saying the Sunday ferry would be cut.\n\n"
+        "Greta Lindqvist ended the meeting by saying the timetable was final."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "the Sunday ferry would be cut").source
+    assert claim_starting(claims, "the timetable was final").source == "Greta Lindqvist"
+
+
+def test_curly_marks_typed_the_wrong_way_round_still_pair(nlp):
+    text = (
+        "Ferry\n\n"
+        '\u201cThe late boat is a lifeline," said Ines Albrecht. "Without it nobody on the '
+        "night shift can get home.\u201c The council meets on Monday."
+    )
+    quotes = speech(text, nlp)
+    assert [q.text for q in quotes] == [
+        "The late boat is a lifeline,",
+        "Without it nobody on the night shift can get home.",
+    ]
