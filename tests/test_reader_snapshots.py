@@ -75,3 +75,13 @@ def test_seed_at_160x48(
     snap_compare: Callable[..., bool], seed: Article, seed_analysis: Analysis
 ) -> None:
     assert snap_compare(reader(seed, seed_analysis), terminal_size=(160, 48), run_before=analysed)
+
+
+def test_search_line_open_at_80x24(
+    snap_compare: Callable[..., bool], seed: Article, seed_analysis: Analysis
+) -> None:
+    """`/` and "russia" typed, not yet Enter: the search line shows the typing and the count."""
+    assert snap_compare(
+        reader(seed, seed_analysis), terminal_size=(80, 24), press=["slash", *"russia"],
+        run_before=analysed,
+    )  # fmt: skip

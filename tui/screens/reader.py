@@ -37,7 +37,7 @@ from tui.messages import (
 from tui.model import Analysis, AnalysisStep, Article
 from tui.widgets.article_view import HIGHLIGHT_MODES, ArticleView
 from tui.widgets.reader_bar import ReaderBar
-from tui.widgets.search_bar import SearchBar
+from tui.widgets.search_bar import SearchBar, SearchLine
 
 # Text first: what only the side panel, legend, help and command palette need (the option
 # list and tab widgets, ~12 ms of imports) is imported after the first frame, where used.
@@ -58,6 +58,11 @@ NARROW_WIDTH = 100
 #: Painting a long article's analysis so far holds the event loop (near a second at the end
 #: of a million words): a step that adds nothing in view is painted within this share of time.
 PARTIAL_PAINT_SHARE = 0.1
+#: Up to this many characters the article is searched at every key typed in the search line;
+#: a longer one (a search of a few MB takes a few hundred ms) once typing pauses.
+LIVE_SEARCH_CHARS = 1_000_000
+#: The pause, in seconds.
+SEARCH_PAUSE = 0.3
 
 
 class SteppedAnalyser:
@@ -148,6 +153,10 @@ class ReaderScreen(Screen[None]):
         self._paint_due: Timer | None = None  # a deferred paint of the analysis so far
         self._unpainted: list[tuple[int, int]] = []  # stretches analysed since, not painted
         self._panel_stale = False  # the hidden side panel was not told of the analysis so far
+        #: Where `/` was pressed: the text offset matches are searched from as you type, and
+        #: the line the view goes back to when the search is dropped (escape).
+        self._search_from: tuple[int, int] = (0, 0)
+        self._search_due: Timer | None = None  # a long article's search, once typing pauses
 
     @property
     def article(self) -> Article:
@@ -227,7 +236,7 @@ class ReaderScreen(Screen[None]):
                                             before=slot)  # fmt: skip
         await slot.remove()
         await self.query_one("#footer-slot").remove()
-        await self.mount(SearchBar(id="search"), Footer())
+        await self.mount(SearchLine(id="search-line"), Footer())
         self.ready = True
         self.refresh_bindings()  # the footer shows keys once it hears of the bindings
         self._show_analysis()
@@ -386,21 +395,56 @@ class ReaderScreen(Screen[None]):
         if any(_overlaps(span, message.top, message.bottom) for span in self._unpainted):
             self._show_analysis()
 
+    @on(Input.Changed, "#search")
+    def _search_as_typed(self, message: Input.Changed) -> None:
+        """Search as you type, from where `/` was pressed; the count beside the typing."""
+        message.stop()
+        self._cancel_due_search()
+        if message.value and len(self.article.text) > LIVE_SEARCH_CHARS:
+            self.query_one(SearchLine).show_count(message.value, None)
+            self._search_due = self.set_timer(SEARCH_PAUSE, self._search_typed)
+        else:
+            self._search_typed()
+
+    def _search_typed(self) -> None:
+        self._search_due = None
+        view, query = self.view, self.query_one(SearchBar).value
+        if query:
+            count = view.search(query, origin=self._search_from[0])
+        else:
+            count = 0
+            view.set_matches([])
+            view.clear_mark()
+            view.scroll_to_line(self._search_from[1])
+        self.query_one(SearchLine).show_count(query, count)
+
+    def _cancel_due_search(self) -> bool:
+        """Stop a search waiting for typing to pause; whether there was one."""
+        due, self._search_due = self._search_due, None
+        if due is not None:
+            due.stop()
+        return due is not None
+
     @on(Input.Submitted, "#search")
     def _search(self, message: Input.Submitted) -> None:
         message.stop()
+        if self._cancel_due_search():
+            self._search_typed()
         self._close_search()
-        count = self.view.search(message.value)
-        if count:
-            self.notify(f"{count} match{'es' if count != 1 else ''}", timeout=2)
-        else:
+        if message.value and not self.view.match_count:
             self.notify(f"Not found: {one_line(message.value)}", severity="warning", timeout=3)
         self.refresh_bindings()
 
     @on(SearchBar.Cancelled)
     def _search_cancelled(self, message: SearchBar.Cancelled) -> None:
+        """Escape while typing: the matches go, and the view goes back to where it was."""
         message.stop()
+        self._cancel_due_search()
+        self.view.set_matches([])
+        self.view.clear_mark()
+        self.view.scroll_to_line(self._search_from[1])
         self._close_search()
+        self.refresh_bindings()
 
     def _close_search(self) -> None:
         self.remove_class("-searching")
@@ -437,9 +481,13 @@ class ReaderScreen(Screen[None]):
         ]  # fmt: skip
 
     def action_search(self) -> None:
+        view = self.view
+        self._search_from = (view.visible_range()[0], int(view.scroll_y))
         self.add_class("-searching")
         search = self.query_one(SearchBar)
-        search.value = ""
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self.query_one(SearchLine).show_count("", 0)
         search.focus()
 
     def action_next_match(self, step: int) -> None:
