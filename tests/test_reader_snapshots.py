@@ -85,3 +85,13 @@ def test_search_line_open_at_80x24(
         reader(seed, seed_analysis), terminal_size=(80, 24), press=["slash", *"russia"],
         run_before=analysed,
     )  # fmt: skip
+
+
+def test_panel_cursor_at_80x24(
+    snap_compare: Callable[..., bool], seed: Article, seed_analysis: Analysis
+) -> None:
+    """`1`, then `j` twice: the third quote's whole row is the cursor (reversed)."""
+    assert snap_compare(
+        reader(seed, seed_analysis), terminal_size=(80, 24), press=["1", "j", "j"],
+        run_before=analysed,
+    )  # fmt: skip

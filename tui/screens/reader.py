@@ -93,6 +93,11 @@ def reader_commands() -> type[Provider]:
     return ReaderCommands
 
 
+#: The rule of `tab` (the help shows it): it only ever moves focus, so it is predictable after
+#: `1`-`3` (which open the panel with focus in it) too; `p` is what hides the panel.
+SWITCH_PANE = "To the other pane (the side panel is shown if hidden; tab never hides it: p)"
+
+
 class ReaderScreen(Screen[None]):
     AUTO_FOCUS = ""  # the article view, just after the first frame (on_mount)
     COMMANDS = {reader_commands}
@@ -102,12 +107,13 @@ class ReaderScreen(Screen[None]):
         Binding("n", "next_match(1)", "Next match"),
         Binding("N", "next_match(-1)", "Prev match"),
         Binding("h", "cycle_highlights", "Highlights"),
-        Binding("tab", "switch_pane", "Pane"),
-        Binding("shift+tab", "switch_pane", "Pane", show=False),
+        Binding("tab", "switch_pane", "Pane", tooltip=SWITCH_PANE),
+        Binding("shift+tab", "switch_pane", "Pane", show=False, tooltip=SWITCH_PANE),
         Binding("1", "show_tab('quotes')", "Quotes", show=False),
         Binding("2", "show_tab('claims')", "Claims", show=False),
         Binding("3", "show_tab('entities')", "Entities", show=False),
-        Binding("p", "toggle_panel", "Side panel", show=False),
+        Binding("p", "toggle_panel", "Side panel", show=False,
+                tooltip="Show or hide the side panel"),
         Binding("left_square_bracket", "next_article(-1)", "Prev article"),
         Binding("right_square_bracket", "next_article(1)", "Next article"),
         Binding("o", "articles", "Articles"),
@@ -505,9 +511,8 @@ class ReaderScreen(Screen[None]):
         )
 
     def action_switch_pane(self) -> None:
+        """The other pane: see `SWITCH_PANE`."""
         if self._in_panel(self.focused):
-            if self.narrow:
-                self.show_panel = False
             self.view.focus()
         else:
             self.show_panel = True
