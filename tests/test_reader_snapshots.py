@@ -7,6 +7,7 @@ new pictures and accept them with `pytest tests/test_reader_snapshots.py --snaps
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -15,6 +16,7 @@ from textual.widgets import Tabs
 from textual.widgets._tabs import Underline
 
 from tui.app import BylineApp
+from tui.loaders import load_path
 from tui.model import Analysis, Article
 from tui.nlp.analyze import analyze_text
 
@@ -95,3 +97,11 @@ def test_panel_cursor_at_80x24(
         reader(seed, seed_analysis), terminal_size=(80, 24), press=["1", "j", "j"],
         run_before=analysed,
     )  # fmt: skip
+
+
+def test_metadata_header_at_80x24(snap_compare: Callable[..., bool], nlp) -> None:
+    """An HTML page: the line under the top bar is its author, site, date and URL."""
+    page = load_path(Path(__file__).parent / "data" / "loaders" / "page.html")
+    assert page.author and page.source and page.date and page.url
+    app = BylineApp([page], analyses={0: analyze_text(page.text, nlp)})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=analysed)

@@ -35,6 +35,7 @@ from tui.messages import (
     LookUp,
 )
 from tui.model import Analysis, AnalysisStep, Article
+from tui.widgets.article_meta import ArticleMeta
 from tui.widgets.article_view import HIGHLIGHT_MODES, ArticleView
 from tui.widgets.reader_bar import ReaderBar
 from tui.widgets.search_bar import SearchBar, SearchLine
@@ -217,6 +218,7 @@ class ReaderScreen(Screen[None]):
         # Text first: the first frame has the article and cheap stand-ins of the same size for
         # the side panel and the footer; the real ones are mounted right after it is drawn.
         yield ReaderBar(id="bar")
+        yield ArticleMeta(self.article, id="meta")
         with Horizontal(id="body"):
             with Vertical(id="article-pane"):
                 yield self.view_class(self.article, id="article")
@@ -339,6 +341,7 @@ class ReaderScreen(Screen[None]):
         bar.title = self.article.title or self.article.path
         count = len(self.articles)
         bar.position = f"{self.current + 1}/{count}" if count > 1 else ""
+        self.query_one(ArticleMeta).show(self.article)
         self._show_analysis()
 
     def _show_analysis(self) -> None:
