@@ -170,23 +170,25 @@ MIGRATIONS: tuple[str, ...] = (
     # Full-text search of the articles (tui/store/library.py: the library screen's filter and
     # `byline search`): an FTS5 index over the articles table itself (external content, so the
     # text is not stored twice), kept by triggers on every insert, delete and change of an
-    # indexed field. An existing library is indexed once, here.
+    # indexed field. An existing library is indexed once, here (and again, harmlessly, should
+    # the migration ever run twice).
     """
-    CREATE VIRTUAL TABLE article_text USING fts5 (
+    CREATE VIRTUAL TABLE IF NOT EXISTS article_text USING fts5 (
         title, source, author, text, content = 'articles', content_rowid = 'id',
         tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
     );
-    CREATE TRIGGER article_text_insert AFTER INSERT ON articles BEGIN
+    CREATE TRIGGER IF NOT EXISTS article_text_insert AFTER INSERT ON articles BEGIN
         INSERT INTO article_text (rowid, title, source, author, text)
         VALUES (new.id, new.title, new.source, new.author, new.text);
     END;
-    CREATE TRIGGER article_text_delete AFTER DELETE ON articles BEGIN
+    CREATE TRIGGER IF NOT EXISTS article_text_delete AFTER DELETE ON articles BEGIN
         INSERT INTO article_text (article_text, rowid, title, source, author, text)
         VALUES ('delete', old.id, old.title, old.source, old.author, old.text);
     END;
     -- Only when an indexed field really changes: importing a known article again fills in its
     -- empty metadata with an UPDATE of every field, which must not re-index its text.
-    CREATE TRIGGER article_text_update AFTER UPDATE OF title, source, author, text ON articles
+    CREATE TRIGGER IF NOT EXISTS article_text_update
+    AFTER UPDATE OF title, source, author, text ON articles
     WHEN old.title IS NOT new.title OR old.source IS NOT new.source
         OR old.author IS NOT new.author OR old.text IS NOT new.text BEGIN
         INSERT INTO article_text (article_text, rowid, title, source, author, text)
