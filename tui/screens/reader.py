@@ -96,7 +96,7 @@ def reader_commands() -> type[Provider]:
 
 #: The rule of `tab` (the help shows it): it only ever moves focus, so it is predictable after
 #: `1`-`3` (which open the panel with focus in it) too; `p` is what hides the panel.
-SWITCH_PANE = "To the other pane (the side panel is shown if hidden; tab never hides it: p)"
+SWITCH_PANE = "Other pane (shows the panel; never hides it: p)"
 
 
 class ReaderScreen(Screen[None]):
