@@ -114,7 +114,7 @@ class ReaderScreen(Screen[None]):
         Binding("2", "show_tab('claims')", "Claims", show=False),
         Binding("3", "show_tab('entities')", "Entities", show=False),
         Binding("p", "toggle_panel", "Side panel", show=False,
-                tooltip="Show or hide the side panel"),
+                tooltip="Side panel: show or hide it"),
         Binding("left_square_bracket", "next_article(-1)", "Prev article"),
         Binding("right_square_bracket", "next_article(1)", "Next article"),
         Binding("o", "articles", "Articles"),
