@@ -3,8 +3,9 @@
 Usage: python bench/library.py [COUNT]   (default 10,000)
 Prints: import time through `byline add` (a directory of .txt files, and one JSON Lines file),
 `byline list`, `byline list --json` and `byline search` time, and the library screen's time to
-show and to filter (per keystroke: the metadata, and the text through the FTS5 index). No analysis runs: a third of the articles get a small cached analysis
-so the counts columns are filled in as they would be.
+show and to filter (per keystroke: the metadata, and the text through the FTS5 index). No
+analysis runs: a third of the articles get a small cached analysis so the counts columns are
+filled in as they would be.
 """
 
 from __future__ import annotations

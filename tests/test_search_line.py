@@ -122,3 +122,18 @@ async def test_a_long_article_is_searched_once_typing_pauses(
         # Enter before the pause searches at once.
         await pilot.press("escape", "slash", *"aleppo", "enter")
         assert view.match_count == seed.text.lower().count("aleppo")
+
+
+async def test_a_count_past_the_cap_says_so(
+    seed: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.widgets.article_view as article_view
+    import tui.widgets.search_bar as search_bar
+
+    monkeypatch.setattr(article_view, "MAX_MATCHES", 3)  # where the search stops counting
+    monkeypatch.setattr(search_bar, "MAX_MATCHES", 3)
+    app = BylineApp([seed], analyser=no_analysis)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", "a")
+        assert any(row.rstrip().endswith("3+ matches") for row in screen_lines(app))

@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from tui.widgets.article_view import MAX_MATCHES
+
 
 class SearchBar(Input):
     BINDINGS = [Binding("escape", "cancel", "Close search", show=True)]
@@ -41,5 +43,6 @@ class SearchLine(Horizontal):
         elif count == 0:
             text = "no match"
         else:
-            text = f"{count} match{'es' if count != 1 else ''}"
+            more = "+" if count >= MAX_MATCHES else ""  # the search stops counting there
+            text = f"{count:,}{more} match{'es' if count != 1 else ''}"
         self.query_one("#search-count", Static).update(Content(text))
