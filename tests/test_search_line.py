@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pexpect
 import pytest
 from textual.pilot import Pilot
 
@@ -137,3 +138,35 @@ async def test_a_count_past_the_cap_says_so(
         await ready(pilot)
         await pilot.press("slash", "a")
         assert any(row.rstrip().endswith("3+ matches") for row in screen_lines(app))
+
+
+def test_in_a_real_terminal_the_typing_is_drawn_key_by_key() -> None:
+    """The real `byline` in a pty at 80x24: each key typed after `/` is on the screen, with the
+    count, before Enter. "/a" comes in one write, as from a fast typist: the `a` is typed into
+    the search line (it does not open annotation mode, as the reader's `a` does)."""
+    import sys
+
+    from test_e2e import Terminal
+
+    from tui import DEFAULT_SEED
+
+    terminal = Terminal([sys.executable, "-m", "tui.cli", str(DEFAULT_SEED)], 80, 24)
+    seed_text = DEFAULT_SEED.read_text(encoding="utf-8").lower()
+    try:
+        headline = "Syrian rebels blame Russia for stalled Aleppo talks"
+        assert terminal.wait_for(lambda lines: any(headline in line for line in lines))
+        assert terminal.wait_for(lambda lines: "/ Search" in lines[-1])  # the footer is up
+        terminal.child.send("/a")
+        typed = "a"
+        for key in ["", *"leppo"]:
+            terminal.child.send(key)
+            typed += key
+            row = [f"/{typed}", f"{seed_text.count(typed):,}", "matches"]
+            assert terminal.wait_for(lambda lines, row=row: lines[-2].split() == row,
+                                     deadline=30), "\n".join(terminal.screen.display)  # fmt: skip
+        terminal.child.send("\r")
+        assert terminal.wait_for(lambda lines: "/aleppo" not in lines[-2], deadline=30)
+        terminal.child.send("q")
+        terminal.child.expect(pexpect.EOF, timeout=20)
+    finally:
+        terminal.close()

@@ -497,7 +497,9 @@ class ReaderScreen(Screen[None]):
         with search.prevent(Input.Changed):
             search.value = ""
         self.query_one(SearchLine).show_count("", 0)
-        search.focus()
+        # At once, not after the keys already waiting: "/a" typed fast searches for "a" (it
+        # does not annotate, as the reader's `a` would).
+        self.set_focus(search)
 
     def action_next_match(self, step: int) -> None:
         index = self.view.next_match(step)
