@@ -170,3 +170,12 @@ def test_in_a_real_terminal_the_typing_is_drawn_key_by_key() -> None:
         terminal.child.expect(pexpect.EOF, timeout=20)
     finally:
         terminal.close()
+
+
+async def test_a_slash_typed_in_the_search_line_is_text(seed: Article) -> None:
+    app = BylineApp([seed], analyser=no_analysis)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash", *"and", "slash", "o", "left", "left", "slash")
+        assert screen.query_one("#search").value == "and//o"
+        assert any("/and//o" in row and "no match" in row for row in screen_lines(app))

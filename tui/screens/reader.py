@@ -104,7 +104,9 @@ class ReaderScreen(Screen[None]):
     COMMANDS = {reader_commands}
     BINDINGS = [
         Binding("question_mark", "help", "Help"),
-        Binding("slash", "search", "Search"),
+        # A priority binding, run as the key arrives: the keys typed right after it (in the
+        # same burst, as over SSH) are already sent to the search line, none to the article.
+        Binding("slash", "search", "Search", priority=True),
         Binding("n", "next_match(1)", "Next match"),
         Binding("N", "next_match(-1)", "Prev match"),
         Binding("h", "cycle_highlights", "Highlights"),
@@ -233,7 +235,7 @@ class ReaderScreen(Screen[None]):
     @on(ArticleShown)
     async def _mount_the_rest(self, message: ArticleShown) -> None:
         message.stop()
-        if self.ready:
+        if self.ready or not self.is_attached:  # (not attached: the app is quitting, as `q`)
             return
         from tui.widgets.legend import EntityLegend
         from tui.widgets.side_panel import SidePanel
@@ -490,15 +492,19 @@ class ReaderScreen(Screen[None]):
         ]  # fmt: skip
 
     def action_search(self) -> None:
+        search = self.query_one(SearchBar)
+        if self.has_class("-searching"):  # "/" typed into the search line itself
+            start, end = search.selection
+            search.replace("/", min(start, end), max(start, end))
+            return
         view = self.view
         self._search_from = (view.visible_range()[0], int(view.scroll_y))
         self.add_class("-searching")
-        search = self.query_one(SearchBar)
         with search.prevent(Input.Changed):
             search.value = ""
         self.query_one(SearchLine).show_count("", 0)
-        # At once, not after the keys already waiting: "/a" typed fast searches for "a" (it
-        # does not annotate, as the reader's `a` would).
+        # At once, not after the keys already waiting: "/a" typed fast searches for "a" (the
+        # `a` does not reach the reader, where it opens annotation mode).
         self.set_focus(search)
 
     def action_next_match(self, step: int) -> None:
