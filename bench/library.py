@@ -2,9 +2,10 @@
 
 Usage: python bench/library.py [COUNT]   (default 10,000)
 Prints: import time through `byline add` (a directory of .txt files, and one JSON Lines file),
-`byline list` and `byline list --json` time, and the library screen's time to show and to
-filter (per keystroke). No analysis runs: a third of the articles get a small cached analysis
-so the counts columns are filled in as they would be.
+`byline list`, `byline list --json` and `byline search` time, and the library screen's time to
+show and to filter (per keystroke: the metadata, and the text through the FTS5 index). No
+analysis runs: a third of the articles get a small cached analysis so the counts columns are
+filled in as they would be.
 """
 
 from __future__ import annotations
@@ -117,6 +118,9 @@ def main() -> None:
               " including Python start-up)")  # fmt: skip
         seconds, result = timed(["list", "--json"], db)
         print(f"byline list --json: {seconds:6.2f} s")
+        seconds, result = timed(["search", "harbour glacier", "--limit", "20"], db)
+        print(f"byline search:      {seconds:6.2f} s ({len(result.stdout.splitlines()) // 2} "
+              "hits shown, FTS5 over the text)")  # fmt: skip
         seconds, _ = timed(["--version"], db)
         print(f"(python + byline start-up alone: {seconds:.2f} s)")
 

@@ -260,7 +260,7 @@ async def test_narrow_80x24_has_nothing_cut_off(seed: Article, analyser: Analyse
         assert screen.narrow and not screen.show_panel
         assert_nothing_cut_off(app)
         assert max(len(line) for line in visible_text(screen.view)) <= 78
-        # tab opens the side panel below the article; tab again goes back and closes it.
+        # tab opens the side panel below the article; tab again goes back (p closes it).
         await pilot.press("tab")
         assert screen.show_panel and screen.focused is screen.panel.list_for("quotes")
         assert screen.panel.region.y > screen.view.region.y
@@ -269,6 +269,8 @@ async def test_narrow_80x24_has_nothing_cut_off(seed: Article, analyser: Analyse
         await pilot.press("enter")
         assert screen.view.mark == quotes.rows[0].spans[0]
         await pilot.press("tab")
+        assert screen.show_panel and screen.focused is screen.view
+        await pilot.press("p")
         assert not screen.show_panel and screen.focused is screen.view
 
 

@@ -7,6 +7,7 @@ new pictures and accept them with `pytest tests/test_reader_snapshots.py --snaps
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -15,6 +16,7 @@ from textual.widgets import Tabs
 from textual.widgets._tabs import Underline
 
 from tui.app import BylineApp
+from tui.loaders import load_path
 from tui.model import Analysis, Article
 from tui.nlp.analyze import analyze_text
 
@@ -75,3 +77,31 @@ def test_seed_at_160x48(
     snap_compare: Callable[..., bool], seed: Article, seed_analysis: Analysis
 ) -> None:
     assert snap_compare(reader(seed, seed_analysis), terminal_size=(160, 48), run_before=analysed)
+
+
+def test_search_line_open_at_80x24(
+    snap_compare: Callable[..., bool], seed: Article, seed_analysis: Analysis
+) -> None:
+    """`/` and "russia" typed, not yet Enter: the search line shows the typing and the count."""
+    assert snap_compare(
+        reader(seed, seed_analysis), terminal_size=(80, 24), press=["slash", *"russia"],
+        run_before=analysed,
+    )  # fmt: skip
+
+
+def test_panel_cursor_at_80x24(
+    snap_compare: Callable[..., bool], seed: Article, seed_analysis: Analysis
+) -> None:
+    """`1`, then `j` twice: the third quote's whole row is the cursor (reversed)."""
+    assert snap_compare(
+        reader(seed, seed_analysis), terminal_size=(80, 24), press=["1", "j", "j"],
+        run_before=analysed,
+    )  # fmt: skip
+
+
+def test_metadata_header_at_80x24(snap_compare: Callable[..., bool], nlp) -> None:
+    """An HTML page: the line under the top bar is its author, site, date and URL."""
+    page = load_path(Path(__file__).parent / "data" / "loaders" / "page.html")
+    assert page.author and page.source and page.date and page.url
+    app = BylineApp([page], analyses={0: analyze_text(page.text, nlp)})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=analysed)

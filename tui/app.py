@@ -198,7 +198,8 @@ class BylineApp(ScrollRegionApp):
         except BylineError as error:
             self.notify(str(error), title="Library", severity="error")
             return
-        self.push_screen(LibraryScreen(entries), self._open_from_library)
+        self.push_screen(LibraryScreen(entries, self.library.text_matches),
+                         self._open_from_library)  # fmt: skip
 
     def _open_from_library(self, article_id: int | None) -> None:
         if article_id is not None:

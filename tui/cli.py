@@ -421,6 +421,74 @@ def run_lookup(argv: list[str]) -> int:
     return 0
 
 
+def search_parser() -> Parser:
+    parser = Parser(
+        prog="byline search",
+        description="Search the text of the articles in the library (and their titles, sources "
+        "and authors): print the matching articles, best first, each with a snippet of its "
+        "text. Every word is required, in any case and with or without accents; FTS5's syntax "
+        'works too: "a phrase", prefix*, OR, NOT, NEAR(a b), title:word. Exit status 1 when '
+        "nothing matches, 2 for a query that cannot be read.",
+    )
+    parser.add_argument("query", nargs="+", metavar="QUERY", help="words to look for")
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON object per article (JSON Lines)")  # fmt: skip
+    parser.add_argument("--limit", type=int, default=20, metavar="N",
+                        help="at most N articles (default: 20)")  # fmt: skip
+    add_db_option(parser)
+    return parser
+
+
+def run_search(argv: list[str]) -> int:
+    args = search_parser().parse_args(argv)
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    import json
+
+    from tui.loaders.sanitize import one_line
+    from tui.store import Library
+
+    query = " ".join(args.query)
+    with Library(args.db) as library:
+        hits = library.search(query, limit=args.limit)
+    if not hits:
+        raise BylineError(f"no article in the library matches '{one_line(query)}'")
+    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    out = []
+    for hit in hits:
+        e = hit.entry
+        if args.json:
+            out.append(json.dumps({"id": e.id, "title": e.title, "source": e.source,
+                                   "date": e.date, "author": e.author, "url": e.url,
+                                   "path": e.path, "score": round(hit.score, 6),
+                                   "snippet": hit.snippet,
+                                   "matches": [list(span) for span in hit.matches]},
+                                  ensure_ascii=False))  # fmt: skip
+            continue
+        # Everything shown came from the articles: one line each, controls removed.
+        about = " · ".join(one_line(part) for part in (e.title or e.path, e.source, e.date[:10])
+                           if one_line(part))  # fmt: skip
+        out.append(f"{e.id:>4}  {about}")
+        out.append("      " + _emphasised(hit.snippet, hit.matches, bold))
+    try:
+        sys.stdout.write("\n".join(out) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `byline search ... | head`
+        sys.stderr.close()
+    return 0
+
+
+def _emphasised(text: str, spans: Sequence[tuple[int, int]], bold: bool) -> str:
+    """`text` with its `spans` in bold (on a terminal; as they are otherwise)."""
+    if not bold:
+        return text
+    parts, at = [], 0
+    for start, end in spans:
+        parts += [text[at:start], "\x1b[1m", text[start:end], "\x1b[22m"]
+        at = end
+    return "".join(parts) + text[at:]
+
+
 def annotate_parser() -> Parser:
     parser = Parser(
         prog="byline annotate",
@@ -505,6 +573,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "rm": (run_rm, "remove articles from the library by id"),
     "annotate": (run_annotate, "annotate articles: accept, reject, edit suggestions (keys)"),
     "lookup": (run_lookup, "where an entity appears in the library, what it said (--json)"),
+    "search": (run_search, "search the text of the library's articles: best first, with snippets"),
     "export": (
         run_annotation_command("run_export"),
         "write annotations as Prodigy JSONL, a spaCy DocBin, brat or CSV",

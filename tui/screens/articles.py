@@ -1,4 +1,5 @@
-"""`o`: the articles open in the reader, one a row; `Enter` goes to one, `escape` closes."""
+"""`o`: the articles open in the reader, one a row (the title, and under it the metadata);
+`Enter` goes to one, `escape` closes."""
 
 from __future__ import annotations
 
@@ -14,12 +15,23 @@ from textual.widgets.option_list import Option
 
 from tui.loaders.sanitize import one_line
 from tui.model import Article
+from tui.widgets.article_meta import meta_line
+
+
+def article_title(article: Article) -> str:
+    return one_line(article.title) or one_line(article.path) or "(untitled)"
+
+
+def article_option(number: int, article: Article, current: bool) -> str:
+    """"▸ 3. Title" and, under it, the metadata "by Author · Source · date · URL"."""
+    first = f"{'▸ ' if current else '  '}{number}. "
+    meta = meta_line(article)
+    return first + article_title(article) + (f"\n{' ' * len(first)}{meta}" if meta else "")
 
 
 def article_row(number: int, article: Article) -> str:
     """"3. Title · Source · date": untrusted parts flattened, for one row."""
-    parts = [one_line(article.title) or one_line(article.path) or "(untitled)",
-             one_line(article.source), one_line(article.date)]  # fmt: skip
+    parts = [article_title(article), one_line(article.source), one_line(article.date)]
     return f"{number}. " + " · ".join(part for part in parts if part)
 
 
@@ -42,7 +54,7 @@ class ArticlesScreen(ModalScreen[int | None]):
             yield Static(Content(f"Open articles ({len(self.articles)})"), id="articles-title")
             # Content, not markup: a title like "[bold]" is shown as written.
             yield OptionList(
-                *(Option(Content(("▸ " if i == self.current else "  ") + article_row(i + 1, a)))
+                *(Option(Content(article_option(i + 1, a, i == self.current)))
                   for i, a in enumerate(self.articles)),
                 id="articles-list",
             )  # fmt: skip

@@ -37,7 +37,8 @@ class HelpScreen(ModalScreen[None]):
     def _lines(self, bindings: Iterable[BindingType]) -> Iterable[str]:
         seen: dict[str, list[str]] = {}
         for binding in Binding.make_bindings(bindings):
-            keys = seen.setdefault(binding.description or binding.action, [])
+            # The tooltip, where there is one, says more than the footer's short description.
+            keys = seen.setdefault(binding.tooltip or binding.description or binding.action, [])
             keys.append(self.app.get_key_display(binding))
         width = max((len(" ".join(keys)) for keys in seen.values()), default=0)
         for description, keys in seen.items():

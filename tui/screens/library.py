@@ -1,13 +1,15 @@
 """The library screen (`L`): every article in the library, filtered as you type; Enter opens.
 
 The table is drawn with Textual's Line API (as the article is): only the rows on screen are
-rendered, and filtering swaps a list, so 10,000 articles stay quick. Filtering is a substring
-match of every typed word over a lower-cased line per article.
+rendered, and filtering swaps a list, so 10,000 articles stay quick. The filter keeps the
+articles that have every typed word in their metadata (a substring of a lower-cased line per
+article, held in memory: a word typed further only narrows what matched before), then those
+whose text has them (the library's FTS5 index, asked once per key: no text is scanned).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -27,10 +29,15 @@ from tui import STYLES_DIR
 from tui.loaders.sanitize import is_safe, sanitize
 from tui.store.library import Entry
 
-#: Column label and width in cells (0: the title, which takes the rest).
-COLUMNS = (("Title", 0), ("Source", 18), ("Date", 10), ("Quotes", 6), ("Claims", 6),
-           ("Analysed", 8))  # fmt: skip
+#: Column label and width in cells (0: the title, which takes the rest). The counts of quotes
+#: and claims are "-" until the article is analysed.
+COLUMNS = (("Title", 0), ("Source", 18), ("Date", 10), ("Q", 3), ("C", 3))
+#: Below this many cells the source column is narrower: at 80x24 the title gets 41 cells.
+NARROW_TABLE = 90
+NARROW_SOURCE = 12
 GAP = 2
+#: The articles (ids, best first) whose text holds every word of a query: `Library.text_matches`.
+TextSearch = Callable[[str], list[int]]
 
 
 def haystack(entry: Entry) -> str:
@@ -40,10 +47,15 @@ def haystack(entry: Entry) -> str:
 
 def matching(entries: Sequence[Entry], haystacks: Sequence[str], query: str) -> list[Entry]:
     """The entries holding every word of `query` (case-insensitive), in library order."""
+    return [entries[i] for i in matching_indices(haystacks, query, range(len(haystacks)))]
+
+
+def matching_indices(haystacks: Sequence[str], query: str, among: Sequence[int]) -> list[int]:
+    """The indices, of those in `among`, whose haystack holds every word of `query`."""
     words = query.lower().split()
     if not words:
-        return list(entries)
-    return [e for e, hay in zip(entries, haystacks, strict=True) if all(w in hay for w in words)]
+        return list(among)
+    return [i for i in among if all(word in haystacks[i] for word in words)]
 
 
 def cells(entry: Entry) -> tuple[str, ...]:
@@ -52,15 +64,16 @@ def cells(entry: Entry) -> tuple[str, ...]:
         entry.title or entry.path,
         entry.source,
         entry.date[:10],
-        f"{entry.quotes:>6}" if analysed else "",
-        f"{entry.claims:>6}" if analysed else "",
-        "   ✓" if analysed else "",
+        f"{entry.quotes if analysed else '-':>3}",
+        f"{entry.claims if analysed else '-':>3}",
     )
 
 
 def widths(total: int) -> list[int]:
-    fixed = sum(width + GAP for _, width in COLUMNS if width)
-    return [width or max(10, total - fixed - GAP) for _, width in COLUMNS]
+    source = NARROW_SOURCE if total < NARROW_TABLE else None
+    fixed = [source if label == "Source" and source else width for label, width in COLUMNS]
+    rest = total - sum(width + GAP for width in fixed if width) - GAP
+    return [width or max(10, rest) for width in fixed]
 
 
 def format_row(values: Sequence[str], total: int) -> str:
@@ -135,10 +148,15 @@ class LibraryScreen(Screen[int | None]):
         Binding("pageup", "page(-1)", "Page up", show=False),
     ]
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
+    def __init__(self, entries: Sequence[Entry], text_search: TextSearch | None = None) -> None:
+        """`text_search`: finds the articles whose text matches (none without it)."""
         super().__init__()
         self.entries = list(entries)
+        self.text_search = text_search
         self._haystacks = [haystack(e) for e in self.entries]
+        self._index_of = {entry.id: index for index, entry in enumerate(self.entries)}
+        #: The last query and the entries (indices) whose metadata matched it.
+        self._last: tuple[str, list[int]] = ("", list(range(len(self.entries))))
 
     @property
     def table(self) -> EntryTable:
@@ -163,22 +181,45 @@ class LibraryScreen(Screen[int | None]):
         self._header()
 
     def _header(self) -> None:
+        # As wide as the table's rows (its scrollbar aside), so the columns line up.
+        width = self.table.scrollable_content_region.width
         header = self.query_one("#library-header", Static)
-        header.update(Text(format_row([label for label, _ in COLUMNS], header.size.width)))
+        header.update(Text(format_row([label for label, _ in COLUMNS], width)))
 
-    def show_entries(self, entries: list[Entry]) -> None:
+    def show_entries(self, entries: list[Entry], filtered: bool = False) -> None:
         self.table.set_entries(entries)
         self._header()
         total = len(self.entries)
-        shown = f"{len(entries)} of {total}" if len(entries) != total else f"{total}"
+        shown = f"{len(entries)} of {total}" if filtered else f"{total}"
+        where = " (title, source, author, date, path or text)" if filtered else ""
         self.query_one("#library-title", Static).update(
-            Text(f"Library: {shown} article{'s' if total != 1 else ''}")
+            Text(f"Library: {shown} article{'s' if total != 1 else ''}{where}")
         )
+
+    def filtered(self, query: str) -> list[Entry]:
+        """The articles with every word of `query`: in their metadata (in library order),
+        then in their text (best first)."""
+        last_query, last_matches = self._last
+        # Typing on only narrows: what matches "ferry c" matched "ferry" too.
+        among = last_matches if query.startswith(last_query) else range(len(self.entries))
+        indices = matching_indices(self._haystacks, query, among)
+        self._last = (query, indices)
+        if not query.split():
+            return self.entries.copy()
+        shown = [self.entries[i] for i in indices]
+        if self.text_search is not None:
+            seen = set(indices)
+            for article_id in self.text_search(query):
+                index = self._index_of.get(article_id)
+                if index is not None and index not in seen:
+                    seen.add(index)
+                    shown.append(self.entries[index])
+        return shown
 
     @on(Input.Changed, "#filter")
     def _filter(self, message: Input.Changed) -> None:
         message.stop()
-        self.show_entries(matching(self.entries, self._haystacks, message.value))
+        self.show_entries(self.filtered(message.value), filtered=bool(message.value.split()))
 
     @on(Input.Submitted, "#filter")
     def _submitted(self, message: Input.Submitted) -> None:

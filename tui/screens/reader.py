@@ -35,9 +35,10 @@ from tui.messages import (
     LookUp,
 )
 from tui.model import Analysis, AnalysisStep, Article
+from tui.widgets.article_meta import ArticleMeta
 from tui.widgets.article_view import HIGHLIGHT_MODES, ArticleView
 from tui.widgets.reader_bar import ReaderBar
-from tui.widgets.search_bar import SearchBar
+from tui.widgets.search_bar import SearchBar, SearchLine
 
 # Text first: what only the side panel, legend, help and command palette need (the option
 # list and tab widgets, ~12 ms of imports) is imported after the first frame, where used.
@@ -58,6 +59,11 @@ NARROW_WIDTH = 100
 #: Painting a long article's analysis so far holds the event loop (near a second at the end
 #: of a million words): a step that adds nothing in view is painted within this share of time.
 PARTIAL_PAINT_SHARE = 0.1
+#: Up to this many characters the article is searched at every key typed in the search line;
+#: a longer one (a search of a few MB takes a few hundred ms) once typing pauses.
+LIVE_SEARCH_CHARS = 1_000_000
+#: The pause, in seconds.
+SEARCH_PAUSE = 0.3
 
 
 class SteppedAnalyser:
@@ -88,21 +94,29 @@ def reader_commands() -> type[Provider]:
     return ReaderCommands
 
 
+#: The rule of `tab` (the help shows it): it only ever moves focus, so it is predictable after
+#: `1`-`3` (which open the panel with focus in it) too; `p` is what hides the panel.
+SWITCH_PANE = "Other pane (shows the panel; never hides it: p)"
+
+
 class ReaderScreen(Screen[None]):
     AUTO_FOCUS = ""  # the article view, just after the first frame (on_mount)
     COMMANDS = {reader_commands}
     BINDINGS = [
         Binding("question_mark", "help", "Help"),
-        Binding("slash", "search", "Search"),
+        # A priority binding, run as the key arrives: the keys typed right after it (in the
+        # same burst, as over SSH) are already sent to the search line, none to the article.
+        Binding("slash", "search", "Search", priority=True),
         Binding("n", "next_match(1)", "Next match"),
         Binding("N", "next_match(-1)", "Prev match"),
         Binding("h", "cycle_highlights", "Highlights"),
-        Binding("tab", "switch_pane", "Pane"),
-        Binding("shift+tab", "switch_pane", "Pane", show=False),
+        Binding("tab", "switch_pane", "Pane", tooltip=SWITCH_PANE),
+        Binding("shift+tab", "switch_pane", "Pane", show=False, tooltip=SWITCH_PANE),
         Binding("1", "show_tab('quotes')", "Quotes", show=False),
         Binding("2", "show_tab('claims')", "Claims", show=False),
         Binding("3", "show_tab('entities')", "Entities", show=False),
-        Binding("p", "toggle_panel", "Side panel", show=False),
+        Binding("p", "toggle_panel", "Side panel", show=False,
+                tooltip="Side panel: show or hide it"),
         Binding("left_square_bracket", "next_article(-1)", "Prev article"),
         Binding("right_square_bracket", "next_article(1)", "Next article"),
         Binding("o", "articles", "Articles"),
@@ -148,6 +162,10 @@ class ReaderScreen(Screen[None]):
         self._paint_due: Timer | None = None  # a deferred paint of the analysis so far
         self._unpainted: list[tuple[int, int]] = []  # stretches analysed since, not painted
         self._panel_stale = False  # the hidden side panel was not told of the analysis so far
+        #: Where `/` was pressed: the text offset matches are searched from as you type, and
+        #: the line the view goes back to when the search is dropped (escape).
+        self._search_from: tuple[int, int] = (0, 0)
+        self._search_due: Timer | None = None  # a long article's search, once typing pauses
 
     @property
     def article(self) -> Article:
@@ -202,6 +220,7 @@ class ReaderScreen(Screen[None]):
         # Text first: the first frame has the article and cheap stand-ins of the same size for
         # the side panel and the footer; the real ones are mounted right after it is drawn.
         yield ReaderBar(id="bar")
+        yield ArticleMeta(self.article, id="meta")
         with Horizontal(id="body"):
             with Vertical(id="article-pane"):
                 yield self.view_class(self.article, id="article")
@@ -216,7 +235,7 @@ class ReaderScreen(Screen[None]):
     @on(ArticleShown)
     async def _mount_the_rest(self, message: ArticleShown) -> None:
         message.stop()
-        if self.ready:
+        if self.ready or not self.is_attached:  # (not attached: the app is quitting, as `q`)
             return
         from tui.widgets.legend import EntityLegend
         from tui.widgets.side_panel import SidePanel
@@ -227,7 +246,7 @@ class ReaderScreen(Screen[None]):
                                             before=slot)  # fmt: skip
         await slot.remove()
         await self.query_one("#footer-slot").remove()
-        await self.mount(SearchBar(id="search"), Footer())
+        await self.mount(SearchLine(id="search-line"), Footer())
         self.ready = True
         self.refresh_bindings()  # the footer shows keys once it hears of the bindings
         self._show_analysis()
@@ -324,6 +343,7 @@ class ReaderScreen(Screen[None]):
         bar.title = self.article.title or self.article.path
         count = len(self.articles)
         bar.position = f"{self.current + 1}/{count}" if count > 1 else ""
+        self.query_one(ArticleMeta).show(self.article)
         self._show_analysis()
 
     def _show_analysis(self) -> None:
@@ -386,21 +406,56 @@ class ReaderScreen(Screen[None]):
         if any(_overlaps(span, message.top, message.bottom) for span in self._unpainted):
             self._show_analysis()
 
+    @on(Input.Changed, "#search")
+    def _search_as_typed(self, message: Input.Changed) -> None:
+        """Search as you type, from where `/` was pressed; the count beside the typing."""
+        message.stop()
+        self._cancel_due_search()
+        if message.value and len(self.article.text) > LIVE_SEARCH_CHARS:
+            self.query_one(SearchLine).show_count(message.value, None)
+            self._search_due = self.set_timer(SEARCH_PAUSE, self._search_typed)
+        else:
+            self._search_typed()
+
+    def _search_typed(self) -> None:
+        self._search_due = None
+        view, query = self.view, self.query_one(SearchBar).value
+        if query:
+            count = view.search(query, origin=self._search_from[0])
+        else:
+            count = 0
+            view.set_matches([])
+            view.clear_mark()
+            view.scroll_to_line(self._search_from[1])
+        self.query_one(SearchLine).show_count(query, count)
+
+    def _cancel_due_search(self) -> bool:
+        """Stop a search waiting for typing to pause; whether there was one."""
+        due, self._search_due = self._search_due, None
+        if due is not None:
+            due.stop()
+        return due is not None
+
     @on(Input.Submitted, "#search")
     def _search(self, message: Input.Submitted) -> None:
         message.stop()
+        if self._cancel_due_search():
+            self._search_typed()
         self._close_search()
-        count = self.view.search(message.value)
-        if count:
-            self.notify(f"{count} match{'es' if count != 1 else ''}", timeout=2)
-        else:
+        if message.value and not self.view.match_count:
             self.notify(f"Not found: {one_line(message.value)}", severity="warning", timeout=3)
         self.refresh_bindings()
 
     @on(SearchBar.Cancelled)
     def _search_cancelled(self, message: SearchBar.Cancelled) -> None:
+        """Escape while typing: the matches go, and the view goes back to where it was."""
         message.stop()
+        self._cancel_due_search()
+        self.view.set_matches([])
+        self.view.clear_mark()
+        self.view.scroll_to_line(self._search_from[1])
         self._close_search()
+        self.refresh_bindings()
 
     def _close_search(self) -> None:
         self.remove_class("-searching")
@@ -437,10 +492,20 @@ class ReaderScreen(Screen[None]):
         ]  # fmt: skip
 
     def action_search(self) -> None:
-        self.add_class("-searching")
         search = self.query_one(SearchBar)
-        search.value = ""
-        search.focus()
+        if self.has_class("-searching"):  # "/" typed into the search line itself
+            start, end = search.selection
+            search.replace("/", min(start, end), max(start, end))
+            return
+        view = self.view
+        self._search_from = (view.visible_range()[0], int(view.scroll_y))
+        self.add_class("-searching")
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self.query_one(SearchLine).show_count("", 0)
+        # At once, not after the keys already waiting: "/a" typed fast searches for "a" (the
+        # `a` does not reach the reader, where it opens annotation mode).
+        self.set_focus(search)
 
     def action_next_match(self, step: int) -> None:
         index = self.view.next_match(step)
@@ -457,9 +522,8 @@ class ReaderScreen(Screen[None]):
         )
 
     def action_switch_pane(self) -> None:
+        """The other pane: see `SWITCH_PANE`."""
         if self._in_panel(self.focused):
-            if self.narrow:
-                self.show_panel = False
             self.view.focus()
         else:
             self.show_panel = True

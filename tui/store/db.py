@@ -167,6 +167,37 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE index_state SET value = 0 WHERE key = 'built'
         AND EXISTS (SELECT 1 FROM annotation_sessions WHERE done);
     """,
+    # Full-text search of the articles (tui/store/library.py: the library screen's filter and
+    # `byline search`): an FTS5 index over the articles table itself (external content, so the
+    # text is not stored twice), kept by triggers on every insert, delete and change of an
+    # indexed field. An existing library is indexed once, here (and again, harmlessly, should
+    # the migration ever run twice).
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS article_text USING fts5 (
+        title, source, author, text, content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+    );
+    CREATE TRIGGER IF NOT EXISTS article_text_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO article_text (rowid, title, source, author, text)
+        VALUES (new.id, new.title, new.source, new.author, new.text);
+    END;
+    CREATE TRIGGER IF NOT EXISTS article_text_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO article_text (article_text, rowid, title, source, author, text)
+        VALUES ('delete', old.id, old.title, old.source, old.author, old.text);
+    END;
+    -- Only when an indexed field really changes: importing a known article again fills in its
+    -- empty metadata with an UPDATE of every field, which must not re-index its text.
+    CREATE TRIGGER IF NOT EXISTS article_text_update
+    AFTER UPDATE OF title, source, author, text ON articles
+    WHEN old.title IS NOT new.title OR old.source IS NOT new.source
+        OR old.author IS NOT new.author OR old.text IS NOT new.text BEGIN
+        INSERT INTO article_text (article_text, rowid, title, source, author, text)
+        VALUES ('delete', old.id, old.title, old.source, old.author, old.text);
+        INSERT INTO article_text (rowid, title, source, author, text)
+        VALUES (new.id, new.title, new.source, new.author, new.text);
+    END;
+    INSERT INTO article_text (article_text) VALUES ('rebuild');
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -303,14 +334,26 @@ def _has_foreign_tables(connection: sqlite3.Connection) -> bool:
     return connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
 
 
+def statements(script: str) -> Iterator[str]:
+    """The SQL statements of `script`, one at a time (a trigger's body holds semicolons)."""
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                yield statement
+            statement = ""
+    if statement.strip(" \n;"):
+        yield statement
+
+
 def migrate(connection: sqlite3.Connection, version: int) -> None:
     """Apply the migrations after `version`, each with its version bump in one transaction."""
     for number in range(version, SCHEMA_VERSION):
         connection.execute("BEGIN IMMEDIATE")
         try:
-            for statement in MIGRATIONS[number].split(";"):
-                if statement.strip():
-                    connection.execute(statement)
+            for statement in statements(MIGRATIONS[number]):
+                connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {number + 1}")
         except BaseException:
             connection.execute("ROLLBACK")

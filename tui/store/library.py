@@ -2,20 +2,93 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from tui.errors import BylineError
+from tui.errors import BylineError, UsageError
 from tui.model import Article
 from tui.store.db import connect, db_errors, db_path, transaction
 
 #: Articles written per transaction when importing many.
 BATCH = 500
 _FIELDS = ("title", "source", "url", "date", "author", "path")
+
+# Full-text search: the `article_text` FTS5 table (tui/store/db.py keeps it up to date).
+#: BM25 weights of its columns: title, source, author, text (a word in the title counts most).
+_WEIGHTS = "10.0, 2.0, 2.0, 1.0"
+#: Words of context in a search hit's snippet.
+SNIPPET_WORDS = 14
+_MARK_START, _MARK_END = "\x02", "\x03"  # around matched words in a snippet (never in a text)
+#: The articles matching an FTS5 query, by the index; and best first (BM25 costs ~15 µs an
+#: article: ranking every article of a big library at every key typed would not be quick).
+TEXT_MATCHES = "SELECT rowid FROM article_text WHERE article_text MATCH ?"
+TEXT_MATCHES_RANKED = f"{TEXT_MATCHES} ORDER BY bm25(article_text, {_WEIGHTS})"
+RANKED_MATCHES = 1000
+#: A query using FTS5's own syntax: "phrases", prefix*, (groups), AND/OR/NOT, NEAR, ^, field:.
+_FTS_SYNTAX = re.compile(r'["*()^]|\b(?:AND|OR|NOT|NEAR)\b|\b(?:title|source|author|text)\s*:')
+_WORD = re.compile(r"\w")
+
+
+def fts_query(query: str) -> str:
+    """`query` for FTS5 MATCH: as written when it uses FTS5's syntax, else each word as a
+    quoted phrase, all of them required (so "al-Assad" or "U.S." are words, not syntax)."""
+    if _FTS_SYNTAX.search(query):
+        return query
+    return " ".join(_phrase(word) for word in query.split())
+
+
+def prefix_query(query: str) -> str:
+    """Every word of `query` (typed into a filter: the last may be unfinished) as a required
+    prefix; words with nothing to index ("-", "·") are left out. "" when none is left."""
+    return " ".join(_phrase(word) + "*" for word in query.split() if _WORD.search(word))
+
+
+def _phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _query_error(query: str, error: sqlite3.OperationalError) -> UsageError | None:
+    """The one-line error for a query FTS5 refused (None: not the query's fault)."""
+    message = str(error)
+    if message.startswith("fts5: "):
+        message = message[len("fts5: "):]
+    if message.endswith('near ""'):
+        message = "it stops in the middle"
+    elif message.startswith("no such column: "):
+        field = message[len("no such column: "):]
+        message = f"no field '{field}' (fields: title, source, author, text)"
+    elif message.startswith("unknown special query"):
+        message = "a '*' needs the start of a word before it"
+    elif not message.startswith(("syntax error", "unterminated string")):
+        return None
+    from tui.loaders.sanitize import one_line
+
+    return UsageError(f"bad search query '{one_line(query)}': {message} (words with "
+                      'punctuation go in "double quotes")')  # fmt: skip
+
+
+def _snippet(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A snippet from FTS5, its matches between the marks: flat text, and the matches' spans."""
+    from tui.loaders.sanitize import sanitize
+
+    text, matches, start = "", [], 0
+    for piece in re.split(f"([{_MARK_START}{_MARK_END}])", marked):
+        if piece == _MARK_START:
+            start = len(text)
+        elif piece == _MARK_END:
+            matches.append((start, len(text)))
+        else:
+            text += re.sub(r"\s+", " ", sanitize(piece))
+    stripped = text.lstrip()
+    shift = len(text) - len(stripped)
+    spans = tuple((max(0, a - shift), max(0, b - shift)) for a, b in matches)
+    return stripped.rstrip(), spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +112,19 @@ class Entry:
     @property
     def analysed(self) -> bool:
         return self.quotes is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """An article whose text (or title, source, author) matches a search."""
+
+    entry: Entry
+    #: A few words of the text around the best match, on one line.
+    snippet: str
+    #: Where the matched words are in `snippet` (start, end).
+    matches: tuple[tuple[int, int], ...]
+    #: How well it matches (BM25, higher is better).
+    score: float
 
 
 @dataclass(slots=True)
@@ -161,6 +247,52 @@ class Library:
                 parameters,
             ).fetchall()
         return [Entry(*row) for row in rows]
+
+    # Searching the text (FTS5).
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """The articles matching `query` (words, all required, or FTS5's query syntax), best
+        first, with a snippet of the text. A query FTS5 refuses is a `UsageError`."""
+        match = fts_query(query)
+        if not match.strip():
+            raise UsageError("the search query is empty")
+        with self.reading() as db:
+            try:
+                rows = db.execute(
+                    f"SELECT rowid, bm25(article_text, {_WEIGHTS}), snippet(article_text, 3, "
+                    f"char(2), char(3), '…', {SNIPPET_WORDS}) FROM article_text "
+                    "WHERE article_text MATCH ? ORDER BY 2 LIMIT ?",
+                    (match, limit),
+                ).fetchall()
+            except sqlite3.OperationalError as error:
+                raise _query_error(query, error) or error from None
+        entries = {e.id: e for e in self._entries("a.id IN (SELECT value FROM json_each(?))",
+                                                    (json.dumps([row[0] for row in rows]),))}
+        hits = []
+        for article_id, score, marked in rows:
+            if article_id in entries:
+                snippet, matches = _snippet(marked)
+                hits.append(SearchHit(entries[article_id], snippet, matches, -score))
+        return hits
+
+    def text_matches(self, query: str) -> list[int]:
+        """The ids of the articles whose title, source, author or text hold every word of
+        `query` (the beginning of a word: it is being typed), best first (in library order
+        when more than `RANKED_MATCHES` match). By the FTS5 index: nothing is scanned. A query
+        with nothing to look for matches nothing."""
+        match = prefix_query(query)
+        if not match:
+            return []
+        with self.reading() as db:
+            try:
+                ids = [row[0] for row in db.execute(TEXT_MATCHES, (match,))]
+                if 1 < len(ids) <= RANKED_MATCHES:
+                    ids = [row[0] for row in db.execute(TEXT_MATCHES_RANKED, (match,))]
+            except sqlite3.OperationalError as error:
+                if _query_error(query, error) is None:
+                    raise
+                return []
+        return ids
 
     def __len__(self) -> int:
         with self.reading() as db:

@@ -149,8 +149,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     # Searching: literal, case-insensitive; the matches are highlighted, one at a time marked.
 
-    def search(self, query: str) -> int:
-        """Highlight every match of `query`, mark the first one from the top of the view.
+    def search(self, query: str, origin: int | None = None) -> int:
+        """Highlight every match of `query`, mark the first one from text offset `origin`
+        (default: the top of the view).
 
         Returns the number of matches.
         """
@@ -164,7 +165,7 @@ class ArticleView(ScrollView, can_focus=True):
         if not spans:
             self._restyle()
             return 0
-        top, _ = self.visible_range()
+        top = self.visible_range()[0] if origin is None else origin
         self.match_index = bisect_left(self._match_starts, top) % len(spans)
         self.set_mark(*self._matches[self.match_index])
         return len(spans)

@@ -11,8 +11,10 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from textual.binding import Binding
 from textual.content import Content
+from textual.strip import Strip
 from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -117,6 +119,22 @@ class SpanList(OptionList):
             for row in self.rows
         )
         self.highlighted = min(highlighted or 0, len(self.rows) - 1)
+
+    def render_line(self, y: int) -> Strip:
+        """A row, and the cursor's row in the cursor's style from end to end: laid over the
+        speaker's and the words' own styles, which would otherwise show through it."""
+        strip = super().render_line(y)
+        line = self.scroll_offset.y + y
+        lines = self._lines
+        if not self.rows or not 0 <= line < len(lines) or lines[line][0] != self.highlighted:
+            return strip
+        # A rich style: Textual's visual styles leave `reverse` out, and NO_COLOR needs it.
+        cursor = self.get_component_rich_style("option-list--option-highlighted")
+        return Strip(
+            [Segment(text, cursor if style is None else style + cursor, control)
+             for text, style, control in strip],
+            strip.cell_length,
+        )  # fmt: skip
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
