@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui import STYLES_DIR
 from tui.model import Analysis, Article
@@ -60,6 +62,10 @@ def cached_analyser(
     return SteppedAnalyser(steps)
 
 
+#: Textual's system commands that write files on the machine Byline runs on.
+FILE_WRITING_SYSTEM_COMMANDS = frozenset({"Screenshot"})
+
+
 class BylineApp(ScrollRegionApp):
     """A terminal reader for news articles."""
 
@@ -106,6 +112,18 @@ class BylineApp(ScrollRegionApp):
         #: Annotation mode from the start (`byline annotate`), and as whom (None: the OS user).
         self.annotate = annotate and library is not None
         self.annotator = annotator
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands, but in a served session none that writes a file (the
+        SVG "Screenshot" would land in the server account's Downloads): a served user's only
+        writes are to the library."""
+        from tui.serve import served
+
+        commands = super().get_system_commands(screen)
+        if not served():
+            yield from commands
+            return
+        yield from (c for c in commands if c.title not in FILE_WRITING_SYSTEM_COMMANDS)
 
     def on_mount(self) -> None:
         self._quit_on_signals()

@@ -4,7 +4,10 @@ The child is the session leader with the pty as its controlling terminal, so a r
 pty (`resize`) reaches it as SIGWINCH and closing the master hangs it up (SIGHUP), as with a
 real terminal. Output is read without blocking and handed to `on_output`; reading pauses while
 the other side cannot take more (`pause`/`resume`), so a slow client never makes the server
-buffer without bound. Input is written without blocking, queued while the pty is full.
+buffer without bound. Input is written without blocking, queued while the pty is full; past
+`INPUT_HIGH_WATER` queued bytes `input_full` says so, and the caller stops reading its own source
+until `on_input_drained` is called (back-pressure: a key flood waits in the client's SSH window,
+not in the server's memory).
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 #: Most output read from the pty at once.
 READ_SIZE = 1 << 16
+#: Input queued for the pty past which the caller should stop reading its source.
+INPUT_HIGH_WATER = 1 << 16
+#: The kernel's window size fields are 16-bit.
+MAX_SIZE_FIELD = 0xFFFF
 
 
 def _controlling_terminal() -> None:  # pragma: no cover - runs in the child, before exec
@@ -29,18 +36,22 @@ def _controlling_terminal() -> None:  # pragma: no cover - runs in the child, be
 
 
 def set_size(fd: int, columns: int, lines: int, width: int = 0, height: int = 0) -> None:
-    """Set a pty's window size (the kernel signals SIGWINCH to its foreground processes)."""
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, width, height))
+    """Set a pty's window size (the kernel signals SIGWINCH to its foreground processes).
+    Values outside the kernel's 16-bit fields are clamped (a client may send any 32-bit one)."""
+    fields = (max(0, min(value, MAX_SIZE_FIELD)) for value in (lines, columns, width, height))
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", *fields))
 
 
 class PtyProcess:
     """A process on a new pty. Create with `await PtyProcess.start(...)`."""
 
     def __init__(self, master: int, process: asyncio.subprocess.Process,
-                 on_output: Callable[[bytes], None]) -> None:  # fmt: skip
+                 on_output: Callable[[bytes], None],
+                 on_input_drained: Callable[[], None] | None = None) -> None:  # fmt: skip
         self.master = master
         self.process = process
         self._on_output = on_output
+        self._on_input_drained = on_input_drained
         self._loop = asyncio.get_running_loop()
         self._pending = bytearray()
         self._reading = False
@@ -57,8 +68,10 @@ class PtyProcess:
         size: tuple[int, int],
         on_output: Callable[[bytes], None],
         cwd: str | None = None,
+        on_input_drained: Callable[[], None] | None = None,
     ) -> PtyProcess:
-        """Start `argv` on a new pty of `size` (columns, lines)."""
+        """Start `argv` on a new pty of `size` (columns, lines); `on_input_drained` is called
+        when input that had made `input_full` true has all been written."""
         master, slave = os.openpty()
         try:
             set_size(master, *size)
@@ -78,7 +91,7 @@ class PtyProcess:
             raise
         finally:
             os.close(slave)
-        return cls(master, process, on_output)
+        return cls(master, process, on_output, on_input_drained)
 
     @property
     def pid(self) -> int:
@@ -110,8 +123,13 @@ class PtyProcess:
             self._loop.add_reader(self.master, self._readable)
             self._reading = True
 
+    @property
+    def input_full(self) -> bool:
+        """More input is queued than the pty should be given: stop reading the source."""
+        return len(self._pending) >= INPUT_HIGH_WATER
+
     def write(self, data: bytes) -> None:
-        """Type `data` into the terminal."""
+        """Type `data` into the terminal (check `input_full` afterwards)."""
         if self._closed:
             return
         if self._pending:
@@ -134,9 +152,12 @@ class PtyProcess:
             return
         except OSError:
             written = len(self._pending)
+        was_full = self.input_full
         del self._pending[:written]
         if not self._pending:
             self._loop.remove_writer(self.master)
+        if was_full and not self.input_full and self._on_input_drained is not None:
+            self._on_input_drained()
 
     def resize(self, columns: int, lines: int, width: int = 0, height: int = 0) -> None:
         if not self._closed and columns > 0 and lines > 0:
