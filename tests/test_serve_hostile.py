@@ -351,3 +351,135 @@ async def test_a_served_session_cannot_save_a_screenshot_on_the_server(
     finally:
         assert server.stop() == 0, server.stderr()
     assert list(downloads.iterdir()) == []
+
+
+def test_only_served_sessions_lose_the_screenshot_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from textual.screen import Screen as TextualScreen
+
+    from tui.app import BylineApp
+
+    app = BylineApp([])
+    monkeypatch.delenv("BYLINE_SERVED", raising=False)
+    local = [command.title for command in app.get_system_commands(TextualScreen())]
+    monkeypatch.setenv("BYLINE_SERVED", "web")
+    served = [command.title for command in app.get_system_commands(TextualScreen())]
+    assert "Screenshot" in local
+    assert "Screenshot" not in served
+    assert "Theme" in served and "Quit" in served
+
+
+# The web server
+
+
+def descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
+
+
+def environment(pid: int) -> dict[str, str]:
+    pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(p.decode(errors="replace").split("=", 1) for p in pairs if b"=" in p)
+
+
+async def no_web_sessions(server: Server) -> None:
+    """Wait (bounded) until the web server's sessions have all quit (a closed WebSocket's
+    process takes a moment, and holds its place until then)."""
+    await all_sessions_ended(server)
+    assert not descendants(server.process.pid), server.stderr()
+
+
+@pytest.fixture(scope="module")
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, int]]:
+    from test_serve import free_port
+
+    folder = tmp_path_factory.mktemp("web")
+    port = free_port()
+    server = Server(["--web", "--port", str(port), "--max-sessions", "2",
+                     "--db", str(folder / "library.sqlite3")], folder)  # fmt: skip
+    server.first_line()
+    yield server, port
+    assert server.stop() == 0, server.stderr()
+
+
+async def websocket_status(port: int, origin: str | None, host: str | None = None,
+                           query: str = "") -> int:  # fmt: skip
+    """The HTTP status a WebSocket upgrade gets (101: a session)."""
+    import aiohttp
+
+    headers = {k: v for k, v in (("Origin", origin), ("Host", host)) if v}
+    async with aiohttp.ClientSession() as client:
+        try:
+            async with client.ws_connect(f"http://127.0.0.1:{port}/ws{query}", headers=headers,
+                                         timeout=aiohttp.ClientWSTimeout(ws_close=5)):  # fmt: skip
+                return 101
+        except aiohttp.WSServerHandshakeError as error:
+            return error.status
+
+
+async def http_status(port: int, host: str) -> int:
+    import aiohttp
+
+    async with (
+        aiohttp.ClientSession() as client,
+        client.get(f"http://127.0.0.1:{port}/", headers={"Host": host}) as response,
+    ):
+        return response.status
+
+
+async def test_web_refuses_another_site_and_another_host_name(
+    web_server: tuple[Server, int],
+) -> None:
+    server, port = web_server
+    here = f"http://127.0.0.1:{port}"
+    # A page on another site, or a DNS-rebinding name for this address: no session.
+    assert await asyncio.wait_for(websocket_status(port, "http://evil.example"), DEADLINE) == 403
+    assert await asyncio.wait_for(websocket_status(port, None), DEADLINE) == 403
+    assert await asyncio.wait_for(
+        websocket_status(port, "http://evil.example", host="evil.example"), DEADLINE
+    ) == 403  # fmt: skip
+    assert await asyncio.wait_for(
+        websocket_status(port, f"http://127.0.0.1:{port + 1}"), DEADLINE
+    ) == 403  # fmt: skip
+    assert await asyncio.wait_for(http_status(port, f"evil.example:{port}"), DEADLINE) == 403
+    # The server's own page, by address or as localhost: a session.
+    assert await asyncio.wait_for(http_status(port, f"localhost:{port}"), DEADLINE) == 200
+    assert await asyncio.wait_for(websocket_status(port, here), DEADLINE) == 101
+    assert "Origin 'http://evil.example' is not this server's page" in server.stderr()
+    await no_web_sessions(server)
+
+
+async def test_web_sessions_are_capped_and_their_size_clamped(
+    web_server: tuple[Server, int],
+) -> None:
+    import aiohttp
+
+    server, port = web_server
+    here = f"http://127.0.0.1:{port}"
+    url = f"{here}/ws?width=5000&height=5000"
+    await no_web_sessions(server)
+    async with aiohttp.ClientSession() as client:
+        first = await client.ws_connect(url, headers={"Origin": here})
+        second = await client.ws_connect(url, headers={"Origin": here})
+        try:
+            assert await asyncio.wait_for(websocket_status(port, here), DEADLINE) == 503
+            end = time.monotonic() + DEADLINE
+            sizes: set[tuple[str, str]] = set()
+            while len(sizes) < 1 and time.monotonic() < end:
+                for pid in descendants(server.process.pid):
+                    with contextlib.suppress(OSError):
+                        env = environment(pid)
+                        if "COLUMNS" in env:
+                            sizes.add((env["COLUMNS"], env["ROWS"]))
+                await asyncio.sleep(0.1)
+            assert sizes == {("1000", "1000")}
+        finally:
+            await first.close()
+            await second.close()
+    # Closed sessions free their places.
+    await no_web_sessions(server)
+    assert await asyncio.wait_for(websocket_status(port, here), DEADLINE) == 101
