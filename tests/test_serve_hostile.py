@@ -338,15 +338,23 @@ async def test_a_served_session_cannot_save_a_screenshot_on_the_server(
             assert await screen.wait_for(lambda lines: any("Theme" in line for line in lines)), (
                 screen.text()
             )
-            screen.process.stdin.write(b"screensho")
+            screen.process.stdin.write(b"Screenshot")
+            searched = ("Save an SVG", "No matches found")  # the command, or none
             assert await screen.wait_for(
-                lambda lines: any("screensho" in line for line in lines)
+                lambda lines: any(text in line for line in lines for text in searched)
             ), screen.text()
             screen.process.stdin.write(b"\r")
-            # Whatever Enter did, quitting comes after it: a screenshot would be saved by now.
-            screen.process.stdin.write(b"\x1b")
-            await asyncio.sleep(0.5)
+            # A screenshot is saved 0.1 s after the command and says so; give it that and more.
+            saved = asyncio.ensure_future(
+                screen.wait_for(lambda lines: any("Saved screenshot" in line for line in lines))
+            )
+            await asyncio.wait([saved], timeout=3)
+            saved.cancel()
+            if "🔎" in screen.text():  # the palette is still open: close it
+                screen.process.stdin.write(b"\x1b")
+                assert await screen.wait_for(lambda lines: not any("🔎" in x for x in lines))
             screen.process.stdin.write(b"q")
+            await screen.wait_for(lambda lines: False)  # read the last screen, to the end
             await asyncio.wait_for(screen.process.wait_closed(), DEADLINE)
     finally:
         assert server.stop() == 0, server.stderr()
