@@ -54,6 +54,10 @@ def serve_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.Argume
     parser.add_argument("--annotate", action="store_true",
                         help="sessions open in annotation mode (byline annotate) as the SSH "
                         "user; without it, the reader ('a' there annotates too)")  # fmt: skip
+    parser.add_argument("--reviewers", metavar="NAME,...", default="",
+                        help="--ssh: the user names that may review (R: compare their "
+                        "annotations with other annotators'); in served sessions nobody else "
+                        "sees another annotator's work (default: nobody)")  # fmt: skip
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="articles each session opens (default: the bundled seed)")  # fmt: skip
     parser.add_argument("--model", metavar="NAME", help="installed spaCy pipeline")
@@ -67,8 +71,8 @@ def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> i
     args = serve_parser(parser_class).parse_args(argv)
     if args.ssh and args.public_url:
         raise UsageError("--public-url is for --web")
-    if args.web and (args.authorized_keys or args.host_key):
-        raise UsageError("--authorized-keys and --host-key are for --ssh")
+    if args.web and (args.authorized_keys or args.host_key or args.reviewers):
+        raise UsageError("--authorized-keys, --host-key and --reviewers are for --ssh")
     port = args.port
     if port is None:
         port = DEFAULT_SSH_PORT if args.ssh else DEFAULT_WEB_PORT
@@ -115,6 +119,7 @@ def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> i
         max_sessions=args.max_sessions,
         max_user_sessions=args.max_user_sessions,
         idle_timeout=args.idle_timeout,
+        reviewers=frozenset(name.strip() for name in args.reviewers.split(",") if name.strip()),
     )
     return ssh.run(options)
 

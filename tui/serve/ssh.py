@@ -32,7 +32,14 @@ import asyncssh
 
 from tui.errors import BylineError
 from tui.loaders.base import shown
-from tui.serve import ANNOTATOR_ENV, MAX_COLUMNS, MAX_LINES, SERVED_ENV, base_environment
+from tui.serve import (
+    ANNOTATOR_ENV,
+    MAX_COLUMNS,
+    MAX_LINES,
+    REVIEWER_ENV,
+    SERVED_ENV,
+    base_environment,
+)
 from tui.serve.pty import PtyProcess
 
 #: Variables a client may send (`SendEnv`) that a session passes on: colour and language.
@@ -70,6 +77,8 @@ class SSHOptions:
     max_user_sessions: int = 4
     #: Seconds without a key from the client after which a session is closed (0: never).
     idle_timeout: float = 1800.0
+    #: User names that may review (`R`: see other annotators' spans); nobody else may.
+    reviewers: frozenset[str] = frozenset()
     #: Seconds a session has to quit on shutdown or hang-up before it is killed.
     grace: float = 10.0
 
@@ -216,6 +225,9 @@ class Hub:
                     k.startswith("LC_")})  # fmt: skip
         env.update({"TERM": term, ANNOTATOR_ENV: username, "LOGNAME": username,
                     "USER": username, SERVED_ENV: "ssh"})  # fmt: skip
+        env.pop(REVIEWER_ENV, None)  # the server's own, if set, is nobody's
+        if username in self.options.reviewers:
+            env[REVIEWER_ENV] = "1"
         return env
 
     async def shutdown(self) -> None:

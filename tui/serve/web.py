@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from tui.errors import BylineError
 from tui.loaders.base import shown
-from tui.serve import MAX_COLUMNS, MAX_LINES, SERVED_ENV, TERMINAL_VARIABLES
+from tui.serve import MAX_COLUMNS, MAX_LINES, REVIEWER_ENV, SERVED_ENV, TERMINAL_VARIABLES
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -206,6 +206,7 @@ def run(host: str, port: int, argv: list[str], public_url: str | None = None,
     for name in TERMINAL_VARIABLES:  # sessions draw in the browser, not in this terminal
         os.environ.pop(name, None)
     os.environ[SERVED_ENV] = "web"  # the sessions inherit it
+    os.environ.pop(REVIEWER_ENV, None)  # web users are not told apart: none reviews
     server = make_server(shlex.join(argv), host, port, public_url, max_sessions)
     print(f"byline: serving in the browser on http://{host}:{port}/", flush=True)
     try:
