@@ -18,6 +18,7 @@ import ipaddress
 import os
 import shlex
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -49,6 +50,15 @@ def clamp_size(width: object, height: object) -> tuple[int, int]:
         return max(1, min(number, most))
 
     return clamp(width, 80, MAX_COLUMNS), clamp(height, 24, MAX_LINES)
+
+
+#: Seconds a web session has to quit once its browser has gone, before it is killed.
+QUIT_GRACE = 10.0
+
+
+def note(message: str) -> None:
+    """A line in the server's log (stderr)."""
+    print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
 
 
 def origin_of(url: str) -> str:
@@ -104,6 +114,20 @@ def make_server(command: str, host: str, port: int, public_url: str | None,
         async def set_terminal_size(self, width: int, height: int) -> None:
             await super().set_terminal_size(*clamp_size(width, height))
 
+        async def stop(self) -> None:
+            """As textual-serve's, and then wait for the process to be gone (killed after a
+            grace): until then it holds its place among the `max_sessions`."""
+            import asyncio
+
+            await super().stop()
+            process = self._process
+            if process is not None and process.returncode is None:
+                try:
+                    await asyncio.wait_for(process.wait(), QUIT_GRACE)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+
     check = RequestCheck(public_url)
 
     @web.middleware
@@ -112,8 +136,7 @@ def make_server(command: str, host: str, port: int, public_url: str | None,
         if not why and request.path == "/ws":
             why = check.origin_refusal(request.headers.get("Origin"), request.host)
         if why:
-            print(f"byline: refused {shown(request.path)!r} from {request.remote}: {why}",
-                  file=sys.stderr, flush=True)  # fmt: skip
+            note(f"refused {shown(request.path)!r} from {request.remote}: {why}")
             raise web.HTTPForbidden(text=f"byline: {why}\n")
         return await handler(request)
 
@@ -131,10 +154,12 @@ def make_server(command: str, host: str, port: int, public_url: str | None,
                     text=f"byline: the server is full ({max_sessions} sessions); try again later\n"
                 )
             self.sessions += 1
+            note(f"session started (from {request.remote}; {self.sessions} open)")
             try:
                 return await self._session(request)
             finally:
                 self.sessions -= 1
+                note(f"session ended ({self.sessions} open)")
 
         async def _session(self, request: web.Request) -> web.StreamResponse:
             """textual-serve's `handle_websocket`, with the size clamped."""
