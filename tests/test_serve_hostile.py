@@ -229,6 +229,7 @@ async def test_resizing_past_the_limits_is_clamped(
         while window_size(pid) != (80, 24) and time.monotonic() < end:
             await asyncio.sleep(0.1)
         screen.process.stdin.write(b"q")
+        await screen.wait_for(lambda lines: False)  # read its frames to the end, or it waits
         await asyncio.wait_for(screen.process.wait_closed(), DEADLINE)
         assert screen.process.exit_status == 0
     assert "Traceback" not in process.stderr()
