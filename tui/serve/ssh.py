@@ -274,6 +274,13 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def session_started(self) -> None:
         self.task = asyncio.ensure_future(self._run())
+        self.task.add_done_callback(self._ran)
+
+    def _ran(self, task: asyncio.Task[None]) -> None:
+        """A session that failed is one line in the log, not "Task exception was never
+        retrieved" with a traceback."""
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log(f"{self.username}@{self.peer}: session failed: {shown(repr(error))}")
 
     def _refuse(self, message: str, status: int) -> None:
         assert self.chan is not None
