@@ -332,6 +332,46 @@ async def test_two_annotators_are_kept_apart_and_a_review_adopts_a_side(
         assert first.id not in screen.spans
 
 
+async def test_served_annotators_review_only_when_named_reviewers(
+    library: Library, seed: Article, seed_analysis: Analysis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`byline serve`: annotators never see each other's spans; `--reviewers` may (issue 17)."""
+    from tui.screens.review import NOT_A_REVIEWER
+
+    for who in ("ana", "ben"):
+        app = annotating(library, [seed], seed_analysis, who=who)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await pilot.press("y")
+    monkeypatch.setenv("BYLINE_SERVED", "ssh")
+    monkeypatch.delenv("BYLINE_REVIEWER", raising=False)
+    app = annotating(library, [seed], seed_analysis, who="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        assert app.screen is screen
+        assert NOT_A_REVIEWER in status(screen)
+    monkeypatch.setenv("BYLINE_REVIEWER", "1")
+    app = annotating(library, [seed], seed_analysis, who="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("R")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+def test_only_the_named_reviewers_sessions_may_review(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.serve.ssh import Hub, SSHOptions
+
+    monkeypatch.setenv("BYLINE_REVIEWER", "1")  # the server's own: passed to nobody
+    options = SSHOptions("127.0.0.1", 0, Path("k"), Path("h"), argv=["true"],
+                         reviewers=frozenset({"rita"}))  # fmt: skip
+    hub = Hub(options, keys=None)  # type: ignore[arg-type]
+    rita, ana = (hub.environment(name, "xterm", {}) for name in ("rita", "ana"))
+    assert rita["BYLINE_REVIEWER"] == "1" and rita["BYLINE_SERVED"] == "ssh"
+    assert "BYLINE_REVIEWER" not in ana and ana["BYLINE_SERVED"] == "ssh"
+
+
 async def test_a_in_the_reader_opens_annotation_mode_and_a_comes_back(
     library: Library, seed: Article, seed_analysis: Analysis
 ) -> None:

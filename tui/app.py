@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui import STYLES_DIR
 from tui.errors import BylineError
@@ -61,6 +63,10 @@ def cached_analyser(
                                          focus=focus, chunk_chars=chunk_chars)  # fmt: skip
 
     return SteppedAnalyser(steps)
+
+
+#: Textual's system commands that write files on the machine Byline runs on.
+FILE_WRITING_SYSTEM_COMMANDS = frozenset({"Screenshot"})
 
 
 class BylineApp(ScrollRegionApp):
@@ -117,6 +123,18 @@ class BylineApp(ScrollRegionApp):
             if not Path(path).is_file():
                 shown_path = shown(str(path))
                 raise BylineError(f"cannot read stylesheet '{shown_path}': reinstall byline")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands, but in a served session none that writes a file (the
+        SVG "Screenshot" would land in the server account's Downloads): a served user's only
+        writes are to the library."""
+        from tui.serve import served
+
+        commands = super().get_system_commands(screen)
+        if not served():
+            yield from commands
+            return
+        yield from (c for c in commands if c.title not in FILE_WRITING_SYSTEM_COMMANDS)
 
     def on_mount(self) -> None:
         self._quit_on_signals()

@@ -545,8 +545,11 @@ class AnnotateScreen(ReaderScreen):
             self.dismiss()
 
     def action_review(self) -> None:
-        from tui.screens.review import ReviewScreen, review_pair
+        from tui.screens.review import NOT_A_REVIEWER, ReviewScreen, may_review, review_pair
 
+        if not may_review():
+            self.status.hint(NOT_A_REVIEWER)
+            return
         try:
             pair = review_pair(self.store, self.session)
         except BylineError as error:

@@ -3,6 +3,11 @@
 The reviewer is an annotator too: taking a side writes into the reviewer's own session
 (`Session.adopt` copies that side's span; a side that has no span there removes the reviewer's
 copy of the other side's). The comparison comes from the store's `compare`.
+
+Review shows other annotators' spans, so it is not for everyone: in a served session (`byline
+serve`, where the user cannot open the library file) only the users named by `--reviewers` may
+review, and other annotators never see each other's work; on your own machine (the library is
+your file anyway) `R` always works.
 """
 
 from __future__ import annotations
@@ -18,6 +23,18 @@ from textual.widgets.option_list import Option
 from tui.errors import BylineError
 from tui.loaders.sanitize import one_line
 from tui.store.annotations import Annotations, Disagreement, Session, Span, compare
+
+#: Shown when a served annotator who is not a reviewer presses `R`.
+NOT_A_REVIEWER = "Review is for reviewers: annotators here do not see each other's annotations"
+
+
+def may_review() -> bool:
+    """This user may see other annotators' spans: on their own machine, or a served reviewer."""
+    import os
+
+    from tui.serve import REVIEWER_ENV, served
+
+    return not served() or os.environ.get(REVIEWER_ENV) == "1"
 
 
 def review_pair(store: Annotations, session: Session) -> tuple[str, str] | None:

@@ -15,6 +15,23 @@ from pathlib import Path
 
 #: The annotator of a session (the SSH user name), for the annotation store.
 ANNOTATOR_ENV = "BYLINE_ANNOTATOR"
+#: Set in every served session ("ssh" or "web"): the user is not on the server's machine, so
+#: nothing may write files there but the library (see `BylineApp.get_system_commands`).
+SERVED_ENV = "BYLINE_SERVED"
+#: Set ("1") in the SSH sessions of the users named by `serve --reviewers`: they may compare
+#: their annotations with other annotators' (`R`); other served users may not.
+REVIEWER_ENV = "BYLINE_REVIEWER"
+
+
+#: Largest window a session gets (columns, lines), over SSH and on the web: a bigger one costs
+#: memory and output in proportion (10000x10000 is a gigabyte for one frame) and shows nobody
+#: anything more.
+MAX_COLUMNS, MAX_LINES = 1000, 1000
+
+
+def served() -> bool:
+    """This Byline is a session of `byline serve` (not the user's own terminal)."""
+    return bool(os.environ.get(SERVED_ENV))
 
 
 def session_argv(

@@ -9,6 +9,9 @@ from tui.errors import BylineError, UsageError
 
 DEFAULT_SSH_PORT = 2222
 DEFAULT_WEB_PORT = 8000
+DEFAULT_SSH_SESSIONS = 32
+#: Lower than over SSH: a web session is a heavier process, and its users are not told apart.
+DEFAULT_WEB_SESSIONS = 8
 
 
 def serve_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -36,14 +39,25 @@ def serve_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.Argume
                         help="--ssh: the server's private host key, generated there on the "
                         "first start (default: ssh_host_ed25519_key in the user data "
                         "directory)")  # fmt: skip
-    parser.add_argument("--max-sessions", type=int, default=32, metavar="N",
-                        help="--ssh: sessions open at once, at most (default: 32)")  # fmt: skip
+    parser.add_argument("--max-sessions", type=int, metavar="N",
+                        help="sessions open at once, at most (default: 32 for --ssh, 8 for "
+                        "--web)")  # fmt: skip
+    parser.add_argument("--max-user-sessions", type=int, default=4, metavar="N",
+                        help="--ssh: sessions open at once under one user name or with one key, "
+                        "at most (default: 4)")  # fmt: skip
+    parser.add_argument("--idle-timeout", type=float, default=1800, metavar="SECONDS",
+                        help="--ssh: close a session after this long without a key from its "
+                        "client (the work is saved; default: 1800; 0: never)")  # fmt: skip
     parser.add_argument("--public-url", metavar="URL",
                         help="--web: the address browsers use, when behind a reverse proxy "
                         "(e.g. https://byline.example.org)")  # fmt: skip
     parser.add_argument("--annotate", action="store_true",
                         help="sessions open in annotation mode (byline annotate) as the SSH "
                         "user; without it, the reader ('a' there annotates too)")  # fmt: skip
+    parser.add_argument("--reviewers", metavar="NAME,...", default="",
+                        help="--ssh: the user names that may review (R: compare their "
+                        "annotations with other annotators'); in served sessions nobody else "
+                        "sees another annotator's work (default: nobody)")  # fmt: skip
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="articles each session opens (default: the bundled seed)")  # fmt: skip
     parser.add_argument("--model", metavar="NAME", help="installed spaCy pipeline")
@@ -57,16 +71,20 @@ def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> i
     args = serve_parser(parser_class).parse_args(argv)
     if args.ssh and args.public_url:
         raise UsageError("--public-url is for --web")
-    if args.web and (args.authorized_keys or args.host_key):
-        raise UsageError("--authorized-keys and --host-key are for --ssh")
+    if args.web and (args.authorized_keys or args.host_key or args.reviewers):
+        raise UsageError("--authorized-keys, --host-key and --reviewers are for --ssh")
     port = args.port
     if port is None:
         port = DEFAULT_SSH_PORT if args.ssh else DEFAULT_WEB_PORT
     if not 0 <= port <= 65535 or (args.web and port == 0):
         raise UsageError(f"--port must be 1-65535{'' if args.web else ' (or 0)'}")
-    if args.max_sessions < 1:
-        raise UsageError("--max-sessions must be at least 1")
     _check_host(args.host)
+    if args.max_sessions is None:
+        args.max_sessions = DEFAULT_SSH_SESSIONS if args.ssh else DEFAULT_WEB_SESSIONS
+    if args.max_sessions < 1 or args.max_user_sessions < 1:
+        raise UsageError("--max-sessions and --max-user-sessions must be at least 1")
+    if not args.idle_timeout >= 0:  # also NaN
+        raise UsageError("--idle-timeout must be 0 (never) or more seconds")
 
     from tui.serve import session_argv
     from tui.store import Library
@@ -83,7 +101,7 @@ def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> i
     if args.web:
         from tui.serve import web
 
-        return web.run(args.host, port, argv_, args.public_url)
+        return web.run(args.host, port, argv_, args.public_url, args.max_sessions)
 
     import platformdirs
 
@@ -100,6 +118,9 @@ def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> i
         else platformdirs.user_data_path("byline", appauthor=False) / "ssh_host_ed25519_key",
         argv=argv_,
         max_sessions=args.max_sessions,
+        max_user_sessions=args.max_user_sessions,
+        idle_timeout=args.idle_timeout,
+        reviewers=frozenset(name.strip() for name in args.reviewers.split(",") if name.strip()),
     )
     return ssh.run(options)
 

@@ -6,8 +6,11 @@ window size (and its changes) are the pty's. No custom Textual driver is involve
 is Byline exactly as in a local terminal. The annotator is the SSH user name.
 
 Authentication is by public key only, against an OpenSSH `authorized_keys` file (re-read when
-it changes). A key may be limited to some user names with the `principals="ana,ben"` option;
-a key without it may log in under any name. The host key is generated on the first start and
+it changes). A key may be limited to some user names with the `principals="ana,ben"` option
+(a key without it may log in under any name), to some client addresses with `from=`, and in
+time with `expiry-time=`. A key with any other option that restricts it (`command=`, `no-pty`,
+`restrict`, ...) is refused: Byline does not implement it, and giving such a key a full session
+would grant more than its owner meant. The host key is generated on the first start and
 kept. On SIGTERM (or ctrl+c) the server stops listening, asks every session to quit (Byline
 finishes the action in hand and exits), tells the user, and exits.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import sys
 import time
@@ -28,13 +32,30 @@ import asyncssh
 
 from tui.errors import BylineError
 from tui.loaders.base import shown
-from tui.serve import ANNOTATOR_ENV, base_environment
+from tui.serve import (
+    ANNOTATOR_ENV,
+    MAX_COLUMNS,
+    MAX_LINES,
+    REVIEWER_ENV,
+    SERVED_ENV,
+    base_environment,
+)
 from tui.serve.pty import PtyProcess
 
 #: Variables a client may send (`SendEnv`) that a session passes on: colour and language.
 CLIENT_VARIABLES = ("COLORTERM", "NO_COLOR", "LANG", "LANGUAGE")
 #: Longest user name accepted (it becomes the annotator's name).
 MAX_USER_NAME = 64
+#: A terminal type is a terminfo name: anything else is refused (it reaches the log and the
+#: session's terminfo lookup).
+TERMINAL_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
+#: authorized_keys options Byline enforces (`from`, `principals`, `expiry-time`) or that only
+#: forbid what a Byline session never allows anyway (forwarding, X11, agent, ~/.ssh/rc). A key
+#: carrying any other option (`command=`, `no-pty`, `restrict`, `environment=`, ...) is refused.
+KEY_OPTIONS_ENFORCED = frozenset({"from", "principals", "expiry-time"})
+KEY_OPTIONS_ALWAYS_TRUE = frozenset(
+    {"no-port-forwarding", "no-agent-forwarding", "no-x11-forwarding", "no-user-rc", "pty"}
+)
 
 
 def log(message: str) -> None:
@@ -51,6 +72,13 @@ class SSHOptions:
     #: The command every session runs (see `tui.serve.session_argv`).
     argv: list[str]
     max_sessions: int = 32
+    #: Sessions open at once under one user name, and with one key (a key without
+    #: `principals=` may use any name), at most.
+    max_user_sessions: int = 4
+    #: Seconds without a key from the client after which a session is closed (0: never).
+    idle_timeout: float = 1800.0
+    #: User names that may review (`R`: see other annotators' spans); nobody else may.
+    reviewers: frozenset[str] = frozenset()
     #: Seconds a session has to quit on shutdown or hang-up before it is killed.
     grace: float = 10.0
 
@@ -97,12 +125,53 @@ class AuthorizedKeys:
             self._keys, self._stamp = None, None
         return self._keys
 
-    def admits(self, username: str, key: asyncssh.SSHKey, host: str, address: str) -> bool:
+    def admits(self, username: str, key: asyncssh.SSHKey, host: str, address: str) -> str:
+        """Why `key` may not log in as `username` from `address` ("" when it may)."""
         keys = self.current()
         if keys is None:
-            return False
+            return "no readable authorized keys"
         # As certificate principals: a `principals=` option then limits the names a key may use.
-        return keys.validate(key, host, address, cert_principals=[username]) is not None
+        options = keys.validate(key, host, address, cert_principals=[username])
+        if options is None:
+            return "not authorized (for this name and address)"
+        return refusal_of_options(options)
+
+
+def refusal_of_options(options: Mapping[str, object], now: float | None = None) -> str:
+    """Why a key with these authorized_keys options may not log in now ("" when it may).
+    Fails closed: an option Byline does not implement refuses the key."""
+    names = {name.lower() for name in options}
+    unknown = sorted(names - KEY_OPTIONS_ENFORCED - KEY_OPTIONS_ALWAYS_TRUE - {"restrict"})
+    if "restrict" in names and "pty" not in names:
+        unknown.append("restrict")  # restrict without pty: no terminal, so no Byline session
+    if unknown:
+        return f"option {', '.join(shown(name) for name in unknown)} is not supported by Byline"
+    for name, value in options.items():
+        if name.lower() == "expiry-time":
+            for stamp in value if isinstance(value, list) else [value]:
+                expiry = parse_expiry_time(str(stamp))
+                if expiry is None:
+                    return f"expiry-time {shown(str(stamp))!r} is not YYYYMMDD[HHMM[SS]][Z]"
+                if (time.time() if now is None else now) >= expiry:
+                    return f"key expired (expiry-time {shown(str(stamp))})"
+    return ""
+
+
+def parse_expiry_time(stamp: str) -> float | None:
+    """An OpenSSH `expiry-time` (YYYYMMDD[HHMM[SS]], local time, or UTC with a final Z) as a
+    Unix time; None when it is not one."""
+    import calendar
+
+    utc = stamp.endswith(("Z", "z"))
+    digits = stamp[:-1] if utc else stamp
+    if not digits.isascii() or not digits.isdigit() or len(digits) not in (8, 12, 14):
+        return None
+    digits = digits.ljust(14, "0")
+    try:
+        fields = time.strptime(digits, "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    return float(calendar.timegm(fields) if utc else time.mktime(fields))
 
 
 def host_key(path: Path) -> asyncssh.SSHKey:
@@ -155,7 +224,10 @@ class Hub:
         env.update({k: v for k, v in client.items() if k in CLIENT_VARIABLES or
                     k.startswith("LC_")})  # fmt: skip
         env.update({"TERM": term, ANNOTATOR_ENV: username, "LOGNAME": username,
-                    "USER": username})  # fmt: skip
+                    "USER": username, SERVED_ENV: "ssh"})  # fmt: skip
+        env.pop(REVIEWER_ENV, None)  # the server's own, if set, is nobody's
+        if username in self.options.reviewers:
+            env[REVIEWER_ENV] = "1"
         return env
 
     async def shutdown(self) -> None:
@@ -172,10 +244,14 @@ class Hub:
 class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     """One SSH session: a `byline` process on a pty, bridged to the channel."""
 
-    def __init__(self, hub: Hub, username: str, peer: str) -> None:
+    def __init__(self, hub: Hub, username: str, peer: str, key: str = "") -> None:
         self.hub = hub
         self.username = username
         self.peer = peer
+        #: The fingerprint of the key the client logged in with.
+        self.key = key
+        self.last_input = time.monotonic()
+        self.idle = False
         self.chan: asyncssh.SSHServerChannel | None = None  # type: ignore[type-arg]
         self.pty: PtyProcess | None = None
         self.command: str | None = None
@@ -198,11 +274,25 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def session_started(self) -> None:
         self.task = asyncio.ensure_future(self._run())
+        self.task.add_done_callback(self._ran)
+
+    def _ran(self, task: asyncio.Task[None]) -> None:
+        """A session that failed is one line in the log, not "Task exception was never
+        retrieved" with a traceback."""
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log(f"{self.username}@{self.peer}: session failed: {shown(repr(error))}")
 
     def _refuse(self, message: str, status: int) -> None:
         assert self.chan is not None
-        self.chan.write(f"byline: {message}\r\n".encode())
-        self.chan.exit(status)
+        # The client may have left already: then there is nobody to tell.
+        with contextlib.suppress(OSError, asyncssh.Error):
+            self.chan.write(f"byline: {message}\r\n".encode())
+            self.chan.exit(status)
+
+    def _same_user(self) -> int:
+        """Sessions open under this user name or with this key."""
+        return sum(1 for s in self.hub.sessions if s.username == self.username or
+                   (self.key and s.key == self.key))  # fmt: skip
 
     async def _run(self) -> None:
         chan = self.chan
@@ -213,18 +303,32 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
                                 "command", 2)  # fmt: skip
         if not term:
             return self._refuse("Byline needs a terminal: connect with 'ssh -t'", 2)
+        if not TERMINAL_TYPE.fullmatch(term):
+            log(f"{self.username}@{self.peer}: terminal type {shown(term)!r} refused")
+            return self._refuse("the terminal type (TERM) is not a terminal name", 2)
+        options = self.hub.options
         if self.hub.stopping:
             return self._refuse("the server is shutting down", 1)
-        if len(self.hub.sessions) >= self.hub.options.max_sessions:
-            return self._refuse(f"the server is full ({self.hub.options.max_sessions} "
+        if len(self.hub.sessions) >= options.max_sessions:
+            return self._refuse(f"the server is full ({options.max_sessions} "
                                 "sessions); try again later", 1)  # fmt: skip
+        if self._same_user() >= options.max_user_sessions:
+            log(f"{self.username}@{self.peer}: refused: {options.max_user_sessions} sessions "
+                "open already under this name or key")  # fmt: skip
+            return self._refuse(f"you have {options.max_user_sessions} sessions open already "
+                                "(the most one person may); close one first", 1)  # fmt: skip
         columns, lines, width, height = chan.get_terminal_size()
+        if columns > MAX_COLUMNS or lines > MAX_LINES:
+            return self._refuse(f"a {columns}x{lines} window is too large (at most "
+                                f"{MAX_COLUMNS}x{MAX_LINES}); make it smaller", 2)  # fmt: skip
         env = self.hub.environment(self.username, term, chan.get_environment())
         self.hub.sessions.add(self)
+        idle_watch: asyncio.Task[None] | None = None
         try:
             try:
                 size = (columns or 80, lines or 24)
-                self.pty = await PtyProcess.start(self.hub.options.argv, env, size, self._output)
+                self.pty = await PtyProcess.start(options.argv, env, size, self._output,
+                                                  on_input_drained=self._input_drained)  # fmt: skip
             except OSError as error:
                 log(f"{self.username}@{self.peer}: cannot start byline: {error}")
                 return self._refuse(f"cannot start a session: {error.strerror}", 1)
@@ -232,31 +336,60 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
                 self.pty.resize(columns or 80, lines or 24, width, height)
             log(f"{self.username}@{self.peer}: session started (pid {self.pty.pid}, {term}, "
                 f"{columns}x{lines}; {len(self.hub.sessions)} open)")  # fmt: skip
+            if options.idle_timeout > 0:
+                idle_watch = asyncio.ensure_future(self._watch_idle(options.idle_timeout))
             status = await self.pty.process.wait()
             # What it wrote last (restoring the terminal) is still to be read.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.pty.output_done.wait(), 2)
             self.pty.close()
-            log(f"{self.username}@{self.peer}: session ended (status {status})")
+            log(f"{self.username}@{self.peer}: session ended (status {status}"
+                f"{'; idle' if self.idle else ''})")  # fmt: skip
             if not self.lost:
-                if self.hub.stopping:
-                    chan.write(b"\r\nbyline: the server is shutting down; your work is saved.\r\n")
-                chan.exit(status if status >= 0 else 128 - status)
+                with contextlib.suppress(OSError, asyncssh.Error):
+                    if self.hub.stopping:
+                        chan.write(b"\r\nbyline: the server is shutting down; your work is "
+                                   b"saved.\r\n")  # fmt: skip
+                    elif self.idle:
+                        chan.write(f"\r\nbyline: closed after {options.idle_timeout:g} s "
+                                   "without a key; your work is saved.\r\n".encode())  # fmt: skip
+                    chan.exit(status if status >= 0 else 128 - status)
         finally:
+            if idle_watch is not None:
+                idle_watch.cancel()
             self.hub.sessions.discard(self)
+
+    async def _watch_idle(self, timeout: float) -> None:
+        """Close the session once the client has sent no key for `timeout` seconds."""
+        while self.pty is not None and self.pty.process.returncode is None:
+            left = self.last_input + timeout - time.monotonic()
+            if left <= 0:
+                self.idle = True
+                log(f"{self.username}@{self.peer}: idle for {timeout:g} s; closing the session")
+                await self.pty.stop(self.hub.options.grace)
+                return
+            await asyncio.sleep(left)
 
     def _output(self, data: bytes) -> None:
         if not self.lost and self.chan is not None:
             self.chan.write(data)
 
     def data_received(self, data: bytes, datatype: int | None) -> None:  # type: ignore[override]
+        self.last_input = time.monotonic()
         if self.pty is not None:
             self.pty.write(data)
+            if self.pty.input_full and self.chan is not None:
+                # Back-pressure: the client's keys wait in its SSH window, not in our memory.
+                self.chan.pause_reading()
+
+    def _input_drained(self) -> None:
+        if self.chan is not None and not self.lost:
+            self.chan.resume_reading()
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int,
                               pixheight: int) -> None:  # fmt: skip
-        if self.pty is not None:
-            self.pty.resize(width, height, pixwidth, pixheight)
+        if self.pty is not None:  # a window past the limits gets the largest allowed
+            self.pty.resize(min(width, MAX_COLUMNS), min(height, MAX_LINES), pixwidth, pixheight)
 
     def break_received(self, msec: int) -> bool:
         return False
@@ -295,6 +428,8 @@ class Server(asyncssh.SSHServer):
         self.hub = hub
         self.conn: asyncssh.SSHServerConnection | None = None
         self.peer = ("", 0)
+        #: The fingerprint of the last key admitted (the one the client signs with).
+        self.key = ""
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
@@ -319,17 +454,22 @@ class Server(asyncssh.SSHServer):
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         host, _ = self.peer
-        ok = valid_user_name(username) and self.hub.keys.admits(username, key, host, host)
-        if not ok:
-            log(f"{shown(username)}@{host}: key {key.get_fingerprint()} refused")
-        return ok
+        if not valid_user_name(username):
+            why = "not a valid user name"
+        else:
+            why = self.hub.keys.admits(username, key, host, host)
+        if why:
+            log(f"{shown(username)}@{host}: key {key.get_fingerprint()} refused: {why}")
+            return False
+        self.key = key.get_fingerprint()
+        return True
 
     def session_requested(self) -> Session | bool:
         if self.conn is None or self.hub.stopping:
             return False
         username = self.conn.get_extra_info("username")
         host, port = self.peer
-        return Session(self.hub, username, f"{host}:{port}")
+        return Session(self.hub, username, f"{host}:{port}", self.key)
 
 
 async def serve(options: SSHOptions) -> int:
