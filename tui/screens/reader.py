@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import MountError, Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
@@ -240,13 +240,22 @@ class ReaderScreen(Screen[None]):
         from tui.widgets.legend import EntityLegend
         from tui.widgets.side_panel import SidePanel
 
-        await self.query_one("#article-pane").mount(EntityLegend(id="legend"))
-        slot = self.query_one("#panel-slot")
-        await self.query_one("#body").mount(SidePanel(id="panel", classes="side-panel"),
-                                            before=slot)  # fmt: skip
-        await slot.remove()
-        await self.query_one("#footer-slot").remove()
-        await self.mount(SearchLine(id="search-line"), Footer())
+        try:
+            await self.query_one("#article-pane").mount(EntityLegend(id="legend"))
+            slot = self.query_one("#panel-slot")
+            await self.query_one("#body").mount(SidePanel(id="panel", classes="side-panel"),
+                                                before=slot)  # fmt: skip
+            await slot.remove()
+            await self.query_one("#footer-slot").remove()
+            await self.mount(SearchLine(id="search-line"), Footer())
+        except MountError:
+            # A quit (`q`, SIGTERM from a server shutting down) arrived between two mounts: the
+            # screen is being taken down, nothing is left to show. Anything else is a bug.
+            if self.is_attached and not self._quitting():
+                raise
+            return
+        if self._quitting():  # the same, after the last mount: the widgets are going
+            return
         self.ready = True
         self.refresh_bindings()  # the footer shows keys once it hears of the bindings
         self._show_analysis()
@@ -254,6 +263,9 @@ class ReaderScreen(Screen[None]):
             self.jump_to(*self._initial_mark)
         # Importing spaCy holds the GIL for a while: the analysis starts after this frame too.
         self.set_timer(0.05, self._start_analysis)
+
+    def _quitting(self) -> bool:
+        return self.app.return_code is not None  # set by App.exit
 
     def _start_analysis(self) -> None:
         pending = [i for i in self._analysis_order() if i not in self.analyses]

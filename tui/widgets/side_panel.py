@@ -65,7 +65,9 @@ class SidePanel(Vertical):
 
     def on_mount(self) -> None:
         # Tabs are switched with 1/2/3; tab/shift+tab move between the two panes only.
-        self.query_one(Tabs).can_focus = False
+        # (query, not query_one: on a quit during start-up the tabs may be gone already.)
+        for tabs in self.query(Tabs):
+            tabs.can_focus = False
 
     @property
     def active(self) -> str:
