@@ -167,20 +167,79 @@ def analyze_parser() -> Parser:
                         help="worker processes for spaCy (default: 1)")  # fmt: skip
     parser.add_argument("--batch-size", type=int, default=16, metavar="N",
                         help="articles per spaCy batch (default: 16)")  # fmt: skip
+    add_dask_option(parser)
     return parser
+
+
+def add_dask_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="analyse on a Dask cluster: a scheduler (tcp://host:8786) or "
+                        "local[:N] (N worker processes started here); needs byline[dask] "
+                        "and the model installed on every worker")  # fmt: skip
+
+
+def _dask_progress(verb: str) -> Callable[[int, int, int], None]:
+    def shown(done: int, total: int, workers: int) -> None:
+        if sys.stderr.isatty():
+            _show_progress(f"{verb} {done}/{total}… on {workers} worker"
+                           f"{'s' if workers != 1 else ''}")  # fmt: skip
+
+    return shown
+
+
+def _report_failed_analysis(reporter: Reporter, article: Article, error: str) -> None:
+    reporter.error(BylineError(f"{article.path or article.title or 'an article'}: analysis "
+                               f"failed twice ({error}); left out"))  # fmt: skip
+
+
+def _analysis_line(article: Article, analysis: dict) -> str:
+    """One line of `byline analyze` output (the same with or without --dask)."""
+    import json
+
+    record = {"path": article.path, "title": article.title, "text": article.text}
+    record.update(analysis)
+    del record["groups"]  # the output's keys stay as documented
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def _analyze_on_dask(args: argparse.Namespace, articles: list[Article], reporter: Reporter) -> None:
+    """`byline analyze --dask`: the same lines, in input order, analysed on the workers."""
+    from tui.nlp.distributed import analyse_on_cluster, dask_client, model_on_cluster
+    from tui.nlp.pipeline import model_name
+
+    model = model_name(args.model)
+    with dask_client(args.dask) as client:
+        model_on_cluster(client, model)
+        batches = analyse_on_cluster(
+            client, [a.text for a in articles], model, batch_size=args.batch_size,
+            progress=_dask_progress("analysed"),
+            failed=lambda f: _report_failed_analysis(reporter, articles[f.index], f.error),
+        )  # fmt: skip
+        try:
+            for _, results in batches:
+                sys.stdout.write("".join(_analysis_line(articles[i], data) for i, data in results))
+            sys.stdout.flush()
+        finally:
+            batches.close()
+            _clear_progress()
 
 
 def run_analyze(argv: list[str]) -> int:
     args = analyze_parser().parse_args(argv)
     if args.n_process < 1 or args.batch_size < 1:
         raise UsageError("--n-process and --batch-size must be at least 1")
-    import json
-
     from tui.nlp.analyze import analyze_texts
     from tui.nlp.pipeline import load_pipeline
 
     reporter = Reporter()
     articles = list(load_all(args.paths, reporter))
+    if args.dask:
+        try:
+            _analyze_on_dask(args, articles, reporter)
+        except BrokenPipeError:
+            sys.stderr.close()
+            return 0
+        return 1 if reporter.failed else 0
     failed = reporter.failed
     nlp = load_pipeline(args.model)
     progress = sys.stderr.isatty() and len(articles) > 1
@@ -188,10 +247,7 @@ def run_analyze(argv: list[str]) -> int:
                              n_process=args.n_process)  # fmt: skip
     try:
         for done, (article, analysis) in enumerate(zip(articles, analyses, strict=True), 1):
-            record = {"path": article.path, "title": article.title, "text": article.text}
-            record.update(analysis.to_json())
-            del record["groups"]  # the output's keys stay as documented
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.write(_analysis_line(article, analysis.to_json()))
             if progress:
                 print(f"\ranalysed {done}/{len(articles)}", end="", file=sys.stderr, flush=True)
         sys.stdout.flush()
@@ -219,11 +275,14 @@ def add_parser() -> Parser:
                         "entities")  # fmt: skip
     add_model_option(parser)
     add_db_option(parser)
+    add_dask_option(parser)
     return parser
 
 
 def run_add(argv: list[str]) -> int:
     args = add_parser().parse_args(argv)
+    if args.dask and not args.analyze:
+        raise UsageError("--dask analyses on a cluster: give --analyze too")
     from tui.store import Library
 
     reporter = Reporter()
@@ -234,7 +293,10 @@ def run_add(argv: list[str]) -> int:
         print(f"added {result.added} article{'s' if result.added != 1 else ''}"
               f"{f', {result.existing} already there' if result.existing else ''}; "
               f"{total} in {library.path}")  # fmt: skip
-        if args.analyze:
+        if args.analyze and args.dask:
+            count = _add_analyze_on_dask(args, library, result.ids or [], reporter)
+            print(f"analysed {count} article{'s' if count != 1 else ''}")
+        elif args.analyze:
             from tui.nlp.pipeline import load_pipeline
             from tui.store.cache import analyse_missing
 
@@ -246,6 +308,24 @@ def run_add(argv: list[str]) -> int:
             _clear_progress()
             print(f"analysed {count} article{'s' if count != 1 else ''}")
     return 1 if reporter.failed else 0
+
+
+def _add_analyze_on_dask(
+    args: argparse.Namespace, library: Library, ids: list[int], reporter: Reporter
+) -> int:
+    """`byline add --analyze --dask`: analysed on the workers, stored a batch per transaction."""
+    from tui.nlp.distributed import dask_client
+    from tui.nlp.pipeline import model_name
+    from tui.store.cache import analyse_missing_on_cluster
+
+    with dask_client(args.dask) as client:
+        try:
+            return analyse_missing_on_cluster(
+                library, ids, client, model_name(args.model), progress=_dask_progress("analysed"),
+                failed=lambda article, error: _report_failed_analysis(reporter, article, error),
+            )  # fmt: skip
+        finally:
+            _clear_progress()
 
 
 def _counted(articles: Iterator[Article], sources: int) -> Iterator[Article]:
