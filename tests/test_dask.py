@@ -15,7 +15,8 @@ from distributed import Client, LocalCluster
 from tui.cli import main
 from tui.nlp import distributed as on_dask
 
-DEVSET = sorted((Path(__file__).parent / "data" / "devset").glob("*.txt"))
+#: A quarter of the dev set, spread over it (the suite shares two cores).
+DEVSET = sorted((Path(__file__).parent / "data" / "devset").glob("*.txt"))[::4]
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +40,13 @@ def test_analyze_on_local_2_is_byte_identical_to_one_process(nlp, capfd):
 
 
 def test_add_analyze_on_a_scheduler_stores_and_indexes_the_same(tmp_path, nlp, cluster, capsys):
-    paths = list(map(str, DEVSET[:6]))
+    paths = list(map(str, DEVSET[:4]))
     alone, spread = str(tmp_path / "alone.sqlite3"), str(tmp_path / "spread.sqlite3")
     assert main(["add", "--analyze", "--db", alone, *paths]) == 0
     capsys.readouterr()
     address = cluster.scheduler_address
     assert main(["add", "--analyze", "--dask", address, "--db", spread, *paths]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "analysed 6 articles"
+    assert capsys.readouterr().out.splitlines()[-1] == "analysed 4 articles"
 
     def stored(db: str) -> tuple[list[tuple], list[tuple]]:
         with sqlite3.connect(db) as connection:
@@ -59,7 +60,7 @@ def test_add_analyze_on_a_scheduler_stores_and_indexes_the_same(tmp_path, nlp, c
         return analyses, index
 
     assert stored(spread) == stored(alone)
-    assert len(stored(spread)[1]) > 20
+    assert len(stored(spread)[1]) > 10
     # Cached: a second run sends nothing to the cluster.
     assert main(["add", "--analyze", "--dask", address, "--db", spread, *paths]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "analysed 0 articles"
@@ -90,7 +91,7 @@ def test_a_worker_killed_mid_run_loses_no_article(nlp, cluster):
     """Runs last: it kills one of the shared cluster's workers (its nanny starts another)."""
     from tui.nlp.analyze import analyze_texts
 
-    texts = [path.read_text(encoding="utf-8") for path in DEVSET[:12]]
+    texts = [path.read_text(encoding="utf-8") for path in DEVSET]
     expected = [a.to_json() for a in analyze_texts(texts, nlp)]
     killed: list[int] = []
     failures: list[on_dask.Failure] = []
