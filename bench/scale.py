@@ -43,7 +43,7 @@ def build(db: Path, count: int) -> None:
             library.add(article for article, _ in batch)
             put_analyses(library, "synthetic", [(a.content_hash, x) for a, x in batch])
             done += len(batch)
-            if done % 50_000 == 0 or done == count:
+            if done % max(BATCH, count // 10) == 0 or done == count:
                 seconds = time.perf_counter() - started
                 print(f"  built {done:,} in {seconds:,.0f} s ({done / seconds:,.0f} articles/s)",
                       flush=True)  # fmt: skip

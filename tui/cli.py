@@ -351,39 +351,42 @@ def list_parser() -> Parser:
 
 def run_list(argv: list[str]) -> int:
     args = list_parser().parse_args(argv)
-    import json
-    import shutil
-
     from tui.store import Library
 
     with Library(args.db) as library:
-        entries = library.entries()
-    out = []
-    if args.json:
+        try:
+            _print_list(library, args.json)
+        except BrokenPipeError:  # `byline list | head`
+            sys.stderr.close()
+    return 0
+
+
+def _print_list(library: Library, as_json: bool) -> None:
+    """The listing, a row at a time (a million articles are not held in memory)."""
+    import json
+    import shutil
+
+    entries = library.iter_entries()
+    out = sys.stdout
+    if as_json:
         for e in entries:
             record = {"id": e.id, "title": e.title, "source": e.source, "date": e.date,
                       "quotes": e.quotes, "claims": e.claims, "entities": e.entities,
                       "path": e.path, "url": e.url, "author": e.author, "hash": e.hash,
                       "added": e.added}  # fmt: skip
-            out.append(json.dumps(record, ensure_ascii=False))
-    elif entries:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif last := library.last_id():
         width = max(60, shutil.get_terminal_size((100, 24)).columns)
-        id_width = max(2, len(str(entries[-1].id)))
+        id_width = max(2, len(str(last)))
         title_width = max(20, width - id_width - 16 - 10 - 12 - 5)
-        out.append(f"{'ID':>{id_width}}  {'TITLE':<{title_width}}  {'SOURCE':<16}  "
-                   f"{'DATE':<10}  {'Q':>3} {'C':>3}")  # fmt: skip
+        out.write(f"{'ID':>{id_width}}  {'TITLE':<{title_width}}  {'SOURCE':<16}  "
+                  f"{'DATE':<10}  {'Q':>3} {'C':>3}\n")  # fmt: skip
         for e in entries:
             title = _fit(e.title or e.path, title_width)
             counts = f"{e.quotes:>3} {e.claims:>3}" if e.analysed else f"{'-':>3} {'-':>3}"
-            out.append(f"{e.id:>{id_width}}  {title:<{title_width}}  "
-                       f"{_fit(e.source, 16):<16}  {e.date[:10]:<10}  {counts}")  # fmt: skip
-    try:
-        if out:
-            sys.stdout.write("\n".join(out) + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # `byline list | head`
-        sys.stderr.close()
-    return 0
+            out.write(f"{e.id:>{id_width}}  {title:<{title_width}}  "
+                      f"{_fit(e.source, 16):<16}  {e.date[:10]:<10}  {counts}\n")  # fmt: skip
+    out.flush()
 
 
 def _fit(text: str, width: int) -> str:
