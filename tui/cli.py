@@ -207,6 +207,8 @@ def _analyze_on_dask(args: argparse.Namespace, articles: list[Article], reporter
     from tui.nlp.distributed import analyse_on_cluster, dask_client, model_on_cluster
     from tui.nlp.pipeline import model_name
 
+    if not articles:
+        return
     model = model_name(args.model)
     with dask_client(args.dask) as client:
         model_on_cluster(client, model)
@@ -318,6 +320,8 @@ def _add_analyze_on_dask(
     from tui.nlp.pipeline import model_name
     from tui.store.cache import analyse_missing_on_cluster
 
+    if not ids:
+        return 0
     with dask_client(args.dask) as client:
         try:
             return analyse_missing_on_cluster(
