@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -79,6 +80,8 @@ def dask_client(address: str) -> Iterator[Client]:
     # Dask logs a worker's death, its restart, a lost connection as multi-line warnings; Byline
     # reports what matters (a failed article, an unreachable scheduler) itself, in one line.
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    # A local scheduler's HTTP endpoint (health, metrics) takes another port when 8787 is taken.
+    warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
     cluster = None
     try:
         if scheduler is None:
