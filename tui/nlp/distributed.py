@@ -139,13 +139,13 @@ def analyse_batch(texts: Sequence[str], model: str, batch_size: int) -> list[dic
 
 
 def model_on_cluster(client: Client, model: str) -> str:
-    """The model's id as a worker loads it; a worker without the model is a BylineError."""
-    from distributed import wait
-
-    future = client.submit(worker_model_id, model, pure=False)
+    """Load the model on every worker at once (not one after another as batches reach them);
+    its id as the workers load it. A worker without the model is a BylineError."""
+    workers = list(client.scheduler_info().get("workers", {})) or [None]
+    futures = [client.submit(worker_model_id, model, pure=False, workers=[w] if w else None,
+                             allow_other_workers=True) for w in workers]  # fmt: skip
     try:
-        wait(future, timeout=None)
-        return future.result()
+        return client.gather(futures)[0]
     except BylineError as error:
         raise BylineError(f"on a Dask worker: {error}") from None
 
@@ -165,8 +165,10 @@ def analyse_on_cluster(
     from distributed import as_completed
 
     total = len(texts)
-    batches = [range(at, min(at + batch_size, total)) for at in range(0, total, batch_size)]
     workers = max(1, len(client.scheduler_info().get("workers", {})))
+    # A few articles are still spread over every worker: at least two batches each.
+    size = max(1, min(batch_size, -(-total // (2 * workers))))
+    batches = [range(at, min(at + size, total)) for at in range(0, total, size)]
     window = max(2, workers * IN_FLIGHT_PER_WORKER)
     pending = as_completed()
     batch_of: dict[str, tuple[int, list[int], bool]] = {}  # future key -> (batch, indices, retry)
