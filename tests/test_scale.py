@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from tui import lookup
 from tui.model import Analysis, Article, Entity, EntityMention, Quote
 from tui.store import Library, put_analysis
 
@@ -57,3 +58,25 @@ def test_the_listing_reads_the_newest_counts_from_an_index(tmp_path):
         assert full_scans(library, library.entries, listed="a") == []
         assert full_scans(library, lambda: library.entry(2)) == []
         assert [(e.quotes, e.entities) for e in library.entries()] == [(1, 2)] * 3
+
+
+def test_an_entity_s_top_articles_are_read_off_an_index_not_sorted(tmp_path):
+    """The most mentioned entity of a million articles is in a fifth of them: its first 100
+    articles must not need all 200,000 sorted."""
+    with small_library(tmp_path) as library:
+        found = lookup.find_entity(library, "Ana Ruiz")
+        assert found is not None
+        statements: list[str] = []
+        with library.reading() as db:
+            db.set_trace_callback(statements.append)
+        result = lookup.lookup(library, found, limit=2)
+        with library.reading() as db:
+            db.set_trace_callback(None)
+            ranked = [sql for sql in statements if "article_entities" in sql
+                      and "ORDER BY" in sql and "mentions" in sql]  # fmt: skip
+            assert ranked
+            for sql in ranked:
+                plan = [row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+                assert not any("TEMP B-TREE" in step for step in plan), (sql, plan)
+        assert result.article_count == 3
+        assert [a.id for a in result.articles] == [1, 2]

@@ -179,12 +179,7 @@ def lookup(
         names = index.names_of(db, entity.id)
         ids = [row[0] for row in names]
         marks = ",".join("?" * len(ids))
-        article_rows = db.execute(
-            f"SELECT ae.article, sum(ae.mentions) n FROM article_entities ae "
-            f"WHERE ae.entity IN ({marks}) GROUP BY ae.article ORDER BY n DESC, ae.article",
-            ids,
-        ).fetchall()
-        shown = article_rows[:limit]
+        shown, article_count = _ranked_articles(db, ids, limit)
         meta = (
             {
                 row[0]: row[1:]
@@ -224,13 +219,35 @@ def lookup(
     return Lookup(
         entity=entity,
         names=[(name, label, count) for _, name, label, count in names],
-        article_count=len(article_rows),
+        article_count=article_count,
         articles=articles,
         mentions=mentions,
         quotes=said["quote"],
         claims=said["claim"],
         related=related,
     )
+
+
+def _ranked_articles(db: Any, ids: list[int], limit: int) -> tuple[list[tuple[int, int]], int]:
+    """The `limit` articles (id, mentions) mentioning the entity most, and how many mention it.
+    An entity of one name (most of them): read off the article_entities_ranked index, however
+    many articles there are (an article has one row per entity: it is indexed from one origin).
+    Several names: their mentions are summed per article, which needs them all."""
+    if len(ids) == 1:
+        rows = db.execute(
+            "SELECT article, mentions FROM article_entities WHERE entity = ? "
+            "ORDER BY mentions DESC, article LIMIT ?",
+            (ids[0], limit),
+        ).fetchall()
+        count = db.execute("SELECT count(*) FROM article_entities WHERE entity = ?", ids)
+        return rows, count.fetchone()[0]
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"SELECT ae.article, sum(ae.mentions) n FROM article_entities ae "
+        f"WHERE ae.entity IN ({marks}) GROUP BY ae.article ORDER BY n DESC, ae.article",
+        ids,
+    ).fetchall()
+    return rows[:limit], len(rows)
 
 
 def _related(db: Any, root: int, ids: list[int]) -> list[Related]:
