@@ -87,6 +87,45 @@ def test_an_unreachable_scheduler_and_a_bad_address_are_one_line(monkeypatch, ca
     assert "give --analyze too" in capsys.readouterr().err
 
 
+def _poison_workers() -> None:
+    """On a worker: an article containing POISON makes the analysis raise."""
+    from tui.nlp import analyze
+
+    if not hasattr(analyze, "_unpoisoned"):
+        analyze._unpoisoned = analyze.analyze_doc  # type: ignore[attr-defined]
+
+    def poisoned(doc):
+        if "POISON" in doc.text:
+            raise RuntimeError("poisoned")
+        return analyze._unpoisoned(doc)  # type: ignore[attr-defined]
+
+    analyze.analyze_doc = poisoned
+
+
+def _cure_workers() -> None:
+    from tui.nlp import analyze
+
+    analyze.analyze_doc = analyze._unpoisoned  # type: ignore[attr-defined]
+
+
+def test_an_article_failing_twice_is_one_line_and_the_rest_goes_on(tmp_path, cluster, capsys):
+    paths = []
+    for name, text in (("a", "Ana Ruiz said it."), ("b", "POISON here."), ("c", "Lisbon, too.")):
+        paths.append(tmp_path / f"{name}.txt")
+        paths[-1].write_text(text, encoding="utf-8")
+    with Client(cluster.scheduler_address) as client:
+        client.run(_poison_workers)
+        try:
+            status = main(["analyze", "--dask", cluster.scheduler_address, *map(str, paths)])
+        finally:
+            client.run(_cure_workers)
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert [json.loads(line)["path"] for line in out.splitlines()] == [str(paths[0]),
+                                                                      str(paths[2])]  # fmt: skip
+    assert err == f"byline: {paths[1]}: analysis failed twice (RuntimeError: poisoned); left out\n"
+
+
 def test_a_worker_killed_mid_run_loses_no_article(nlp, cluster):
     """Runs last: it kills one of the shared cluster's workers (its nanny starts another)."""
     from tui.nlp.analyze import analyze_texts
