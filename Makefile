@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[test,serve]'
+	$(PIP) install -e '.[test,serve,dask]'
 	touch $@ $(VENV)/.installed
 
 clean:

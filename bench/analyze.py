@@ -52,19 +52,43 @@ def main() -> None:
             pass
         raw = time.perf_counter() - started
 
-        byline(["analyze", "--model", model_name(), str(paths[0])])  # load the model once, untimed
+        with redirect_stdout(io.StringIO()):  # load the model once, untimed
+            byline(["analyze", "--model", model_name(), str(paths[0])])
         sink = io.StringIO()
         started = time.perf_counter()
         with redirect_stdout(sink):
             status = byline(["analyze", *map(str, paths)])
         ours = time.perf_counter() - started
         assert status == 0
+        others = other_runs(paths)
 
     print(f"articles: {len(paths)}, words: {count:,}, model: {model_name()}")
     print(f"raw nlp.pipe:   {raw:7.2f} s  {count / raw:9,.0f} words/s")
     print(f"byline analyze: {ours:7.2f} s  {count / ours:9,.0f} words/s")
     print(f"throughput ratio (byline / raw): {raw / ours:.3f}  (target >= 0.9)")
+    side_by_side(count, raw, {"--n-process 1": ours, **others})
     long_document(texts)
+
+
+def other_runs(paths: list[Path]) -> dict[str, float]:
+    """Seconds of `byline analyze` with 2 processes and on a local Dask cluster of 2 workers
+    (that run includes starting the cluster and loading the model in each worker)."""
+    runs = {}
+    for option in (["--n-process", "2"], ["--dask", "local:2"]):
+        sink = io.StringIO()
+        started = time.perf_counter()
+        with redirect_stdout(sink):
+            status = byline(["analyze", *option, *map(str, paths)])
+        runs[" ".join(option)] = time.perf_counter() - started
+        assert status == 0
+    return runs
+
+
+def side_by_side(words: int, raw: float, runs: dict[str, float]) -> None:
+    print("side by side, as ratios to raw nlp.pipe in one process:")
+    for option, seconds in runs.items():
+        print(f"  {option:<16} {seconds:7.2f} s  {words / seconds:9,.0f} words/s  "
+              f"ratio {raw / seconds:.2f}")  # fmt: skip
 
 
 def long_document(texts: list[str]) -> None:

@@ -64,7 +64,7 @@ async def press(pilot: Pilot, key: str) -> float:
     return time.perf_counter() - start
 
 
-async def screen_times(db: Path) -> tuple[float, list[float], int, float]:
+async def screen_times(db: Path, typed: str = "ferry 1") -> tuple[float, list[float], int, float]:
     with Library(db) as library:
         article = Article(text="Placeholder\n\n" + "word " * 5000)
         app = BylineApp([article], library=library, analyser=lambda article: Analysis())
@@ -78,7 +78,7 @@ async def screen_times(db: Path) -> tuple[float, list[float], int, float]:
                 await pilot.pause(0)
             await pilot.pause()
             shown = time.perf_counter() - start
-            keys = [await press(pilot, key if key != " " else "space") for key in "ferry 1"]
+            keys = [await press(pilot, key if key != " " else "space") for key in typed]
             rows = len(app.screen.shown)  # type: ignore[attr-defined]
     return shown, keys, rows, baseline
 

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from tui import lookup
@@ -86,11 +87,15 @@ class Writer:
 
 
 def generate(count: int, seed: int = 7) -> list[tuple[Article, Analysis]]:
+    return list(generated(count, seed))
+
+
+def generated(count: int, seed: int = 7) -> Iterator[tuple[Article, Analysis]]:
+    """`generate`, one article at a time (a million do not fit in memory at once)."""
     rng = random.Random(seed)
     people = [f"{f} {last}" for f in FIRST for last in LAST]  # 1,200 people
     rng.shuffle(people)
     weights = [1 / (rank + 1) ** 0.8 for rank in range(len(people))]  # a few are in the news a lot
-    out = []
     for n in range(count):
         w = Writer()
         w.put(f"Report {n}: " + " ".join(rng.choice(FILLER) for _ in range(6)).capitalize())
@@ -139,9 +144,8 @@ def generate(count: int, seed: int = 7) -> list[tuple[Article, Analysis]]:
                 w.put(" met officials from the ")
                 w.name(org, org, "ORG")
                 w.put(" " + " ".join(rng.choice(FILLER) for _ in range(8)) + ".")
-        out.append((Article(text="".join(w.parts), title=f"Report {n}", source="Bench Wire",
-                            date=f"2024-{n % 12 + 1:02d}-01"), w.analysis()))  # fmt: skip
-    return out
+        yield (Article(text="".join(w.parts), title=f"Report {n}", source="Bench Wire",
+                       date=f"2024-{n % 12 + 1:02d}-01"), w.analysis())  # fmt: skip
 
 
 def quantiles(samples: list[float]) -> str:

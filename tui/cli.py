@@ -195,20 +195,77 @@ def analyze_parser() -> Parser:
     parser.add_argument("--batch-size", type=int, default=16, metavar="N",
                         help="articles per spaCy batch (default: 16)")  # fmt: skip
     add_max_size_option(parser)
+    add_dask_option(parser)
     return parser
+
+
+def add_dask_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="analyse on a Dask cluster: a scheduler (tcp://host:8786) or "
+                        "local[:N] (N worker processes started here); needs byline[dask] "
+                        "and the model installed on every worker")  # fmt: skip
+
+
+def _dask_progress(verb: str) -> Callable[[int, int, int], None]:
+    def shown(done: int, total: int, workers: int) -> None:
+        if sys.stderr.isatty():
+            _show_progress(f"{verb} {done}/{total}… on {workers} worker"
+                           f"{'s' if workers != 1 else ''}")  # fmt: skip
+
+    return shown
+
+
+def _report_failed_analysis(reporter: Reporter, article: Article, error: str) -> None:
+    reporter.error(BylineError(f"{article.path or article.title or 'an article'}: analysis "
+                               f"failed twice ({error}); left out"))  # fmt: skip
+
+
+def _analysis_line(article: Article, analysis: dict) -> str:
+    """One line of `byline analyze` output (the same with or without --dask)."""
+    import json
+
+    record = {"path": article.path, "title": article.title, "text": article.text}
+    record.update(analysis)
+    del record["groups"]  # the output's keys stay as documented
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def _analyze_on_dask(args: argparse.Namespace, articles: list[Article], reporter: Reporter) -> None:
+    """`byline analyze --dask`: the same lines, in input order, analysed on the workers."""
+    from tui.nlp.distributed import analyse_on_cluster, dask_client, model_on_cluster
+    from tui.nlp.pipeline import model_name
+
+    if not articles:
+        return
+    model = model_name(args.model)
+    with dask_client(args.dask) as client:
+        model_on_cluster(client, model)
+        batches = analyse_on_cluster(
+            client, [a.text for a in articles], model, batch_size=args.batch_size,
+            progress=_dask_progress("analysed"),
+            failed=lambda f: _report_failed_analysis(reporter, articles[f.index], f.error),
+        )  # fmt: skip
+        try:
+            for _, results in batches:
+                sys.stdout.write("".join(_analysis_line(articles[i], data) for i, data in results))
+            sys.stdout.flush()
+        finally:
+            batches.close()
+            _clear_progress()
 
 
 def run_analyze(argv: list[str]) -> int:
     args = analyze_parser().parse_args(argv)
     if args.n_process < 1 or args.batch_size < 1:
         raise UsageError("--n-process and --batch-size must be at least 1")
-    import json
-
     from tui.nlp.analyze import analyze_texts
     from tui.nlp.pipeline import load_pipeline
 
     reporter = Reporter()
     articles = list(load_all(args.paths, reporter, max_bytes(args)))
+    if args.dask:
+        _analyze_on_dask(args, articles, reporter)
+        return 1 if reporter.failed else 0
     failed = reporter.failed
     nlp = load_pipeline(args.model)
     progress = sys.stderr.isatty() and len(articles) > 1
@@ -216,10 +273,7 @@ def run_analyze(argv: list[str]) -> int:
                              n_process=args.n_process)  # fmt: skip
     try:
         for done, (article, analysis) in enumerate(zip(articles, analyses, strict=True), 1):
-            record = {"path": article.path, "title": article.title, "text": article.text}
-            record.update(analysis.to_json())
-            del record["groups"]  # the output's keys stay as documented
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.write(_analysis_line(article, analysis.to_json()))
             if progress:
                 print(f"\ranalysed {done}/{len(articles)}", end="", file=sys.stderr, flush=True)
         sys.stdout.flush()
@@ -245,12 +299,15 @@ def add_parser() -> Parser:
     add_model_option(parser)
     add_db_option(parser)
     add_max_size_option(parser)
+    add_dask_option(parser)
     return parser
 
 
 def run_add(argv: list[str]) -> int:
     args = add_parser().parse_args(argv)
     limit = max_bytes(args)
+    if args.dask and not args.analyze:
+        raise UsageError("--dask analyses on a cluster: give --analyze too")
     from tui.store import Library
 
     reporter = Reporter()
@@ -262,7 +319,10 @@ def run_add(argv: list[str]) -> int:
         print(f"added {result.added} article{'s' if result.added != 1 else ''}"
               f"{f', {result.existing} already there' if result.existing else ''}; "
               f"{total} in {library.path}")  # fmt: skip
-        if args.analyze:
+        if args.analyze and args.dask:
+            count = _add_analyze_on_dask(args, library, result.ids or [], reporter)
+            print(f"analysed {count} article{'s' if count != 1 else ''}")
+        elif args.analyze:
             from tui.nlp.pipeline import load_pipeline
             from tui.store.cache import analyse_missing
 
@@ -274,6 +334,26 @@ def run_add(argv: list[str]) -> int:
             _clear_progress()
             print(f"analysed {count} article{'s' if count != 1 else ''}")
     return 1 if reporter.failed else 0
+
+
+def _add_analyze_on_dask(
+    args: argparse.Namespace, library: Library, ids: list[int], reporter: Reporter
+) -> int:
+    """`byline add --analyze --dask`: analysed on the workers, stored a batch per transaction."""
+    from tui.nlp.distributed import dask_client
+    from tui.nlp.pipeline import model_name
+    from tui.store.cache import analyse_missing_on_cluster
+
+    if not ids:
+        return 0
+    with dask_client(args.dask) as client:
+        try:
+            return analyse_missing_on_cluster(
+                library, ids, client, model_name(args.model), progress=_dask_progress("analysed"),
+                failed=lambda article, error: _report_failed_analysis(reporter, article, error),
+            )  # fmt: skip
+        finally:
+            _clear_progress()
 
 
 def _counted(articles: Iterator[Article], sources: int) -> Iterator[Article]:
@@ -299,38 +379,41 @@ def list_parser() -> Parser:
 
 def run_list(argv: list[str]) -> int:
     args = list_parser().parse_args(argv)
-    import json
-    import shutil
-
     from tui.store import Library
 
     with Library(args.db, create=False) as library:
-        entries = library.entries()
-        if not entries:
+        if not library.last_id():
             _say_empty(library, args.json)
             return 0
-    out = []
-    if args.json:
+        _print_list(library, args.json)
+    return 0
+
+
+def _print_list(library: Library, as_json: bool) -> None:
+    """The listing, a row at a time (a million articles are not held in memory)."""
+    import json
+    import shutil
+
+    entries = library.iter_entries()
+    out = sys.stdout
+    if as_json:
         for e in entries:
             record = {"id": e.id, "title": e.title, "source": e.source, "date": e.date,
                       "quotes": e.quotes, "claims": e.claims, "entities": e.entities,
                       "path": e.path, "url": e.url, "author": e.author, "hash": e.hash,
                       "added": e.added}  # fmt: skip
-            out.append(json.dumps(record, ensure_ascii=False))
-    elif entries:
-        width = max(60, shutil.get_terminal_size((100, 24)).columns)
-        id_width = max(2, len(str(entries[-1].id)))
-        title_width = max(20, width - id_width - 16 - 10 - 12 - 5)
-        out.append(f"{'ID':>{id_width}}  {'TITLE':<{title_width}}  {'SOURCE':<16}  "
-                   f"{'DATE':<10}  {'Q':>3} {'C':>3}")  # fmt: skip
-        for e in entries:
-            title = _fit(e.title or e.path, title_width)
-            counts = f"{e.quotes:>3} {e.claims:>3}" if e.analysed else f"{'-':>3} {'-':>3}"
-            out.append(f"{e.id:>{id_width}}  {title:<{title_width}}  "
-                       f"{_fit(e.source, 16):<16}  {e.date[:10]:<10}  {counts}")  # fmt: skip
-    if out:
-        sys.stdout.write("\n".join(out) + "\n")
-    return 0
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    width = max(60, shutil.get_terminal_size((100, 24)).columns)
+    id_width = max(2, len(str(library.last_id())))
+    title_width = max(20, width - id_width - 16 - 10 - 12 - 5)
+    out.write(f"{'ID':>{id_width}}  {'TITLE':<{title_width}}  {'SOURCE':<16}  "
+              f"{'DATE':<10}  {'Q':>3} {'C':>3}\n")  # fmt: skip
+    for e in entries:
+        title = _fit(e.title or e.path, title_width)
+        counts = f"{e.quotes:>3} {e.claims:>3}" if e.analysed else f"{'-':>3} {'-':>3}"
+        out.write(f"{e.id:>{id_width}}  {title:<{title_width}}  "
+                  f"{_fit(e.source, 16):<16}  {e.date[:10]:<10}  {counts}\n")  # fmt: skip
 
 
 def _say_empty(library: Library, as_json: bool) -> None:
@@ -470,11 +553,7 @@ def run_search(argv: list[str]) -> int:
                            if one_line(part))  # fmt: skip
         out.append(f"{e.id:>4}  {about}")
         out.append("      " + _emphasised(hit.snippet, hit.matches, bold))
-    try:
-        sys.stdout.write("\n".join(out) + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # `byline search ... | head`
-        sys.stderr.close()
+    sys.stdout.write("\n".join(out) + "\n")  # a closed pipe (`| head`): handled in main
     return 0
 
 

@@ -186,16 +186,7 @@ def lookup(
         names = index.names_of(db, entity.id)
         ids = [row[0] for row in names]
         marks = ",".join("?" * len(ids))
-        # The articles mentioning it, and those where it is only a speaker or a source (a done
-        # article whose annotator accepted the quote but not the mention).
-        article_rows = db.execute(
-            f"SELECT article, sum(n) total FROM (SELECT article, mentions n FROM "
-            f"article_entities WHERE entity IN ({marks}) UNION ALL SELECT DISTINCT article, 0 "
-            f"FROM statements WHERE entity IN ({marks})) GROUP BY article "
-            f"ORDER BY total DESC, article",
-            [*ids, *ids],
-        ).fetchall()
-        shown = article_rows[:limit]
+        shown, article_count = _ranked_articles(db, ids, limit)
         meta = (
             {
                 row[0]: row[1:]
@@ -235,13 +226,46 @@ def lookup(
     return Lookup(
         entity=entity,
         names=[(name, label, count) for _, name, label, count in names],
-        article_count=len(article_rows),
+        article_count=article_count,
         articles=articles,
         mentions=mentions,
         quotes=said["quote"],
         claims=said["claim"],
         related=related,
     )
+
+
+def _ranked_articles(db: Any, ids: list[int], limit: int) -> tuple[list[tuple[int, int]], int]:
+    """The `limit` articles (id, mentions) mentioning the entity most, and how many articles
+    know it. An entity of one name (most of them): read off the article_entities_ranked index,
+    however many articles there are (an article has one row per entity: it is indexed from one
+    origin). Several names: their mentions are summed per article, which needs them all.
+    Last, with 0 mentions, the articles where it only speaks or is cited (a done article whose
+    annotator accepted the quote but not the mention)."""
+    marks = ",".join("?" * len(ids))
+    if len(ids) == 1:
+        rows = db.execute(
+            "SELECT article, mentions FROM article_entities WHERE entity = ? "
+            "ORDER BY mentions DESC, article LIMIT ?",
+            (ids[0], limit),
+        ).fetchall()
+        count = db.execute("SELECT count(*) FROM article_entities WHERE entity = ?", ids)
+        mentioning = count.fetchone()[0]
+    else:
+        every = db.execute(
+            f"SELECT ae.article, sum(ae.mentions) n FROM article_entities ae "
+            f"WHERE ae.entity IN ({marks}) GROUP BY ae.article ORDER BY n DESC, ae.article",
+            ids,
+        ).fetchall()
+        rows, mentioning = every[:limit], len(every)
+    only_said = [row[0] for row in db.execute(
+        f"SELECT DISTINCT s.article FROM statements s WHERE s.entity IN ({marks}) AND NOT EXISTS "
+        f"(SELECT 1 FROM article_entities ae WHERE ae.article = s.article "
+        f"AND ae.entity IN ({marks})) ORDER BY s.article",
+        [*ids, *ids],
+    )]  # fmt: skip
+    rows += [(article, 0) for article in only_said[: max(0, limit - len(rows))]]
+    return rows, mentioning + len(only_said)
 
 
 def _related(db: Any, root: int, ids: list[int]) -> list[Related]:

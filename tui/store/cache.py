@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.errors import BylineError
 from tui.model import Analysis, AnalysisStep, Article
@@ -47,15 +48,30 @@ def put_analysis(
     analysis: Analysis,
     version: int = ANALYSIS_VERSION,
 ) -> None:
-    data = json.dumps(analysis.to_json(), ensure_ascii=False, separators=(",", ":"))
     with library.writing() as db:
-        db.execute(
-            "INSERT OR REPLACE INTO analyses "
-            "(hash, model, version, data, entities, quotes, claims) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (content_hash, model, version, data, len(analysis.entities),
-             sum(q.kind == "quote" for q in analysis.quotes), len(analysis.claims)),
-        )  # fmt: skip
-        index_stored_analysis(db, content_hash, analysis)  # the entity index follows the cache
+        _write_analysis(db, content_hash, model, analysis, version)
+
+
+def put_analyses(
+    library: Library, model: str, analyses: Iterable[tuple[str, Analysis]]
+) -> None:
+    """Store and index several (content hash, analysis) in one transaction: all or none."""
+    with library.writing() as db:
+        for content_hash, analysis in analyses:
+            _write_analysis(db, content_hash, model, analysis, ANALYSIS_VERSION)
+
+
+def _write_analysis(
+    db: sqlite3.Connection, content_hash: str, model: str, analysis: Analysis, version: int
+) -> None:
+    data = json.dumps(analysis.to_json(), ensure_ascii=False, separators=(",", ":"))
+    db.execute(
+        "INSERT OR REPLACE INTO analyses "
+        "(hash, model, version, data, entities, quotes, claims) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (content_hash, model, version, data, len(analysis.entities),
+         sum(q.kind == "quote" for q in analysis.quotes), len(analysis.claims)),
+    )  # fmt: skip
+    index_stored_analysis(db, content_hash, analysis)  # the entity index follows the cache
 
 
 def installed_model_id(name: str) -> str | None:
@@ -171,3 +187,39 @@ def analyse_missing(
         if progress:
             progress(done, len(todo))
     return len(todo)
+
+
+def analyse_missing_on_cluster(
+    library: Library,
+    article_ids: Iterable[int],
+    client: Any,
+    model: str,
+    *,
+    batch_size: int = 16,
+    progress: Callable[[int, int, int], None] | None = None,
+    failed: Callable[[Article, str], None] | None = None,
+) -> int:
+    """`analyse_missing` on a Dask cluster (tui/nlp/distributed.py): each batch of analyses
+    that comes back is stored and indexed in one transaction, in input order, so an
+    interrupted run leaves whole batches. Returns how many articles were analysed."""
+    from tui.nlp.distributed import analyse_on_cluster, model_on_cluster
+
+    key = model_on_cluster(client, model)
+    todo = [
+        article
+        for article in map(library.get, dict.fromkeys(article_ids))
+        if get_analysis(library, article.content_hash, key) is None
+    ]
+    stored = 0
+    batches = analyse_on_cluster(
+        client, [a.text for a in todo], model, batch_size=batch_size, progress=progress,
+        failed=(lambda f: failed(todo[f.index], f.error)) if failed else None,
+    )  # fmt: skip
+    try:
+        for _, results in batches:
+            put_analyses(library, key, [(todo[i].content_hash, Analysis.from_json(data))
+                                        for i, data in results])  # fmt: skip
+            stored += len(results)
+    finally:
+        batches.close()  # cancels what is still pending (Ctrl-C, a full disk)
+    return stored

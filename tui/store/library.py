@@ -238,15 +238,27 @@ class Library:
         return found[0]
 
     def _entries(self, condition: str, parameters: tuple[object, ...]) -> list[Entry]:
+        return list(self.iter_entries(condition, parameters))
+
+    def iter_entries(
+        self, condition: str = "1", parameters: tuple[object, ...] = ()
+    ) -> Iterator[Entry]:
+        """`entries`, a row at a time (`byline list | head` prints a million-article library's
+        first lines at once). The counts: a look-up per article in the analyses_newest index."""
+        newest = "(SELECT n.{} FROM analyses n WHERE n.hash = a.hash ORDER BY created DESC LIMIT 1)"
         with self.reading() as db:
             rows = db.execute(
                 "SELECT a.id, a.hash, a.title, a.source, a.date, a.path, a.url, a.author, "
-                "a.added, n.quotes, n.claims, n.entities FROM articles a LEFT JOIN "
-                "(SELECT hash, quotes, claims, entities, max(created) FROM analyses "
-                f"GROUP BY hash) n ON n.hash = a.hash WHERE {condition} ORDER BY a.id",
+                f"a.added, {newest.format('quotes')}, {newest.format('claims')}, "
+                f"{newest.format('entities')} FROM articles a WHERE {condition} ORDER BY a.id",
                 parameters,
-            ).fetchall()
-        return [Entry(*row) for row in rows]
+            )
+            for row in rows:
+                yield Entry(*row)
+
+    def last_id(self) -> int:
+        with self.reading() as db:
+            return db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
 
     # Searching the text (FTS5).
 

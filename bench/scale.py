@@ -1,0 +1,124 @@
+"""The library at scale: build a library of N generated articles, then time what people do.
+
+Usage: .venv/bin/python -m bench.scale [N] [--db PATH]   (default N 1,000,000; --db keeps the
+library there, and a library already built there is measured without building it again)
+
+Prints: build time (articles added through `Library.add`, their analyses stored and indexed
+through `put_analyses`, the same code as `byline add --analyze`, 1,000 per transaction), the
+file size, `byline list | head`, lookup p50/p95 for random names and for the most mentioned
+entities, the library screen's first frame and a filter keystroke, and `byline search` latency
+when this Byline has that command.
+
+The articles and analyses are bench/lookup.py's: names written into generated text at known
+offsets (spaCy would take weeks on 500M words here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import islice
+from pathlib import Path
+
+from bench.library import screen_times
+from bench.lookup import FIRST, LAST, generated, quantiles
+from tui import lookup
+from tui.store import Library
+from tui.store.cache import put_analyses
+
+BATCH = 1_000
+
+
+def build(db: Path, count: int) -> None:
+    articles = generated(count)
+    started = time.perf_counter()
+    done = 0
+    with Library(db) as library:
+        while batch := list(islice(articles, BATCH)):
+            library.add(article for article, _ in batch)
+            put_analyses(library, "synthetic", [(a.content_hash, x) for a, x in batch])
+            done += len(batch)
+            if done % max(BATCH, count // 10) == 0 or done == count:
+                seconds = time.perf_counter() - started
+                print(f"  built {done:,} in {seconds:,.0f} s ({done / seconds:,.0f} articles/s)",
+                      flush=True)  # fmt: skip
+    seconds = time.perf_counter() - started
+    print(f"build: {count:,} articles in {seconds:,.1f} s ({count / seconds:,.0f} articles/s; "
+          "generating them included)")  # fmt: skip
+
+
+def byline(*argv: str) -> list[str]:
+    return [sys.executable, "-m", "tui.cli", *argv]
+
+
+def list_head(db: Path) -> None:
+    started = time.perf_counter()
+    shell = f"{' '.join(byline('list', '--db', str(db)))} | head"
+    done = subprocess.run(shell, shell=True, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    print(f"byline list | head: {seconds:.2f} s (a process, Python start-up included)")
+    print("    " + done.stdout.rstrip("\n").replace("\n", "\n    "))
+
+
+def lookups(db: Path) -> None:
+    rng = random.Random(1)
+    names = [f"{f} {last}" for f in FIRST for last in LAST]
+    with Library(db) as library:
+        started = time.perf_counter()
+        top = [f.name for f in lookup.search(library, "", limit=10)]
+        print(f"the 10 most mentioned entities: {(time.perf_counter() - started) * 1000:.0f} ms")
+        samples = rng.sample(names, 200) + [rng.choice(LAST) for _ in range(50)]
+        for label, queries in (("random names (200 full names, 50 surnames)", samples),
+                               ("the 10 most mentioned, 5 times each", top * 5)):  # fmt: skip
+            times = []
+            for query in queries:
+                started = time.perf_counter()
+                found = lookup.find_entity(library, query)
+                if found is not None:
+                    lookup.lookup(library, found)
+                times.append(time.perf_counter() - started)
+            print(f"lookup, {label}:\n    {quantiles(times)}")
+
+
+def search(db: Path) -> None:
+    from tui.cli import COMMANDS
+
+    if "search" not in COMMANDS:
+        print("byline search: not in this Byline (skipped)")
+        return
+    times = []
+    for query in ("harbour", "ferry minister", "Lavrov", "tariff storm rescue", "Geneva talks"):
+        started = time.perf_counter()
+        subprocess.run(byline("search", query, "--db", str(db)), capture_output=True, check=False)
+        times.append(time.perf_counter() - started)
+    print(f"byline search (5 queries, a process each): {quantiles(times)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale")
+    parser.add_argument("count", nargs="?", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "library.sqlite3"
+        if not db.exists():
+            build(db, args.count)
+        with Library(db) as library:
+            print(f"library: {len(library):,} articles, {db.stat().st_size / 1e6:,.0f} MB")
+        list_head(db)
+        lookups(db)
+        shown, keys, rows, baseline = asyncio.run(screen_times(db, "report 12"))
+        print(f"library screen: first frame {shown * 1000:.0f} ms; filter per keystroke "
+              f"{min(keys) * 1000:.0f}-{max(keys) * 1000:.0f} ms (median "
+              f"{sorted(keys)[len(keys) // 2] * 1000:.0f} ms); 'report 12' -> {rows:,} rows "
+              f"(the harness's own cost of a key: {baseline * 1000:.0f} ms)")  # fmt: skip
+        search(db)
+
+
+if __name__ == "__main__":
+    main()
