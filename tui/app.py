@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 from tui import STYLES_DIR
 from tui.errors import BylineError
+from tui.key_gate import KeyGateApp
 from tui.loaders.base import shown
 from tui.model import Analysis, Article
 from tui.screens.reader import Analyser, ReaderScreen
@@ -63,7 +64,7 @@ def cached_analyser(
     return SteppedAnalyser(steps)
 
 
-class BylineApp(ScrollRegionApp):
+class BylineApp(KeyGateApp, ScrollRegionApp):
     """A terminal reader for news articles."""
 
     TITLE = "Byline"
