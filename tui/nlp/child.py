@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
@@ -29,6 +30,19 @@ from tui.nlp.analyze import CHUNK_CHARS, ChunkResult, analyze_chunks, chunk_span
 POLL = 0.02
 #: Seconds a child gets to leave by itself on close before it is killed.
 CLOSE_WAIT = 0.2
+
+
+@contextlib.contextmanager
+def _real_stderr() -> Iterator[None]:
+    """multiprocessing hands its helper process `sys.stderr.fileno()`; a Textual app has
+    replaced sys.stderr with a capture that has no file descriptor."""
+    captured = sys.stderr
+    if sys.__stderr__ is not None:
+        sys.stderr = sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = captured
 
 
 class AnalysisCancelled(Exception):
@@ -124,7 +138,8 @@ class ChildAnalyser:
             parent, child = context.Pipe()
             process = context.Process(target=_child_main, args=(child, self.model),
                                       name="byline-analysis", daemon=True)  # fmt: skip
-            process.start()
+            with _real_stderr():
+                process.start()
             child.close()
             self._process, self._connection, self._stale = process, parent, False
             kind, value = self._receive(parent, cancelled)
