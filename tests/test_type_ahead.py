@@ -6,6 +6,7 @@ give typed one by one once everything is there."""
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -18,13 +19,19 @@ HEADLINE = "Syrian rebels blame Russia for stalled Aleppo talks"
 #: The issue's keys: 40 lines down, the Quotes tab, a search.
 KEYS = ["j"] * 40 + ["1", "/", "L", "a", "v", "r", "o", "v", "\r"]
 #: Seconds of silence after which the screen is taken as settled.
-QUIET = 1.0
+QUIET = 0.5
 
 
 def settled(terminal: Terminal) -> list[str]:
-    """The screen once the child has written nothing for QUIET seconds."""
-    while terminal.pump(QUIET):
-        pass
+    """The screen once its text has not changed for QUIET seconds (a blinking cursor in the
+    search line keeps writing, but changes no text)."""
+    for _ in range(120):  # a bound on waiting, not a timing assertion
+        before = list(terminal.screen.display)
+        end = time.monotonic() + QUIET
+        while time.monotonic() < end:
+            terminal.pump(0.05)
+        if terminal.screen.display == before:
+            break
     return list(terminal.screen.display)
 
 
