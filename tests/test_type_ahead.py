@@ -54,6 +54,8 @@ def final_screen(db: Path, at_first_frame: bool) -> list[str]:
             for key in KEYS:  # one at a time, each once the screen answered the last
                 terminal.child.send(key)
                 settled(terminal)
+        # A toast ("1 match") shows for a few seconds: compare the screens without it.
+        assert terminal.wait_for(lambda lines: not any("▌" in line for line in lines))
         screen = settled(terminal)
         terminal.child.send("q")
         terminal.child.expect(pexpect.EOF, timeout=30)
