@@ -51,6 +51,10 @@ class AnalysisCancelled(Exception):
 
 def _child_main(connection: Connection, model: str | None) -> None:
     """The child: load the pipeline once, then answer requests until told to stop."""
+    # A session of its own: a signal to the reader's process group (a server stopping its
+    # sessions) is the reader's to handle; the reader ends this child.
+    with contextlib.suppress(OSError):
+        os.setsid()
     # What spaCy prints (warnings) must not reach the reader's terminal.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
