@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from waiting import until
 
 from tui.app import BylineApp
 from tui.loaders import load_text
@@ -26,6 +27,37 @@ from tui.widgets.article_view import ENTITY_LABELS
 from tui.widgets.reader_bar import ReaderBar
 
 SIZE = (160, 48)
+#: Pilot's own press: returns once the app is idle, not once the writes it started committed.
+PRESS = Pilot.press
+
+
+@pytest.fixture(autouse=True)
+def _presses_wait_for_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key's store call commits on the writer thread: `pilot.press` returns once every write
+    it started has committed and every key held meanwhile has been applied."""
+
+    async def press_and_settle(self: Pilot, *keys: str) -> None:
+        await PRESS(self, *keys)
+        await settled(self)
+
+    monkeypatch.setattr(Pilot, "press", press_and_settle)
+
+
+async def settled(pilot: Pilot) -> None:
+    """No write in flight and no key held, twice around a pause (a key replayed after a write
+    is on its way to the bindings in between)."""
+    while True:
+        await until(pilot, lambda: not _writing(pilot.app))
+        await pilot.pause(0.05)
+        if not _writing(pilot.app):
+            return
+
+
+def _writing(app: object) -> bool:
+    screens = getattr(app, "screen_stack", [])
+    return bool(getattr(app, "keys_held", False)) or any(
+        getattr(screen, "writes", 0) for screen in screens
+    )
 
 
 @pytest.fixture(scope="session")
@@ -483,3 +515,41 @@ async def test_no_color_pending_and_rejected_differ_from_every_entity(
         rejected = view._component_style("annotation--rejected")
         assert pending.dim and not (pending.italic or pending.bold or pending.underline)
         assert rejected.dim and rejected.strike
+
+
+async def test_keys_typed_while_a_write_commits_are_applied_in_order_after_it(
+    library: Library, seed: Article, seed_analysis: Analysis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store call runs off the event loop: while it is held up the screen still runs, says
+    nothing is saved, and keeps the keys typed meanwhile; then applies them in order."""
+    import threading
+
+    from tui.store.annotations import Session
+
+    gate = threading.Event()
+    accept = Session.accept
+
+    def slow_accept(self: Session, *span_ids: int):  # type: ignore[no-untyped-def]
+        gate.wait(10)  # a bound: on the event loop this would freeze the whole app
+        return accept(self, *span_ids)
+
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        quotes = screen._ordered("quote")
+        monkeypatch.setattr(Session, "accept", slow_accept)
+        await PRESS(pilot, "y", "x", "y")
+        await pilot.pause(0.1)
+        assert screen.writes == 1 and app.keys_held  # the loop runs; x and y wait their turn
+        assert status(screen) == "saved #1 108 suggestions"  # not yet #2
+        assert screen.spans[quotes[0].id].status != ACCEPTED
+        gate.set()
+        await settled(pilot)
+        history = screen.session.history()
+        assert [(a.kind, a.spans) for a in history[1:]] == [
+            ("accept", (quotes[0].id,)),
+            ("reject", (quotes[1].id,)),
+            ("accept", (quotes[2].id,)),
+        ]
+        assert status(screen) == "saved #4 accepted 1 span"
+        assert current(screen).id == quotes[3].id

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from textual.screen import Screen
 
 from tui import STYLES_DIR
 from tui.errors import BylineError
+from tui.key_gate import KeyGateApp
 from tui.loaders.base import shown
 from tui.model import Analysis, Article
 from tui.screens.reader import Analyser, ReaderScreen
@@ -20,18 +22,58 @@ from tui.scroll_region import ScrollRegionApp
 
 if TYPE_CHECKING:
     from tui.messages import LookUp, OpenAt
+    from tui.model import AnalysisStep
+    from tui.nlp.child import ChildAnalyser
+    from tui.screens.reader import Focus
     from tui.store import Library
     from tui.store.index import Found
 
 
-def spacy_analyser(model: str | None = None, *, chunk_chars: int | None = None) -> Analyser:
-    """The default analyser: the named spaCy pipeline (loaded once per process), then the NLP
-    core, a long article a chunk at a time (`chunk_chars` of them; tests make them small). It
-    runs in a worker thread, so neither import slows the first screen."""
-    from collections.abc import Iterator
+def child_analyser(model: str | None = None, *, chunk_chars: int | None = None) -> Analyser:
+    """The default analyser: spaCy in a child process (`tui.nlp.child`), so the parse never
+    holds this process's interpreter and keys are answered while it runs; the chunk in view
+    first, merged here. Cancelled (quit, another article) while it waits, the steps just end."""
 
-    from tui.model import AnalysisStep
-    from tui.screens.reader import Focus, SteppedAnalyser
+    from tui.nlp.analyze import CHUNK_CHARS
+    from tui.nlp.child import ChildAnalyser
+    from tui.screens.reader import SteppedAnalyser
+
+    child = ChildAnalyser(model, chunk_chars=chunk_chars or CHUNK_CHARS)
+
+    def steps(article: Article, focus: Focus | None) -> Iterator[AnalysisStep]:
+        yield from child_steps(child, article.text, focus)
+
+    analyser = SteppedAnalyser(steps)
+    analyser.close = child.close  # type: ignore[attr-defined]
+    return analyser
+
+
+def child_steps(child: ChildAnalyser, text: str, focus: Focus | None) -> Iterator[AnalysisStep]:
+    """The child's steps for `text`, ended early (no error) when the worker is cancelled."""
+    from textual.worker import NoActiveWorker, get_current_worker
+
+    from tui.nlp.child import AnalysisCancelled
+
+    try:
+        worker = get_current_worker()
+    except NoActiveWorker:
+        worker = None
+
+    def cancelled() -> bool:
+        return worker is not None and worker.is_cancelled
+
+    try:
+        yield from child.steps(text, focus, cancelled)
+    except AnalysisCancelled:
+        return
+
+
+def spacy_analyser(model: str | None = None, *, chunk_chars: int | None = None) -> Analyser:
+    """spaCy in this process (loaded once per process), then the NLP core, a long article a
+    chunk at a time (`chunk_chars` of them; tests make them small). It runs in a worker
+    thread, so neither import slows the first screen."""
+
+    from tui.screens.reader import SteppedAnalyser
 
     def steps(article: Article, focus: Focus | None) -> Iterator[AnalysisStep]:
         from tui.nlp.analyze import CHUNK_CHARS, analyze_steps
@@ -45,31 +87,43 @@ def spacy_analyser(model: str | None = None, *, chunk_chars: int | None = None) 
 
 
 def cached_analyser(
-    library: Library, model: str | None = None, *, chunk_chars: int | None = None
+    library: Library,
+    model: str | None = None,
+    *,
+    chunk_chars: int | None = None,
+    in_process: bool = False,
 ) -> Analyser:
     """spaCy behind the library's cache: an article analysed before is not analysed again (and
-    only a complete analysis is stored)."""
-    from collections.abc import Iterator
+    only a complete analysis is stored). spaCy runs in a child process (see `child_analyser`)
+    unless `in_process` or the model's id cannot be known without loading it."""
 
-    from tui.model import AnalysisStep
-    from tui.screens.reader import Focus, SteppedAnalyser
+    from tui.nlp.analyze import CHUNK_CHARS
+    from tui.nlp.child import ChildAnalyser
+    from tui.screens.reader import SteppedAnalyser
+
+    child = None if in_process else ChildAnalyser(model, chunk_chars=chunk_chars or CHUNK_CHARS)
 
     def steps(article: Article, focus: Focus | None) -> Iterator[AnalysisStep]:
         from tui.nlp.pipeline import load_pipeline, model_name
         from tui.store.cache import cached_analysis_steps, installed_model_id
 
         key = installed_model_id(model_name(model))
+        in_child = None if child is None else partial(child_steps, child)
         yield from cached_analysis_steps(library, article, lambda: load_pipeline(model), key,
-                                         focus=focus, chunk_chars=chunk_chars)  # fmt: skip
+                                         focus=focus, chunk_chars=chunk_chars,
+                                         steps=in_child)  # fmt: skip
 
-    return SteppedAnalyser(steps)
+    analyser = SteppedAnalyser(steps)
+    if child is not None:
+        analyser.close = child.close  # type: ignore[attr-defined]
+    return analyser
 
 
 #: Textual's system commands that write files on the machine Byline runs on.
 FILE_WRITING_SYSTEM_COMMANDS = frozenset({"Screenshot"})
 
 
-class BylineApp(ScrollRegionApp):
+class BylineApp(KeyGateApp, ScrollRegionApp):
     """A terminal reader for news articles."""
 
     TITLE = "Byline"
@@ -108,7 +162,7 @@ class BylineApp(ScrollRegionApp):
         self.model = model
         self.library = library
         cached = library is not None
-        default = cached_analyser(library, model) if cached else spacy_analyser(model)
+        default = cached_analyser(library, model) if cached else child_analyser(model)
         self.analyser = analyser or default
         self.analyses = dict(analyses or {})
         self._keep = list(keep)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tui.model import Analysis, AnalysisStep, Claim, Entity, EntityMention, Quote
@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["ANALYSIS_VERSION", "analyze_doc", "analyze_steps", "analyze_text", "analyze_texts"]
+__all__ = [
+    "ANALYSIS_VERSION",
+    "analyze_chunks",
+    "analyze_doc",
+    "analyze_steps",
+    "analyze_text",
+    "analyze_texts",
+    "merge_steps",
+]
 
 #: Longest stretch of text parsed as one spaCy Doc.
 CHUNK_CHARS = 100_000
@@ -92,28 +100,68 @@ def analyze_steps(
     in for it (a step of its own). A text of one chunk is one step, exactly `analyze_text`.
     """
     spans = chunk_spans(text, chunk_chars)
-    done: dict[int, Analysis] = {}
-    so_far = Merger()  # the chunks done, in the order they were done
+    return merge_steps(len(spans), analyze_chunks(text, nlp, chunk_chars=chunk_chars, focus=focus))
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """One chunk's own analysis (offsets within it), or a preview's (`index` None)."""
+
+    index: int | None
+    start: int
+    end: int
+    analysis: Analysis
+
+
+def analyze_chunks(
+    text: str,
+    nlp: Language,
+    *,
+    chunk_chars: int = CHUNK_CHARS,
+    focus: Callable[[], int | None] | None = None,
+) -> Iterator[ChunkResult]:
+    """The spaCy half of `analyze_steps`: each chunk's analysis on its own, in the order the
+    reader wants them (a preview first); `merge_steps` joins them. This half can run in another
+    process (`tui.nlp.child`). `focus()` returning None stops it."""
+    spans = chunk_spans(text, chunk_chars)
+    done: set[int] = set()
     preview_chars = chunk_chars // PREVIEW_SHARE
     while len(done) < len(spans):
-        at = min(max(0, focus() if focus else 0), max(0, len(text) - 1))
+        wanted = focus() if focus else 0
+        if wanted is None:
+            return
+        at = min(max(0, wanted), max(0, len(text) - 1))
         here = bisect_right(spans, (at, len(text) + 1)) - 1
         start, end = spans[here]
         previewed = focus is not None and len(spans) > 1 and end - start > 2 * preview_chars
         if previewed and here not in done:
             p_start, p_end = preview_span(text, at, (start, end), preview_chars)
-            preview = so_far.copy()
-            preview.add(p_start, analyze_doc(nlp(text[p_start:p_end])))
-            yield AnalysisStep(preview.analysis(), len(done), len(spans), (p_start, p_end))
+            yield ChunkResult(None, p_start, p_end, analyze_doc(nlp(text[p_start:p_end])))
         index = _next_chunk(here, [i for i in range(len(spans)) if i not in done])
         start, end = spans[index]
-        done[index] = analysis = analyze_doc(nlp(text[start:end]))
-        if len(done) == len(spans):  # the same merge, in the same order, as analyze_text's
-            yield AnalysisStep(merge([(spans[i][0], done[i]) for i in sorted(done)]),
-                               len(done), len(spans), (start, end))  # fmt: skip
+        done.add(index)
+        yield ChunkResult(index, start, end, analyze_doc(nlp(text[start:end])))
+
+
+def merge_steps(total: int, results: Iterable[ChunkResult]) -> Iterator[AnalysisStep]:
+    """The merging half of `analyze_steps`: the analysis so far after each of the `total`
+    chunks' results (and each preview); the last step is the same merge, in the same order, as
+    `analyze_text`'s."""
+    done: dict[int, tuple[int, Analysis]] = {}
+    so_far = Merger()  # the chunks done, in the order they were done
+    for result in results:
+        added = (result.start, result.end)
+        if result.index is None:
+            preview = so_far.copy()
+            preview.add(result.start, result.analysis)
+            yield AnalysisStep(preview.analysis(), len(done), total, added)
+            continue
+        done[result.index] = (result.start, result.analysis)
+        if len(done) == total:
+            yield AnalysisStep(merge([done[i] for i in sorted(done)]), total, total, added)
             return
-        so_far.add(start, analysis)
-        yield AnalysisStep(so_far.analysis(), len(done), len(spans), (start, end))
+        so_far.add(result.start, result.analysis)
+        yield AnalysisStep(so_far.analysis(), len(done), total, added)
 
 
 def _next_chunk(here: int, pending: list[int]) -> int:

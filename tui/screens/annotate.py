@@ -3,9 +3,12 @@ accept, reject and edit the machine's suggestions, one decision per key, moving 
 pending one by itself (Prodigy's rhythm, in a terminal).
 
 Every key that changes something is one call to the annotation store (`tui.store.annotations`),
-which commits it before it returns; only then does the status line say "saved #N <summary>",
-N being the action's number in the log. The screen then re-reads the session's state and
-draws it: the store is the truth, the screen keeps no spans of its own.
+which commits it before it returns. The calls run on an ordered writer thread
+(`tui.store.writer`), so the screen keeps painting while SQLite writes; only once a call
+returned does the status line say "saved #N <summary>", N being the action's number in the
+log. The writer then re-reads the session's state and the screen draws it: the store is the
+truth, the screen keeps no spans of its own. Keys typed meanwhile are held and applied in order
+once the state they act on is drawn (`tui.key_gate`).
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from collections.abc import Callable, Sequence
 
 from textual import on
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Footer, OptionList
 
 from tui import STYLES_DIR
 from tui.errors import BylineError
+from tui.key_gate import KeyGateApp
 from tui.loaders.sanitize import one_line, sanitize
 from tui.messages import CursorMoved
 from tui.model import Analysis, Article, EntityMention
@@ -40,6 +45,7 @@ from tui.store.annotations import (
     Span,
     State,
 )
+from tui.store.writer import OrderedWriter, Outcome
 from tui.widgets.annotation_status import AnnotationStatus
 from tui.widgets.annotation_view import AnnotationView, next_word, previous_word, trimmed
 from tui.widgets.legend import EntityLegend
@@ -56,6 +62,21 @@ KIND_OF = {tab: kind for kind, tab in TAB_OF.items()}
 STATUS_MARK = {PENDING: "?", ACCEPTED: "✓", REJECTED: "✗"}
 #: Stripped from the ends of a selection before it becomes a span (quote marks: quotes only).
 TRIM = {QUOTE: ",;:“”\"‘’'", "default": ",;:"}
+
+
+#: What a write hands back to the screen: its action (None: nothing to do) and the state after.
+Written = tuple[Action | None, State]
+#: The reason keys are held while a write commits (see tui.key_gate).
+WRITING = "annotation write"
+
+
+class WriteDone(Message):
+    """The writer thread finished a job: `done(outcome)` runs on the screen's loop."""
+
+    def __init__(self, done: Callable[[Outcome[Written]], None], outcome: Outcome[Written]) -> None:
+        super().__init__()
+        self.done = done
+        self.outcome = outcome
 
 
 def label_keys_hint(prefix: str) -> str:
@@ -132,6 +153,11 @@ class AnnotateScreen(ReaderScreen):
         self._shown_rows: dict[str, tuple[list[Row], str]] = {}
         #: `r` was pressed: the next label key relabels the current span.
         self.relabelling = False
+        #: Store calls run here, in order; `writes` of them are not committed yet.
+        self.writer: OrderedWriter | None = None
+        self.writes = 0
+        #: The analysis arrived while a write was committing: shown (and suggested) after it.
+        self._analysis_waiting = False
 
     def _first_not_done(self) -> int:
         try:
@@ -157,15 +183,24 @@ class AnnotateScreen(ReaderScreen):
         return self.query_one(AnnotationStatus)
 
     def on_mount(self) -> None:
+        self.writer = OrderedWriter(lambda done, outc: self.post_message(WriteDone(done, outc)))
         self.add_class("-annotating")
         self.query_one("#article-pane").mount(AnnotationStatus(id="annotation-status"))
         super().on_mount()
+
+    def on_unmount(self) -> None:
+        if self.writer is not None:
+            self.writer.close()  # the writes already made commit before the screen goes
+        self._release_keys()
 
     # Attributes down: the session's state, read after every action.
 
     def _show_analysis(self) -> None:
         analysis = self.analysis  # suggestions come from the complete analysis only
         self.query_one(ReaderBar).status = self.analysis_status()
+        if self.writes:
+            self._analysis_waiting = True  # shown once the write in flight has committed
+            return
         try:
             state = self.session.state()
             if analysis is not None and not state.suggested:
@@ -177,6 +212,8 @@ class AnnotateScreen(ReaderScreen):
         self._draw(state)
 
     def _refresh(self) -> None:
+        if self.writes:
+            return  # the write in flight draws the state it leaves
         try:
             self._draw(self.session.state())
         except BylineError as error:
@@ -318,19 +355,66 @@ class AnnotateScreen(ReaderScreen):
     def current_span(self) -> Span | None:
         return self.spans.get(self.item) if self.item is not None else None
 
-    # Writing: one store call per action; "saved" only once it returned.
+    # Writing: one store call per action, on the writer; "saved" only once it returned.
 
-    def _commit(self, call: Callable[[], Action | None]) -> Action | None:
-        try:
+    def _commit(
+        self, call: Callable[[], Action | None], then: Callable[[Action | None], None] | None = None
+    ) -> None:
+        """Run `call` on the writer. Once it committed: "saved #N", the session's state drawn,
+        then `then(action)` (None: nothing was saved). Keys wait until then: they act on that
+        state. Without a writer (not mounted) the call runs here."""
+        self.writes += 1
+        if isinstance(self.app, KeyGateApp):
+            self.app.hold_keys(WRITING)
+
+        def job() -> Written:
             action = call()
-        except BylineError as error:
-            self.status.hint(str(error))
-            self.notify(str(error), title="Not saved", severity="error", timeout=4)
-            return None
-        if action is not None:
-            self.status.saved(action)
-        self._refresh()
-        return action
+            return action, self.session.state()
+
+        def done(outcome: Outcome[Written]) -> None:
+            self.writes -= 1
+            try:
+                self._committed(outcome, then)
+                if not self.writes and self._analysis_waiting:
+                    self._analysis_waiting = False
+                    self._show_analysis()
+            finally:
+                if not self.writes:
+                    self._release_keys()
+
+        if self.writer is None:
+            try:
+                outcome: Outcome[Written] = Outcome(value=job())
+            except BylineError as error:
+                outcome = Outcome(error=error)
+            done(outcome)
+            return
+        self.writer.submit(job, done)
+
+    def _committed(
+        self, outcome: Outcome[Written], then: Callable[[Action | None], None] | None
+    ) -> None:
+        if outcome.error is not None or outcome.value is None:
+            message = str(outcome.error)
+            self.status.hint(message)
+            self.notify(message, title="Not saved", severity="error", timeout=4)
+            action = None
+        else:
+            action, state = outcome.value
+            if action is not None:
+                self.status.saved(action)
+            self._draw(state)
+        if then is not None:
+            then(action)
+
+    def _release_keys(self) -> None:
+        if isinstance(self.app, KeyGateApp):
+            self.app.release_keys(WRITING)
+
+    @on(WriteDone)
+    def _write_done(self, message: WriteDone) -> None:
+        message.stop()
+        message.done(message.outcome)
 
     # Actions: decisions.
 
@@ -344,7 +428,8 @@ class AnnotateScreen(ReaderScreen):
     def action_accept(self) -> None:
         span = self.current_span()
         if span is not None and span.status != ACCEPTED:
-            self._commit(lambda: self.session.accept(span.id))
+            self._commit(lambda: self.session.accept(span.id), lambda _: self._advance(span))
+            return
         self._advance(span)
 
     def action_reject(self) -> None:
@@ -353,7 +438,8 @@ class AnnotateScreen(ReaderScreen):
             self._advance(None)
             return
         if span.status != REJECTED:
-            self._commit(lambda: self.session.reject(span.id))
+            self._commit(lambda: self.session.reject(span.id), lambda _: self._advance(span))
+            return
         self._advance(span)
 
     def show_kind(self, kind: str) -> None:
@@ -387,9 +473,12 @@ class AnnotateScreen(ReaderScreen):
             span = self.current_span()
             if span is not None:
                 was_pending = span.status == PENDING
-                self._commit(lambda: self.session.relabel(span.id, label))
-                if was_pending:
-                    self._advance(self.spans.get(span.id, span))
+
+                def relabelled(_: Action | None) -> None:
+                    if was_pending:
+                        self._advance(self.spans.get(span.id, span))
+
+                self._commit(lambda: self.session.relabel(span.id, label), relabelled)
             return
         selection = view.selection
         if selection is None:
@@ -404,10 +493,13 @@ class AnnotateScreen(ReaderScreen):
         if start >= end:
             self.status.hint("Only spaces and punctuation are selected")
             return
-        action = self._commit(lambda: self.session.create(label, start, end))
-        if action is not None:
-            view.clear_selection()
-            self._go_to(action.spans[0])
+
+        def created(action: Action | None) -> None:
+            if action is not None:
+                view.clear_selection()
+                self._go_to(action.spans[0])
+
+        self._commit(lambda: self.session.create(label, start, end), created)
 
     def action_nudge(self, edge: str, step: int) -> None:
         """Move the current span's start or end by one word."""
@@ -426,8 +518,8 @@ class AnnotateScreen(ReaderScreen):
             start = previous_word(text, start) if step < 0 else next_word(text, start)
         if not (0 <= start < end <= len(text)) or (start, end) == (span.start, span.end):
             return
-        self._commit(lambda: self.session.move(span.id, start=start, end=end))
-        self._show_item()
+        self._commit(lambda: self.session.move(span.id, start=start, end=end),
+                     lambda _: self._show_item())  # fmt: skip
 
     def action_delete(self) -> None:
         span = self.current_span()
@@ -436,8 +528,12 @@ class AnnotateScreen(ReaderScreen):
         spans = self._ordered(span.kind)
         at = next(i for i, s in enumerate(spans) if s.id == span.id)
         following = spans[at + 1] if at + 1 < len(spans) else (spans[at - 1] if at else None)
-        if self._commit(lambda: self.session.delete(span.id)) is not None:
-            self._go_to(following.id if following is not None else None)
+
+        def deleted(action: Action | None) -> None:
+            if action is not None:
+                self._go_to(following.id if following is not None else None)
+
+        self._commit(lambda: self.session.delete(span.id), deleted)
 
     def action_relabel(self) -> None:
         if self.current_span() is None:
@@ -470,9 +566,12 @@ class AnnotateScreen(ReaderScreen):
                 return
             assert hasattr(candidate, "name")
             name, start, end = candidate.name, candidate.start, candidate.end  # type: ignore[attr-defined]
-            action = self._commit(lambda: self.session.set_speaker(span.id, name, start, end))
-            if action is not None:
-                self._advance(self.spans.get(span.id, span))
+
+            def set_speaker(action: Action | None) -> None:
+                if action is not None:
+                    self._advance(self.spans.get(span.id, span))
+
+            self._commit(lambda: self.session.set_speaker(span.id, name, start, end), set_speaker)
 
         self.app.push_screen(SpeakerPicker(role, span.speaker, candidates), picked)
 
@@ -518,19 +617,21 @@ class AnnotateScreen(ReaderScreen):
     # Actions: undo, redo.
 
     def action_undo(self) -> None:
-        self._undo_redo(self.session.undo)
+        self._undo_redo(undo=True)
 
     def action_redo(self) -> None:
-        self._undo_redo(self.session.redo)
+        self._undo_redo(undo=False)
 
-    def _undo_redo(self, call: Callable[[], Action | None]) -> None:
-        action = self._commit(call)
-        if action is None:
-            self.status.hint("Nothing to undo" if call == self.session.undo else "Nothing to redo")
-            return
-        touched = [i for i in action.spans if i in self.spans]
-        if touched:
-            self._go_to(touched[0])
+    def _undo_redo(self, undo: bool) -> None:
+        def done(action: Action | None) -> None:
+            if action is None:
+                self.status.hint("Nothing to undo" if undo else "Nothing to redo")
+                return
+            touched = [i for i in action.spans if i in self.spans]
+            if touched:
+                self._go_to(touched[0])
+
+        self._commit(lambda: self.session.undo() if undo else self.session.redo(), done)
 
     # Moving about.
 

@@ -23,6 +23,7 @@ from textual.widget import MountError, Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from tui.key_gate import KeyGateApp
 from tui.loaders.sanitize import one_line
 from tui.messages import (
     AnalysisFailed,
@@ -64,6 +65,8 @@ PARTIAL_PAINT_SHARE = 0.1
 LIVE_SEARCH_CHARS = 1_000_000
 #: The pause, in seconds.
 SEARCH_PAUSE = 0.3
+#: Seconds after which typed-ahead keys are let through even if the panel never mounted.
+TYPE_AHEAD_LIMIT = 5.0
 
 
 class SteppedAnalyser:
@@ -228,9 +231,29 @@ class ReaderScreen(Screen[None]):
         yield Static(id="footer-slot")
 
     def on_mount(self) -> None:
+        # Type-ahead: keys typed before the view has focus and the panel and search line are
+        # mounted wait for them (see tui.key_gate), instead of going nowhere.
+        if isinstance(self.app, KeyGateApp):
+            self.app.hold_keys(self._type_ahead)
         self._show_current()
         # Focus restyles the view (two dozen component classes, ~7 ms): after the first frame.
         self.call_after_refresh(self.view.focus)
+        self.set_timer(TYPE_AHEAD_LIMIT, self._take_keys)  # should the rest never mount
+
+    @property
+    def _type_ahead(self) -> str:
+        return f"type-ahead {id(self)}"
+
+    def _take_keys(self) -> None:
+        """Everything a key can reach is here: the keys typed so far apply, in order."""
+        if self.focused is None:
+            self.view.focus()
+        if isinstance(self.app, KeyGateApp):
+            self.app.release_keys(self._type_ahead)
+
+    def on_unmount(self) -> None:
+        if isinstance(self.app, KeyGateApp):
+            self.app.release_keys(self._type_ahead)
 
     @on(ArticleShown)
     async def _mount_the_rest(self, message: ArticleShown) -> None:
@@ -263,6 +286,7 @@ class ReaderScreen(Screen[None]):
             self.jump_to(*self._initial_mark)
         # Importing spaCy holds the GIL for a while: the analysis starts after this frame too.
         self.set_timer(0.05, self._start_analysis)
+        self.call_after_refresh(self._take_keys)
 
     def _quitting(self) -> bool:
         return self.app.return_code is not None  # set by App.exit

@@ -123,13 +123,25 @@ def cached_analysis_steps(
     *,
     focus: Callable[[], int] | None = None,
     chunk_chars: int | None = None,
+    steps: Callable[[str, Callable[[], int] | None], Iterator[AnalysisStep]] | None = None,
 ) -> Iterator[AnalysisStep]:
     """`cached_analysis` a step at a time: a cache hit is one complete step; else the steps of
     `analyze_steps` (a long article's analysis so far, chunk by chunk, the chunk at `focus()`
     first). Only the complete analysis is stored, before its step is handed over; steps not
-    taken (the reader closed meanwhile) leave the cache as it was."""
+    taken (the reader closed meanwhile) leave the cache as it was. With `steps(text, focus)`
+    (spaCy in a child process) and a known `model` id, those steps are used instead."""
     from tui.nlp.analyze import CHUNK_CHARS, analyze_steps
 
+    if model is not None and steps is not None:  # spaCy elsewhere (a child process)
+        found = get_analysis(library, article.content_hash, model)
+        if found is not None:
+            yield AnalysisStep(found)
+            return
+        for step in steps(article.text, focus):
+            if step.complete:
+                _store(library, article, model, step.analysis)
+            yield step
+        return
     found, nlp, loaded = _look_up(library, article, load_nlp, model)
     if found is not None:
         yield AnalysisStep(found)

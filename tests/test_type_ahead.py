@@ -1,0 +1,73 @@
+"""Type-ahead: keys typed the moment the text shows, before the view has focus and the side
+panel and search line exist, are kept and applied in order. The real `byline` in a pty, a
+library that has never seen the article; the screen it ends on must be the one the same keys
+give typed one by one once everything is there."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+from test_e2e import Terminal
+
+from tui import DEFAULT_SEED
+
+COLUMNS, LINES = 120, 40  # the side panel beside the article
+HEADLINE = "Syrian rebels blame Russia for stalled Aleppo talks"
+#: The issue's keys: 40 lines down, the Quotes tab, a search.
+KEYS = ["j"] * 40 + ["1", "/", "L", "a", "v", "r", "o", "v", "\r"]
+#: Seconds of silence after which the screen is taken as settled.
+QUIET = 0.5
+
+
+def settled(terminal: Terminal) -> list[str]:
+    """The screen once its text has not changed for QUIET seconds (a blinking cursor in the
+    search line keeps writing, but changes no text)."""
+    for _ in range(120):  # a bound on waiting, not a timing assertion
+        before = list(terminal.screen.display)
+        end = time.monotonic() + QUIET
+        while time.monotonic() < end:
+            terminal.pump(0.05)
+        if terminal.screen.display == before:
+            break
+    return list(terminal.screen.display)
+
+
+def analysed(lines: list[str]) -> bool:
+    """The side panel (the right-hand part) lists the quotes: the analysis is done."""
+    return any("Stefanie Dekker — " in line[COLUMNS // 2 :] for line in lines)
+
+
+def final_screen(db: Path, at_first_frame: bool) -> list[str]:
+    terminal = Terminal([sys.executable, "-m", "tui.cli", str(DEFAULT_SEED), "--db", str(db)],
+                        COLUMNS, LINES)  # fmt: skip
+    try:
+        assert terminal.wait_for(lambda lines: any(HEADLINE in line for line in lines))
+        if at_first_frame:
+            terminal.child.send("".join(KEYS))  # all at once, as a paste or a fast typist
+        # The analysis done (a speaker in the panel): the screen no longer changes by itself.
+        assert terminal.wait_for(analysed), "\n".join(terminal.screen.display)
+        if not at_first_frame:
+            settled(terminal)
+            for key in KEYS:  # one at a time, each once the screen answered the last
+                terminal.child.send(key)
+                settled(terminal)
+        # A toast ("1 match") shows for a few seconds: compare the screens without it.
+        assert terminal.wait_for(lambda lines: not any("▌" in line for line in lines))
+        screen = settled(terminal)
+        terminal.child.send("q")
+        terminal.child.expect(pexpect.EOF, timeout=30)
+        return screen
+    finally:
+        terminal.close()
+
+
+def test_keys_typed_at_the_first_frame_are_all_applied_in_order(tmp_path: Path) -> None:
+    typed_ahead = final_screen(tmp_path / "fresh.sqlite3", at_first_frame=True)
+    typed_slowly = final_screen(tmp_path / "fresh-too.sqlite3", at_first_frame=False)
+    assert typed_ahead == typed_slowly, "\n".join(
+        f"{a!r}\n{b!r}" for a, b in zip(typed_ahead, typed_slowly, strict=True) if a != b
+    )
+    assert any("Lavrov" in line for line in typed_ahead)
