@@ -4,6 +4,7 @@ annotators and the review. The analysis is the real one (spaCy), the store a rea
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -541,7 +542,7 @@ async def test_keys_typed_while_a_write_commits_are_applied_in_order_after_it(
         await PRESS(pilot, "y", "x", "y")
         await pilot.pause(0.1)
         assert screen.writes == 1 and app.keys_held  # the loop runs; x and y wait their turn
-        assert status(screen) == "saved #1 108 suggestions"  # not yet #2
+        assert re.fullmatch(r"saved #1 \d+ suggestions", status(screen))  # not yet #2
         assert screen.spans[quotes[0].id].status != ACCEPTED
         gate.set()
         await settled(pilot)
