@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import OptionList
+from waiting import reader_ready, screen_lines
 
 from tui.app import BylineApp
 from tui.loaders import load_source
 from tui.model import Analysis, Article
 from tui.screens.articles import ArticlesScreen
-from tui.screens.reader import ReaderScreen
 
 DATA = Path(__file__).parent / "data" / "loaders"
 
@@ -22,20 +21,8 @@ def no_analysis(article: Article) -> Analysis:
     return Analysis()
 
 
-def screen_lines(app: BylineApp) -> list[str]:
-    """What the terminal shows, a string per row (the compositor's picture of the screen)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
-async def ready(pilot: Pilot) -> ReaderScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, ReaderScreen)
-    for _ in range(2400):  # a bound on waiting, not a timing assertion
-        if screen.ready:
-            break
-        await pilot.pause(0.025)
-    await pilot.pause()
-    return screen
 
 
 @pytest.mark.parametrize(("name", "header"), [
@@ -51,7 +38,7 @@ async def test_the_metadata_a_loader_found_is_under_the_top_bar(name: str, heade
     articles = list(load_source(str(DATA / name), lambda problem: None))
     app = BylineApp(articles, analyser=no_analysis)
     async with app.run_test(size=(120, 30)) as pilot:
-        await ready(pilot)
+        await reader_ready(pilot)
         lines = screen_lines(app)
         assert articles[0].title in lines[0]
         assert lines[1].strip() == header
@@ -61,7 +48,7 @@ async def test_at_80x24_a_long_header_is_cut_not_wrapped() -> None:
     articles = list(load_source(str(DATA / "page.html"), lambda problem: None))
     app = BylineApp(articles, analyser=no_analysis)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await ready(pilot)
+        screen = await reader_ready(pilot)
         lines = screen_lines(app)
         assert lines[1].startswith(" by Maria Okafor · The Coastal Herald · 2024-05-14 · https://")
         assert lines[1].rstrip().endswith("…")
@@ -79,7 +66,7 @@ async def test_metadata_is_drawn_as_text_never_markup_or_controls() -> None:
     other = Article(text="Other\n\nMore.", title="Other")
     app = BylineApp([article, other], analyser=no_analysis)
     async with app.run_test(size=(120, 30)) as pilot:
-        await ready(pilot)
+        await reader_ready(pilot)
         header = screen_lines(app)[1].strip()
         assert header == ("by [bold]Eve[/bold] · [red]Site[/red] · 2024-01-02 · "
                           "https://x.example/[link=evil]a[/link] z")  # fmt: skip
@@ -95,7 +82,7 @@ async def test_an_article_without_metadata_has_no_header_line(seed: Article) -> 
     with_meta = Article(text="Second\n\nText.", title="Second", author="Ann Park")
     app = BylineApp([seed, with_meta], analyser=no_analysis)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await reader_ready(pilot)
         lines = screen_lines(app)
         assert lines[1].strip() == seed.title  # the text begins right under the bar
         await pilot.press("right_square_bracket")  # the header follows the article shown
@@ -111,7 +98,7 @@ async def test_the_o_list_shows_each_articles_metadata() -> None:
                 *load_source(str(DATA / "article.md"), lambda problem: None)]  # fmt: skip
     app = BylineApp(articles, analyser=no_analysis)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await reader_ready(pilot)
         await pilot.press("o")
         assert isinstance(app.screen, ArticlesScreen)
         options = app.screen.query_one(OptionList)

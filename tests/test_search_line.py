@@ -6,11 +6,10 @@ from collections.abc import Callable
 
 import pexpect
 import pytest
-from textual.pilot import Pilot
+from waiting import reader_ready, screen_lines
 
 from tui.app import BylineApp
 from tui.model import Analysis, Article
-from tui.screens.reader import ReaderScreen
 
 Analyser = Callable[[Article], Analysis]
 
@@ -19,20 +18,8 @@ def no_analysis(article: Article) -> Analysis:
     return Analysis()
 
 
-def screen_lines(app: BylineApp) -> list[str]:
-    """What the terminal shows, a string per row (the compositor's picture of the screen)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
-async def ready(pilot: Pilot) -> ReaderScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, ReaderScreen)
-    for _ in range(2400):  # a bound on waiting, not a timing assertion
-        if screen.ready:
-            break
-        await pilot.pause(0.025)
-    await pilot.pause()
-    return screen
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
@@ -41,7 +28,7 @@ async def test_what_is_typed_is_on_screen_with_the_match_count(
 ) -> None:
     app = BylineApp([seed], analyser=no_analysis)
     async with app.run_test(size=size) as pilot:
-        screen = await ready(pilot)
+        screen = await reader_ready(pilot)
         await pilot.press("slash", *"russia")
         await pilot.pause()
         count = seed.text.lower().count("russia")
@@ -62,7 +49,7 @@ async def test_what_is_typed_is_on_screen_with_the_match_count(
 async def test_typing_searches_from_where_the_search_started(seed: Article) -> None:
     app = BylineApp([seed], analyser=no_analysis)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await ready(pilot)
+        screen = await reader_ready(pilot)
         view = screen.view
         await pilot.press("slash", *"al")
         first = view.mark
@@ -80,7 +67,7 @@ async def test_typing_searches_from_where_the_search_started(seed: Article) -> N
 async def test_escape_while_typing_drops_the_matches_and_goes_back(seed: Article) -> None:
     app = BylineApp([seed], analyser=no_analysis)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await ready(pilot)
+        screen = await reader_ready(pilot)
         view = screen.view
         await pilot.press("j", "j")
         top = view.scroll_y
@@ -95,7 +82,7 @@ async def test_escape_while_typing_drops_the_matches_and_goes_back(seed: Article
 async def test_a_search_line_of_markup_is_drawn_as_typed(seed: Article) -> None:
     app = BylineApp([seed], analyser=no_analysis)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await reader_ready(pilot)
         await pilot.press("slash", *"[bold]x")
         assert any("[bold]x" in row and "no match" in row for row in screen_lines(app))
 
@@ -108,7 +95,7 @@ async def test_a_long_article_is_searched_once_typing_pauses(
     monkeypatch.setattr(reader_module, "LIVE_SEARCH_CHARS", 100)  # the seed counts as long
     app = BylineApp([seed], analyser=no_analysis)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await ready(pilot)
+        screen = await reader_ready(pilot)
         view = screen.view
         await pilot.press("slash", *"russia")
         assert view.match_count == 0  # not at every key...
@@ -135,7 +122,7 @@ async def test_a_count_past_the_cap_says_so(
     monkeypatch.setattr(search_bar, "MAX_MATCHES", 3)
     app = BylineApp([seed], analyser=no_analysis)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await reader_ready(pilot)
         await pilot.press("slash", "a")
         assert any(row.rstrip().endswith("3+ matches") for row in screen_lines(app))
 
@@ -175,7 +162,7 @@ def test_in_a_real_terminal_the_typing_is_drawn_key_by_key() -> None:
 async def test_a_slash_typed_in_the_search_line_is_text(seed: Article) -> None:
     app = BylineApp([seed], analyser=no_analysis)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await ready(pilot)
+        screen = await reader_ready(pilot)
         await pilot.press("slash", *"and", "slash", "o", "left", "left", "slash")
         assert screen.query_one("#search").value == "and//o"
         assert any("/and//o" in row and "no match" in row for row in screen_lines(app))

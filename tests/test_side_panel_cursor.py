@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from rich.segment import Segment
-from textual.pilot import Pilot
+from waiting import reader_ready
 
 from tui.app import BylineApp
 from tui.model import Analysis, Article, Quote
-from tui.screens.reader import ReaderScreen
 from tui.widgets.span_list import SpanList
 
 
@@ -21,15 +20,6 @@ def quotes_of(seed: Article) -> Analysis:
     return Analysis(quotes=quotes)
 
 
-async def ready(pilot: Pilot) -> ReaderScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, ReaderScreen)
-    for _ in range(2400):  # a bound on waiting, not a timing assertion
-        if screen.ready:
-            break
-        await pilot.pause(0.025)
-    await pilot.pause()
-    return screen
 
 
 def row_cells(span_list: SpanList, row: int) -> list[Segment]:
@@ -69,7 +59,7 @@ async def test_the_focused_cursor_is_the_whole_row_reversed(
     app = BylineApp([seed], analyses={0: quotes_of(seed)})
     assert app.no_color == no_color
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await ready(pilot)
+        screen = await reader_ready(pilot)
         await pilot.press("1")
         quotes = screen.panel.list_for("quotes")
         assert screen.focused is quotes and quotes.highlighted == 0
@@ -84,7 +74,7 @@ async def test_the_cursor_of_a_list_not_focused_is_the_whole_row_underlined(
 ) -> None:
     app = BylineApp([seed], analyses={0: quotes_of(seed)})
     async with app.run_test(size=(160, 48)) as pilot:
-        screen = await ready(pilot)
+        screen = await reader_ready(pilot)
         quotes = screen.panel.list_for("quotes")
         assert screen.focused is screen.view and quotes.highlighted == 0
         assert_whole_row_marked(quotes, "underline")
@@ -93,7 +83,7 @@ async def test_the_cursor_of_a_list_not_focused_is_the_whole_row_underlined(
 async def test_tab_moves_focus_and_never_hides_the_panel(seed: Article) -> None:
     app = BylineApp([seed], analyses={0: quotes_of(seed)})
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await ready(pilot)
+        screen = await reader_ready(pilot)
         assert screen.narrow and not screen.show_panel
         quotes = screen.panel.list_for("quotes")
         await pilot.press("1")  # the panel opens on Quotes, focus in the list
@@ -119,7 +109,7 @@ async def test_help_says_what_tab_does(seed: Article) -> None:
 
     app = BylineApp([seed], analyses={0: quotes_of(seed)})
     async with app.run_test(size=(80, 40)) as pilot:
-        await ready(pilot)
+        await reader_ready(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         lines = "\n".join(str(s.render()) for s in app.screen.query(Static)).splitlines()

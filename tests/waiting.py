@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.app import App
 from textual.pilot import Pilot
+
+from tui.screens.reader import ReaderScreen
 
 
 async def until(pilot: Pilot, condition: Callable[[], object]) -> None:
@@ -14,3 +17,17 @@ async def until(pilot: Pilot, condition: Callable[[], object]) -> None:
             return
         await pilot.pause(0.025)
     raise AssertionError("condition never became true")
+
+
+async def reader_ready(pilot: Pilot) -> ReaderScreen:
+    """The reader screen once its panel, legend and search line are mounted."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ReaderScreen)
+    await until(pilot, lambda: screen.ready)
+    await pilot.pause()
+    return screen
+
+
+def screen_lines(app: App[object]) -> list[str]:
+    """What the terminal shows, a string per row (the compositor's picture of the screen)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
