@@ -236,3 +236,42 @@ def test_curly_marks_typed_the_wrong_way_round_still_pair(nlp):
         "The late boat is a lifeline,",
         "Without it nobody on the night shift can get home.",
     ]
+
+
+def test_speakers_named_around_appositions_relative_clauses_and_participles(nlp):
+    text = (
+        "Budget talks\n\n"
+        "''They were rivals, but also partners,'' Marcus T. Oyelaran, the mayor's former chief "
+        "of staff, said of their years in office. ''They would do the dance. There was respect, "
+        "but Petra thought herself the expert.''\n\n"
+        '"He did try to scare me," said Lindqvist, who wrote about the visit in her memoir. '
+        '"Luckily, none of it was true."\n\n'
+        '"The danger," said Edwin Raskova, an economist who is the director of the Harlow '
+        'Institute, "is that we attract workers and repel jobs."\n\n'
+        '"I think the plan would work, but it has no chance," Brandauer said on the radio, '
+        'adding, "The real problem is the cost."\n\n'
+        '"Plenty of analysts told her not to do it," recalled Anton Weyer, the bank\'s former '
+        'spokesman. "And the louder the criticism, the firmer she became."'
+    )
+    speakers = [(q.text.split()[0], q.speaker) for q in speech(text, nlp)]
+    assert speakers == [
+        ("They", "Marcus T. Oyelaran"),
+        ("They", "Marcus T. Oyelaran"),
+        ("He", "Lindqvist"),
+        ("Luckily,", "Lindqvist"),
+        ("The", "Edwin Raskova"),
+        ("is", "Edwin Raskova"),
+        ("I", "Brandauer"),
+        ("The", "Brandauer"),
+        ("Plenty", "Anton Weyer"),
+        ("And", "Anton Weyer"),
+    ]
+
+
+def test_headline_words_do_not_become_part_of_a_speakers_name(nlp):
+    text = (
+        "Obama Just Pulled Out Of The Trade Talks\n\n"
+        "The president spoke on Monday.\n\n"
+        '"We could not accept the terms on offer," Obama said. "Nobody should."'
+    )
+    assert [q.speaker for q in speech(text, nlp)] == ["Obama", "Obama"]

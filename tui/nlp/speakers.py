@@ -121,6 +121,8 @@ class SpeakerResolver:
 
         With `describe`, an unresolved description is returned as written instead of None.
         """
+        if head.lower_ in {"who", "that", "which"} and head.head.dep_ == "relcl":
+            head = head.head.head  # "O'Donnell, who wrote about it": the one the clause is about
         lower = head.lower_
         if head.pos_ == "PRON" or lower in {"he", "she", "it", "they", "i", "we"}:
             name = self._pronoun(lower, before)
