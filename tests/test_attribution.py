@@ -275,3 +275,24 @@ def test_headline_words_do_not_become_part_of_a_speakers_name(nlp):
         '"We could not accept the terms on offer," Obama said. "Nobody should."'
     )
     assert [q.speaker for q in speech(text, nlp)] == ["Obama", "Obama"]
+
+
+def test_claim_sources_that_speak_for_an_owner_or_an_author(nlp):
+    text = (
+        "Senator Grace Okafor spoke in Leeds on Monday.\n\n"
+        "Okafor’s campaign has argued that voters will turn once they learn more about the "
+        "senator's record.\n\n"
+        "Mr. Lindqvist's advisers privately conceded that it had been a difficult night for "
+        "their candidate.\n\n"
+        "A poll from Marquette Law School released Wednesday found Okafor leading by 15 points "
+        "among likely voters.\n\n"
+        "One of the authors of the report, Ari Fleischer, said the result would test their "
+        "conclusions.\n\n"
+        "Petra Lindqvist's mother said she would make a fine senator one day."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "voters will turn").source.endswith("Okafor")
+    assert claim_starting(claims, "it had been a difficult").source.endswith("Lindqvist")
+    assert claim_starting(claims, "Okafor leading").source == "Marquette Law School"
+    assert claim_starting(claims, "the result would").source == "Ari Fleischer"
+    assert claim_starting(claims, "she would make").source != "Petra Lindqvist"
