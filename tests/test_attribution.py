@@ -296,3 +296,19 @@ def test_claim_sources_that_speak_for_an_owner_or_an_author(nlp):
     assert claim_starting(claims, "Okafor leading").source == "Marquette Law School"
     assert claim_starting(claims, "the result would").source == "Ari Fleischer"
     assert claim_starting(claims, "she would make").source != "Petra Lindqvist"
+
+
+def test_claims_the_parser_hangs_oddly(nlp):
+    text = (
+        "On Tuesday in Leeds, campaigning for his sister, former mayor Tobias Wren said she was "
+        "the only one ready for the job.\n\n"
+        "Councillor Tomas Marlow spoke at a town hall in Hull on Friday.\n\nHe said "
+        "legalizing it could put thousands of people to work in the valley where there are "
+        "large coal seams.\n\n"
+        "By the evening, Mr. Wren was forced into a rare moment of damage control and said "
+        "that his words had been misread by reporters."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "she was the only one").source == "Tobias Wren"
+    assert claim_starting(claims, "legalizing it could").source == "Tomas Marlow"
+    assert claim_starting(claims, "his words had been misread").source == "Tobias Wren"

@@ -73,7 +73,7 @@ def _paragraph_of(text: str, offset: int) -> str:
 
 
 def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
-    complements = [c for c in verb.children if c.dep_ == "ccomp"]
+    complements = [c for c in verb.children if c.dep_ == "ccomp"] or _clause_object(verb)
     if not complements:
         return (
             _parenthetical(verb, resolver, in_quote)
@@ -86,10 +86,12 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     subject = _subject_of(verb)
     if subject is None and complement.i < verb.i:
         subject = _inverted_subject(verb)  # "..., reported the local broadcaster."
+    if subject is None and complement.i > verb.i:
+        subject = _noun_before(verb)  # "..., former president Bill Clinton said his wife ..."
     if subject is None:
         return _sentence_final(verb, resolver, in_quote)
-    if subject.dep_ == "nsubjpass":
-        return None
+    if subject.dep_ == "nsubjpass" and subject.head.i == verb.i:
+        return None  # "he is said to ...": no one's assertion
     if verb.lemma_.lower() in _EVIDENCE_VERBS and any(
         c.dep_ == "aux" and c.tag_ == "TO" for c in complement.children
     ):
@@ -109,6 +111,34 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     if quoted < end and text[start:quoted].rstrip()[-1:] in {",", ":"}:
         end = quoted
     return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
+
+
+def _clause_object(verb: Token) -> list[Token]:
+    """`He said legalizing it could put people to work`: a gerund the parser made the verb's
+    object, with the finite clause under it, is the complement."""
+    return [
+        child
+        for child in verb.rights
+        if child.dep_ in {"xcomp", "dobj"}
+        and child.tag_ == "VBG"
+        and child.i == verb.i + 1
+        and any(c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"} for c in child.children)
+    ]
+
+
+def _noun_before(verb: Token) -> Token | None:
+    """The name or noun right before a verb the parser left without a subject (it hung the
+    speaker on an earlier noun as an apposition)."""
+    before = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
+    while before is not None and before.pos_ == "ADV" and before.i > verb.sent.start:
+        before = verb.doc[before.i - 1]
+    if (
+        before is None
+        or before.pos_ not in {"PROPN", "NOUN"}
+        or before.ent_type_ in {"DATE", "TIME"}
+    ):
+        return None
+    return before
 
 
 #: Verbs whose object-plus-infinitive reports a result, not a speaker's claim.
