@@ -312,3 +312,20 @@ def test_claims_the_parser_hangs_oddly(nlp):
     assert claim_starting(claims, "she was the only one").source == "Tobias Wren"
     assert claim_starting(claims, "legalizing it could").source == "Tomas Marlow"
     assert claim_starting(claims, "his words had been misread").source == "Tobias Wren"
+
+
+def test_a_claim_ends_where_the_speakers_next_act_begins(nlp):
+    text = (
+        "Tomas Brenner, a ferry captain, said he earns $38,000 a year and questioned how the "
+        "new levy would help him.\n\n"
+        "Mayor Ines Marlow, the council's leader, said that the harbour was not losing money "
+        "on the late boat, noting that most of the fares would go to the port trust.\n\n"
+        "Both rates would climb next spring, Finance Minister Ruth Okonkwo told a Senate panel "
+        "on Wednesday."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "he earns").text == "he earns $38,000 a year"
+    assert claim_starting(claims, "he earns").source == "Tomas Brenner"
+    harbour = claim_starting(claims, "the harbour was not losing")
+    assert harbour.text == "the harbour was not losing money on the late boat"
+    assert claim_starting(claims, "Both rates would climb").source == "Ruth Okonkwo"

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from tui.model import Claim, Quote
-from tui.nlp.lexicon import CLAIM_VERBS
+from tui.nlp.lexicon import CLAIM_VERBS, SPEECH_VERBS
 from tui.nlp.speakers import SpeakerResolver
 
 if TYPE_CHECKING:
@@ -97,6 +97,10 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     ):
         return None  # "tests showed it to be safe": a finding, not someone's assertion
     tokens = [t for t in complement.subtree if not (t.dep_ == "mark" and t.head == complement)]
+    cut = _next_attribution(verb, complement, in_quote)
+    tokens = [t for t in tokens if cut is None or t.i < cut]
+    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+        tokens.pop()
     if not tokens:
         return None
     start = tokens[0].idx
@@ -111,6 +115,48 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     if quoted < end and text[start:quoted].rstrip()[-1:] in {",", ":"}:
         end = quoted
     return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
+
+
+_CUES = CLAIM_VERBS | SPEECH_VERBS
+#: Cues that start the speaker's next statement when coordinated with a complement.
+_NEXT_CUES = frozenset(
+    "say tell add insist warn note argue claim announce predict ask question stress deny "
+    "acknowledge admit urge".split()
+)
+
+
+def _next_attribution(verb: Token, complement: Token, in_quote: _QuoteIndex) -> int | None:
+    """Where the speaker's next act starts inside a complement the parser made too long:
+    `said he earns $41,000 and questioned ...` (a verb in the cue's tense with no subject of
+    its own, after a complement in the present, or a cue verb), `..., noting that ...`,
+    `..., while nine in 10 said ...`. The index of its first token, or None."""
+    cuts = []
+    for token in complement.subtree:
+        if (
+            token.i <= complement.i
+            or token.pos_ not in {"VERB", "AUX"}
+            or in_quote.inside(token.idx)
+        ):
+            continue
+        own_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in token.children)
+        lemma = token.lemma_.lower()
+        if token.dep_ == "conj" and token.head.i == complement.i and not own_subject:
+            tense_shift = token.tag_ == verb.tag_ == "VBD" and complement.tag_ in {"VBZ", "VBP"}
+            if tense_shift or (lemma in _NEXT_CUES and token.tag_ == verb.tag_):
+                cuts.append(token.left_edge.i)
+        elif (
+            token.tag_ == "VBG"
+            and lemma in _NEXT_CUES
+            and token.dep_ in {"advcl", "conj", "xcomp"}
+            and token.doc[token.left_edge.i - 1].text == ","
+        ) or (
+            token.dep_ == "advcl"
+            and own_subject
+            and lemma in _CUES
+            and any(c.dep_ == "mark" and c.lower_ in {"while", "whereas"} for c in token.children)
+        ):
+            cuts.append(token.left_edge.i)
+    return min(cuts) if cuts else None
 
 
 def _clause_object(verb: Token) -> list[Token]:
@@ -161,6 +207,8 @@ def _subject_of(verb: Token) -> Token | None:
             head = verb.head
             while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
                 head = head.head
+            if head.dep_ == "ccomp" and head.head.lemma_.lower() in _CUES:
+                head = head.head  # "said the rules risked X, claiming ...": the cue's speaker
             if head.pos_ not in {"VERB", "AUX"} or head.i == verb.i:
                 return None
             verb = head
@@ -216,6 +264,9 @@ def _parenthetical(verb: Token, resolver: SpeakerResolver,
         return None
     return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
 
+
+#: Cues whose object is the one told (`..., the minister told a Senate panel.`).
+_TOLD = frozenset({"tell", "inform", "assure", "remind", "brief"})
 
 #: Cues that end a sentence after their content (`..., the agency said.`).
 _FINAL_CUES = frozenset(
@@ -288,7 +339,8 @@ def _sentence_final(verb: Token, resolver: SpeakerResolver,
     if len(between) > 12 or any(t.pos_ in {"VERB", "AUX", "SCONJ"} or t.tag_ in {"WRB", "WDT",
                                 "WP"} for t in between):  # fmt: skip
         return None
-    if between and any(t.dep_ not in _ADJUNCT_DEPS for t in after):
+    allowed = _ADJUNCT_DEPS | ({"dobj"} if verb.lemma_.lower() in _TOLD else set())
+    if between and any(t.dep_ not in allowed for t in after):
         return None  # "..., though they noted delays": the verb has an object of its own
     nouns = {"PROPN", "NOUN", "PRON"}
     candidates = between if between else after[:8]
@@ -296,6 +348,8 @@ def _sentence_final(verb: Token, resolver: SpeakerResolver,
                    {"DATE", "TIME"}), None)  # fmt: skip
     if source is None:
         return None
+    while source.dep_ in {"compound", "flat"} and source.head.i > source.i:
+        source = source.head  # "Defense Secretary Ash Carter": the name, not its first word
     start, end = sentence.start_char, comma.idx
     if in_quote.inside(start) or in_quote.first_after(start, end) < end:
         return None
