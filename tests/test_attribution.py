@@ -329,3 +329,16 @@ def test_a_claim_ends_where_the_speakers_next_act_begins(nlp):
     harbour = claim_starting(claims, "the harbour was not losing")
     assert harbour.text == "the harbour was not losing money on the late boat"
     assert claim_starting(claims, "Both rates would climb").source == "Ruth Okonkwo"
+
+
+def test_a_short_quotation_that_ends_the_sentence_is_speech_a_title_is_not(nlp):
+    text = (
+        "Harbour vote\n\n"
+        "Tomas Brenner, the ferry captain, called the levy ''a tax on the "
+        "poorest families.''\n\n"
+        "Ines Marlow prefers a quieter evening. She likes ''Lilyhammer.''"
+    )
+    quotes = analyze_text(text, nlp).quotes
+    levy = next(q for q in quotes if q.text.startswith("a tax on"))
+    assert (levy.kind, levy.speaker) == ("quote", "Tomas Brenner")
+    assert next(q for q in quotes if q.text.startswith("Lilyhammer")).kind == "term"

@@ -41,6 +41,8 @@ _LABEL = re.compile(
 )
 MAX_TERM_WORDS = 5
 MAX_EMBEDDED_TERM_WORDS = 8
+#: Fewer words than this, even ending a sentence inside the marks, are a title ("Lilyhammer.").
+MIN_CLOSING_QUOTE_WORDS = 3
 
 
 @dataclass(slots=True)
@@ -620,7 +622,15 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
         return "quote"
     if _embedded(text, quote.open_mark):
         # "described it as a “giant graveyard”": a phrase inside the writer's own sentence.
-        return "quote" if words >= MAX_EMBEDDED_TERM_WORDS else "term"
+        if words >= MAX_EMBEDDED_TERM_WORDS:
+            return "quote"
+        # `called his rival "totally scripted and kind of robotic."`: words that end the
+        # sentence inside the marks are someone's sentence, not a name for something.
+        return (
+            "quote"
+            if words >= MIN_CLOSING_QUOTE_WORDS and _closes_sentence(text, quote)
+            else "term"
+        )
     if adjacent:
         return "quote"
     if words <= MAX_TERM_WORDS:
@@ -631,6 +641,16 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
 _INTRODUCING = re.compile(
     r"(?:\b(?:that|says?|said|saying|adds?|added|asks?|asked|tells?|told)|[:,—–])\s*$"
 )
+
+
+def _closes_sentence(text: str, quote: RawQuote) -> bool:
+    """True when the quoted words end with a full stop inside the marks and the sentence
+    ends there (the paragraph, or a capital, follows)."""
+    if quote.close_mark is None or text[quote.start : quote.end].rstrip()[-1:] not in ".!?":
+        return False
+    after_mark = quote.close_mark + mark_width(text, quote.close_mark)
+    after = text[after_mark : after_mark + 3].lstrip(" ")
+    return not after or after[:1] == "\n" or after[:1].isupper()
 
 
 def _sentence_goes_on(text: str, quote: RawQuote) -> bool:
