@@ -342,3 +342,12 @@ def test_a_short_quotation_that_ends_the_sentence_is_speech_a_title_is_not(nlp):
     levy = next(q for q in quotes if q.text.startswith("a tax on"))
     assert (levy.kind, levy.speaker) == ("quote", "Tomas Brenner")
     assert next(q for q in quotes if q.text.startswith("Lilyhammer")).kind == "term"
+
+
+def test_what_was_announced_is_a_claim(nlp):
+    text = (
+        "Tomas Brenner ended his own campaign in May.\n\n"
+        "He announced his support for the harbour levy on Thursday night."
+    )
+    claim = claim_starting(analyze_text(text, nlp).claims, "his support for the harbour levy")
+    assert (claim.source, claim.cue) == ("Tomas Brenner", "announced")

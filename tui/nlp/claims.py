@@ -159,9 +159,23 @@ def _next_attribution(verb: Token, complement: Token, in_quote: _QuoteIndex) -> 
     return min(cuts) if cuts else None
 
 
+#: Cues whose noun-phrase object is what they assert (`announced a $275 billion plan`).
+_ANNOUNCING = frozenset({"announce", "unveil", "declare"})
+
+
 def _clause_object(verb: Token) -> list[Token]:
     """`He said legalizing it could put people to work`: a gerund the parser made the verb's
-    object, with the finite clause under it, is the complement."""
+    object, with the finite clause under it, is the complement; so is what was announced
+    (`announced plans to sue the panel`) and a gerund reported (`reported earning $1m`)."""
+    lemma = verb.lemma_.lower()
+    announced = [
+        child
+        for child in verb.rights
+        if (child.dep_ == "dobj" and child.pos_ in {"NOUN", "PROPN"} and lemma in _ANNOUNCING)
+        or (child.dep_ in {"xcomp", "dobj"} and child.tag_ == "VBG" and lemma == "report")
+    ]
+    if announced:
+        return announced
     return [
         child
         for child in verb.rights
