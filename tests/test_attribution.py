@@ -351,3 +351,10 @@ def test_what_was_announced_is_a_claim(nlp):
     )
     claim = claim_starting(analyze_text(text, nlp).claims, "his support for the harbour levy")
     assert (claim.source, claim.cue) == ("Tomas Brenner", "announced")
+
+
+def test_a_quote_in_two_apostrophe_marks_is_not_also_a_claim(nlp):
+    text = "''Fares are up a little, and so are sailings,'' said Tomas Brenner, the captain."
+    analysis = analyze_text(text, nlp)
+    assert [q.speaker for q in analysis.quotes if q.kind == "quote"] == ["Tomas Brenner"]
+    assert analysis.claims == []

@@ -101,6 +101,8 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     tokens = [t for t in tokens if cut is None or t.i < cut]
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
         tokens.pop()
+    while tokens and tokens[0].is_quote:
+        tokens.pop(0)  # `''Revenues are up,'' said X`: a two-character mark opens a quote
     if not tokens:
         return None
     start = tokens[0].idx
