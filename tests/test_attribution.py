@@ -358,3 +358,13 @@ def test_a_quote_in_two_apostrophe_marks_is_not_also_a_claim(nlp):
     analysis = analyze_text(text, nlp)
     assert [q.speaker for q in analysis.quotes if q.kind == "quote"] == ["Tomas Brenner"]
     assert analysis.claims == []
+
+
+def test_the_next_quote_keeps_a_speaker_introduced_with_a_title(nlp):
+    text = (
+        "Harbour vote\n\n"
+        "''Fares are up a little, and so are sailings,'' said Mr. Brenner, who noted that in "
+        "the bad years the price of some ferries had ''collapsed'' to half their value. "
+        "''Things are moving the right way.''"
+    )
+    assert [q.speaker for q in speech(text, nlp)] == ["Brenner", "Brenner"]

@@ -595,8 +595,8 @@ def _same_voice(text: str, sibling: RawQuote, quote: RawQuote, resolver: Speaker
         return False
     start, end = sibling.close_mark + mark_width(text, sibling.close_mark), quote.open_mark
     between = text[start:end]
-    if _words(text, start, end) > 40 or len(_STOP.findall(between.rstrip())) > 1:
-        return False
+    if _words(text, start, end) > 40 or _sentence_stop(text, start, end) < end - 3:
+        return False  # more than one sentence ("Mr." and initials are not a stop)
     if not between.rstrip().endswith((".", ",", ":")):
         return False
     people = [m for m in resolver.mentions_between(start, end) if m.label == "PERSON"]
