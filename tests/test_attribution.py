@@ -236,3 +236,135 @@ def test_curly_marks_typed_the_wrong_way_round_still_pair(nlp):
         "The late boat is a lifeline,",
         "Without it nobody on the night shift can get home.",
     ]
+
+
+def test_speakers_named_around_appositions_relative_clauses_and_participles(nlp):
+    text = (
+        "Budget talks\n\n"
+        "''They were rivals, but also partners,'' Marcus T. Oyelaran, the mayor's former chief "
+        "of staff, said of their years in office. ''They would do the dance. There was respect, "
+        "but Petra thought herself the expert.''\n\n"
+        '"He did try to scare me," said Lindqvist, who wrote about the visit in her memoir. '
+        '"Luckily, none of it was true."\n\n'
+        '"The danger," said Edwin Raskova, an economist who is the director of the Harlow '
+        'Institute, "is that we attract workers and repel jobs."\n\n'
+        '"I think the plan would work, but it has no chance," Brandauer said on the radio, '
+        'adding, "The real problem is the cost."\n\n'
+        '"Plenty of analysts told her not to do it," recalled Anton Weyer, the bank\'s former '
+        'spokesman. "And the louder the criticism, the firmer she became."'
+    )
+    speakers = [(q.text.split()[0], q.speaker) for q in speech(text, nlp)]
+    assert speakers == [
+        ("They", "Marcus T. Oyelaran"),
+        ("They", "Marcus T. Oyelaran"),
+        ("He", "Lindqvist"),
+        ("Luckily,", "Lindqvist"),
+        ("The", "Edwin Raskova"),
+        ("is", "Edwin Raskova"),
+        ("I", "Brandauer"),
+        ("The", "Brandauer"),
+        ("Plenty", "Anton Weyer"),
+        ("And", "Anton Weyer"),
+    ]
+
+
+def test_headline_words_do_not_become_part_of_a_speakers_name(nlp):
+    text = (
+        "Obama Just Pulled Out Of The Trade Talks\n\n"
+        "The president spoke on Monday.\n\n"
+        '"We could not accept the terms on offer," Obama said. "Nobody should."'
+    )
+    assert [q.speaker for q in speech(text, nlp)] == ["Obama", "Obama"]
+
+
+def test_claim_sources_that_speak_for_an_owner_or_an_author(nlp):
+    text = (
+        "Senator Grace Okafor spoke in Leeds on Monday.\n\n"
+        "Okafor’s campaign has argued that voters will turn once they learn more about the "
+        "senator's record.\n\n"
+        "Mr. Lindqvist's advisers privately conceded that it had been a difficult night for "
+        "their candidate.\n\n"
+        "A poll from Marquette Law School released Wednesday found Okafor leading by 15 points "
+        "among likely voters.\n\n"
+        "One of the authors of the report, Ari Fleischer, said the result would test their "
+        "conclusions.\n\n"
+        "Petra Lindqvist's mother said she would make a fine senator one day."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "voters will turn").source.endswith("Okafor")
+    assert claim_starting(claims, "it had been a difficult").source.endswith("Lindqvist")
+    assert claim_starting(claims, "Okafor leading").source == "Marquette Law School"
+    assert claim_starting(claims, "the result would").source == "Ari Fleischer"
+    assert claim_starting(claims, "she would make").source != "Petra Lindqvist"
+
+
+def test_claims_the_parser_hangs_oddly(nlp):
+    text = (
+        "On Tuesday in Leeds, campaigning for his sister, former mayor Tobias Wren said she was "
+        "the only one ready for the job.\n\n"
+        "Councillor Tomas Marlow spoke at a town hall in Hull on Friday.\n\nHe said "
+        "legalizing it could put thousands of people to work in the valley where there are "
+        "large coal seams.\n\n"
+        "By the evening, Mr. Wren was forced into a rare moment of damage control and said "
+        "that his words had been misread by reporters."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "she was the only one").source == "Tobias Wren"
+    assert claim_starting(claims, "legalizing it could").source == "Tomas Marlow"
+    assert claim_starting(claims, "his words had been misread").source == "Tobias Wren"
+
+
+def test_a_claim_ends_where_the_speakers_next_act_begins(nlp):
+    text = (
+        "Tomas Brenner, a ferry captain, said he earns $38,000 a year and questioned how the "
+        "new levy would help him.\n\n"
+        "Mayor Ines Marlow, the council's leader, said that the harbour was not losing money "
+        "on the late boat, noting that most of the fares would go to the port trust.\n\n"
+        "Both rates would climb next spring, Finance Minister Ruth Okonkwo told a Senate panel "
+        "on Wednesday."
+    )
+    claims = analyze_text(text, nlp).claims
+    assert claim_starting(claims, "he earns").text == "he earns $38,000 a year"
+    assert claim_starting(claims, "he earns").source == "Tomas Brenner"
+    harbour = claim_starting(claims, "the harbour was not losing")
+    assert harbour.text == "the harbour was not losing money on the late boat"
+    assert claim_starting(claims, "Both rates would climb").source == "Ruth Okonkwo"
+
+
+def test_a_short_quotation_that_ends_the_sentence_is_speech_a_title_is_not(nlp):
+    text = (
+        "Harbour vote\n\n"
+        "Tomas Brenner, the ferry captain, called the levy ''a tax on the "
+        "poorest families.''\n\n"
+        "Ines Marlow prefers a quieter evening. She likes ''Lilyhammer.''"
+    )
+    quotes = analyze_text(text, nlp).quotes
+    levy = next(q for q in quotes if q.text.startswith("a tax on"))
+    assert (levy.kind, levy.speaker) == ("quote", "Tomas Brenner")
+    assert next(q for q in quotes if q.text.startswith("Lilyhammer")).kind == "term"
+
+
+def test_what_was_announced_is_a_claim(nlp):
+    text = (
+        "Tomas Brenner ended his own campaign in May.\n\n"
+        "He announced his support for the harbour levy on Thursday night."
+    )
+    claim = claim_starting(analyze_text(text, nlp).claims, "his support for the harbour levy")
+    assert (claim.source, claim.cue) == ("Tomas Brenner", "announced")
+
+
+def test_a_quote_in_two_apostrophe_marks_is_not_also_a_claim(nlp):
+    text = "''Fares are up a little, and so are sailings,'' said Tomas Brenner, the captain."
+    analysis = analyze_text(text, nlp)
+    assert [q.speaker for q in analysis.quotes if q.kind == "quote"] == ["Tomas Brenner"]
+    assert analysis.claims == []
+
+
+def test_the_next_quote_keeps_a_speaker_introduced_with_a_title(nlp):
+    text = (
+        "Harbour vote\n\n"
+        "''Fares are up a little, and so are sailings,'' said Mr. Brenner, who noted that in "
+        "the bad years the price of some ferries had ''collapsed'' to half their value. "
+        "''Things are moving the right way.''"
+    )
+    assert [q.speaker for q in speech(text, nlp)] == ["Brenner", "Brenner"]

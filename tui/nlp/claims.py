@@ -13,7 +13,7 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from tui.model import Claim, Quote
-from tui.nlp.lexicon import CLAIM_VERBS
+from tui.nlp.lexicon import CLAIM_VERBS, SPEECH_VERBS
 from tui.nlp.speakers import SpeakerResolver
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def _paragraph_of(text: str, offset: int) -> str:
 
 
 def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
-    complements = [c for c in verb.children if c.dep_ == "ccomp"]
+    complements = [c for c in verb.children if c.dep_ == "ccomp"] or _clause_object(verb)
     if not complements:
         return (
             _parenthetical(verb, resolver, in_quote)
@@ -86,15 +86,23 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     subject = _subject_of(verb)
     if subject is None and complement.i < verb.i:
         subject = _inverted_subject(verb)  # "..., reported the local broadcaster."
+    if subject is None and complement.i > verb.i:
+        subject = _noun_before(verb)  # "..., former president Bill Clinton said his wife ..."
     if subject is None:
         return _sentence_final(verb, resolver, in_quote)
-    if subject.dep_ == "nsubjpass":
-        return None
+    if subject.dep_ == "nsubjpass" and subject.head.i == verb.i:
+        return None  # "he is said to ...": no one's assertion
     if verb.lemma_.lower() in _EVIDENCE_VERBS and any(
         c.dep_ == "aux" and c.tag_ == "TO" for c in complement.children
     ):
         return None  # "tests showed it to be safe": a finding, not someone's assertion
     tokens = [t for t in complement.subtree if not (t.dep_ == "mark" and t.head == complement)]
+    cut = _next_attribution(verb, complement, in_quote)
+    tokens = [t for t in tokens if cut is None or t.i < cut]
+    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+        tokens.pop()
+    while tokens and tokens[0].is_quote:
+        tokens.pop(0)  # `''Revenues are up,'' said X`: a two-character mark opens a quote
     if not tokens:
         return None
     start = tokens[0].idx
@@ -109,6 +117,90 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     if quoted < end and text[start:quoted].rstrip()[-1:] in {",", ":"}:
         end = quoted
     return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
+
+
+_CUES = CLAIM_VERBS | SPEECH_VERBS
+#: Cues that start the speaker's next statement when coordinated with a complement.
+_NEXT_CUES = frozenset(
+    "say tell add insist warn note argue claim announce predict ask question stress deny "
+    "acknowledge admit urge".split()
+)
+
+
+def _next_attribution(verb: Token, complement: Token, in_quote: _QuoteIndex) -> int | None:
+    """Where the speaker's next act starts inside a complement the parser made too long:
+    `said he earns $41,000 and questioned ...` (a verb in the cue's tense with no subject of
+    its own, after a complement in the present, or a cue verb), `..., noting that ...`,
+    `..., while nine in 10 said ...`. The index of its first token, or None."""
+    cuts = []
+    for token in complement.subtree:
+        if (
+            token.i <= complement.i
+            or token.pos_ not in {"VERB", "AUX"}
+            or in_quote.inside(token.idx)
+        ):
+            continue
+        own_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in token.children)
+        lemma = token.lemma_.lower()
+        if token.dep_ == "conj" and token.head.i == complement.i and not own_subject:
+            tense_shift = token.tag_ == verb.tag_ == "VBD" and complement.tag_ in {"VBZ", "VBP"}
+            if tense_shift or (lemma in _NEXT_CUES and token.tag_ == verb.tag_):
+                cuts.append(token.left_edge.i)
+        elif (
+            token.tag_ == "VBG"
+            and lemma in _NEXT_CUES
+            and token.dep_ in {"advcl", "conj", "xcomp"}
+            and token.doc[token.left_edge.i - 1].text == ","
+        ) or (
+            token.dep_ == "advcl"
+            and own_subject
+            and lemma in _CUES
+            and any(c.dep_ == "mark" and c.lower_ in {"while", "whereas"} for c in token.children)
+        ):
+            cuts.append(token.left_edge.i)
+    return min(cuts) if cuts else None
+
+
+#: Cues whose noun-phrase object is what they assert (`announced a $275 billion plan`).
+_ANNOUNCING = frozenset({"announce", "unveil", "declare"})
+
+
+def _clause_object(verb: Token) -> list[Token]:
+    """`He said legalizing it could put people to work`: a gerund the parser made the verb's
+    object, with the finite clause under it, is the complement; so is what was announced
+    (`announced plans to sue the panel`) and a gerund reported (`reported earning $1m`)."""
+    lemma = verb.lemma_.lower()
+    announced = [
+        child
+        for child in verb.rights
+        if (child.dep_ == "dobj" and child.pos_ in {"NOUN", "PROPN"} and lemma in _ANNOUNCING)
+        or (child.dep_ in {"xcomp", "dobj"} and child.tag_ == "VBG" and lemma == "report")
+    ]
+    if announced:
+        return announced
+    return [
+        child
+        for child in verb.rights
+        if child.dep_ in {"xcomp", "dobj"}
+        and child.tag_ == "VBG"
+        and child.i == verb.i + 1
+        and any(c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"} for c in child.children)
+    ]
+
+
+def _noun_before(verb: Token) -> Token | None:
+    """The name or noun right before a verb the parser left without a subject (it hung the
+    speaker on an earlier noun as an apposition)."""
+    before = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
+    while before is not None and before.pos_ == "ADV" and before.i > verb.sent.start:
+        before = verb.doc[before.i - 1]
+    if (
+        before is None
+        or before.pos_ not in {"PROPN", "NOUN"}
+        or before.ent_type_ in {"DATE", "TIME"}
+    ):
+        return None
+    return before
 
 
 #: Verbs whose object-plus-infinitive reports a result, not a speaker's claim.
@@ -131,6 +223,8 @@ def _subject_of(verb: Token) -> Token | None:
             head = verb.head
             while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
                 head = head.head
+            if head.dep_ == "ccomp" and head.head.lemma_.lower() in _CUES:
+                head = head.head  # "said the rules risked X, claiming ...": the cue's speaker
             if head.pos_ not in {"VERB", "AUX"} or head.i == verb.i:
                 return None
             verb = head
@@ -186,6 +280,9 @@ def _parenthetical(verb: Token, resolver: SpeakerResolver,
         return None
     return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
 
+
+#: Cues whose object is the one told (`..., the minister told a Senate panel.`).
+_TOLD = frozenset({"tell", "inform", "assure", "remind", "brief"})
 
 #: Cues that end a sentence after their content (`..., the agency said.`).
 _FINAL_CUES = frozenset(
@@ -258,7 +355,8 @@ def _sentence_final(verb: Token, resolver: SpeakerResolver,
     if len(between) > 12 or any(t.pos_ in {"VERB", "AUX", "SCONJ"} or t.tag_ in {"WRB", "WDT",
                                 "WP"} for t in between):  # fmt: skip
         return None
-    if between and any(t.dep_ not in _ADJUNCT_DEPS for t in after):
+    allowed = _ADJUNCT_DEPS | ({"dobj"} if verb.lemma_.lower() in _TOLD else set())
+    if between and any(t.dep_ not in allowed for t in after):
         return None  # "..., though they noted delays": the verb has an object of its own
     nouns = {"PROPN", "NOUN", "PRON"}
     candidates = between if between else after[:8]
@@ -266,6 +364,8 @@ def _sentence_final(verb: Token, resolver: SpeakerResolver,
                    {"DATE", "TIME"}), None)  # fmt: skip
     if source is None:
         return None
+    while source.dep_ in {"compound", "flat"} and source.head.i > source.i:
+        source = source.head  # "Defense Secretary Ash Carter": the name, not its first word
     start, end = sentence.start_char, comma.idx
     if in_quote.inside(start) or in_quote.first_after(start, end) < end:
         return None

@@ -14,7 +14,7 @@ from tui.model import Entity, EntityMention
 from tui.nlp.lexicon import HONORIFICS, POST_NOMINALS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 #: Labels that name something (grouped by name); the others (dates, numbers) group by exact text.
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT",
@@ -56,7 +56,37 @@ def trimmed(start: int, end: int, text: str) -> tuple[int, int, str]:
 
 def group_entities(doc: Doc) -> tuple[list[EntityMention], list[Entity]]:
     """Every entity mention of `doc`, each tied to an `Entity` group with a canonical name."""
-    return group_mentions(doc.text, [(*_trimmed(span), span.label_) for span in doc.ents], doc)
+    spans = [_name_part(span) if span.label_ == "PERSON" else span for span in doc.ents]
+    return group_mentions(doc.text, [(*_trimmed(span), span.label_) for span in spans], doc)
+
+
+#: Parts of speech that cannot be inside a person's name ("Trump Says He Never", "Obama Just
+#: Pulled Out": a headline NER took for one name).
+_NOT_IN_NAME = frozenset({"VERB", "AUX", "PRON", "ADV", "SCONJ", "CCONJ", "DET"})
+_NAME_PARTICLES = frozenset("de da van von der den al bin ibn la le".split())
+
+
+def _name_part(span: Span) -> Span:
+    """A person's name without the headline words NER ran on into: the first run of
+    capitalised nouns in a span that holds a verb, pronoun, adverb or a lower-case word."""
+
+    def in_name(token: Token) -> bool:
+        return token.lower_ in _NAME_PARTICLES or (
+            token.text[:1].isupper() and token.pos_ not in _NOT_IN_NAME
+        ) or (token.text in {"-", "."} and not token.whitespace_ and token.i > span.start
+              and not token.doc[token.i - 1].whitespace_)  # fmt: skip
+
+    if all(in_name(token) or token.tag_ == "POS" for token in span):
+        return span
+    start = next((t.i for t in span if in_name(t) and t.lower_ not in _NAME_PARTICLES), None)
+    if start is None:
+        return span
+    end = start
+    while end < span.end and in_name(span.doc[end]):
+        end += 1
+    doc = span.doc
+    named = doc.char_span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), label=span.label_)
+    return named if named is not None else span
 
 
 def group_mentions(

@@ -41,6 +41,8 @@ _LABEL = re.compile(
 )
 MAX_TERM_WORDS = 5
 MAX_EMBEDDED_TERM_WORDS = 8
+#: Fewer words than this, even ending a sentence inside the marks, are a title ("Lilyhammer.").
+MIN_CLOSING_QUOTE_WORDS = 3
 
 
 @dataclass(slots=True)
@@ -442,6 +444,12 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
             if sibling.speaker is not None and _words(text, before_start, before_end) <= 3:
                 found = (sibling.speaker, sibling.cue or "", before_start, before_start)
                 adjacent = True
+        if found is None and quote.open_mark > para_start:
+            # `"A," said X, who ... . "B."`: the previous quote's attribution, no one else
+            # named since, then the next sentence of the same quotation.
+            sibling = next((q for q in reversed(siblings[:position]) if q.kind == "quote"), None)
+            if sibling is not None and _same_voice(text, sibling, quote, resolver):
+                found = (sibling.speaker, sibling.cue or "", before_start, before_start)
         quote.kind = _kind(text, quote, paras, adjacent)
         if quote.kind != "quote":
             continue
@@ -541,10 +549,18 @@ def _attribution_in(doc: Doc, start: int, end: int, resolver: SpeakerResolver, s
         verbs.reverse()  # the verb nearest the quote first
     for verb in verbs:
         subject = _subject(verb)
-        if subject is not None and not start <= subject.idx < end:
+        if (
+            subject is not None
+            and not start <= subject.idx < end
+            and (resolver.in_quote(subject.idx) or subject.idx >= end)
+        ):
             # "I" inside the quotation parsed as the verb's subject: the name before the verb.
             names = [t for t in doc[verb.i - 4 : verb.i] if t.idx >= start and t.pos_ == "PROPN"]
             subject = names[-1] if names else None
+        if subject is None:
+            # `"...," William Daley, Obama's chief of staff, said`, parsed with the name hung
+            # on the quotation: the first person named between the segment's start and the verb.
+            subject = _name_near(doc, max(start, verb.sent.start_char), end, verb, resolver)
         if subject is not None:
             cue_end = verb.idx + len(verb.text)
             return resolver.resolve(subject, said_at), verb.lower_, verb.idx, cue_end
@@ -554,6 +570,37 @@ def _attribution_in(doc: Doc, start: int, end: int, resolver: SpeakerResolver, s
             phrase_end = according.idx + len(according.text)
             return resolver.resolve(according, said_at), "according to", phrase_end, phrase_end
     return None
+
+
+def _name_near(doc: Doc, start: int, end: int, verb: Token,
+               resolver: SpeakerResolver) -> Token | None:  # fmt: skip
+    """The head of the first person's name in [start, verb) outside quotation marks, or of
+    one right after the verb (`said Edward Leamer, an economist who ...`)."""
+    verb_end = verb.idx + len(verb.text)
+    for mention in resolver.mentions_between(start, end):
+        if mention.label != "PERSON" or resolver.in_quote(mention.start):
+            continue
+        if mention.start > verb.idx and _words(resolver.text, verb_end, mention.start) > 2:
+            break
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None:
+            return span.root
+    return None
+
+
+def _same_voice(text: str, sibling: RawQuote, quote: RawQuote, resolver: SpeakerResolver) -> bool:
+    """Whether only the sibling's attribution lies between it and `quote`: one sentence that
+    names no person but the sibling's speaker."""
+    if sibling.speaker is None or sibling.speaker.name is None or sibling.close_mark is None:
+        return False
+    start, end = sibling.close_mark + mark_width(text, sibling.close_mark), quote.open_mark
+    between = text[start:end]
+    if _words(text, start, end) > 40 or _sentence_stop(text, start, end) < end - 3:
+        return False  # more than one sentence ("Mr." and initials are not a stop)
+    if not between.rstrip().endswith((".", ",", ":")):
+        return False
+    people = [m for m in resolver.mentions_between(start, end) if m.label == "PERSON"]
+    return all(resolver.group_of(m).name == sibling.speaker.name for m in people)
 
 
 def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bool) -> str:
@@ -575,7 +622,15 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
         return "quote"
     if _embedded(text, quote.open_mark):
         # "described it as a “giant graveyard”": a phrase inside the writer's own sentence.
-        return "quote" if words >= MAX_EMBEDDED_TERM_WORDS else "term"
+        if words >= MAX_EMBEDDED_TERM_WORDS:
+            return "quote"
+        # `called his rival "totally scripted and kind of robotic."`: words that end the
+        # sentence inside the marks are someone's sentence, not a name for something.
+        return (
+            "quote"
+            if words >= MIN_CLOSING_QUOTE_WORDS and _closes_sentence(text, quote)
+            else "term"
+        )
     if adjacent:
         return "quote"
     if words <= MAX_TERM_WORDS:
@@ -586,6 +641,16 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
 _INTRODUCING = re.compile(
     r"(?:\b(?:that|says?|said|saying|adds?|added|asks?|asked|tells?|told)|[:,—–])\s*$"
 )
+
+
+def _closes_sentence(text: str, quote: RawQuote) -> bool:
+    """True when the quoted words end with a full stop inside the marks and the sentence
+    ends there (the paragraph, or a capital, follows)."""
+    if quote.close_mark is None or text[quote.start : quote.end].rstrip()[-1:] not in ".!?":
+        return False
+    after_mark = quote.close_mark + mark_width(text, quote.close_mark)
+    after = text[after_mark : after_mark + 3].lstrip(" ")
+    return not after or after[:1] == "\n" or after[:1].isupper()
 
 
 def _sentence_goes_on(text: str, quote: RawQuote) -> bool:

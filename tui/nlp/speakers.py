@@ -121,12 +121,14 @@ class SpeakerResolver:
 
         With `describe`, an unresolved description is returned as written instead of None.
         """
+        if head.lower_ in {"who", "that", "which"} and head.head.dep_ == "relcl":
+            head = head.head.head  # "O'Donnell, who wrote about it": the one the clause is about
         lower = head.lower_
         if head.pos_ == "PRON" or lower in {"he", "she", "it", "they", "i", "we"}:
             name = self._pronoun(lower, before)
             return Speaker(name, head.idx, head.idx + len(head.text))
         named = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-        if named is not None and head.pos_ == "NOUN":
+        if named is not None and head.pos_ in {"NOUN", "NUM"}:
             head = named  # "WFP's country director, Fatima Abdelrahman, told Al Jazeera"
         span = self._phrase(head)
         mention = self.mention_at(head.idx, head.idx + len(head.text))
@@ -146,8 +148,11 @@ class SpeakerResolver:
             # '"...?" Hannity pressed': a capitalised word mid-sentence is a name NER missed.
             return Speaker(self.name_for(head.text), head.idx, head.idx + len(head.text))
         principal = self._principal(head)
-        if principal is not None:  # "Clinton's campaign", "a spokeswoman for YouTube"
+        if principal is not None:  # "a spokeswoman for YouTube"
             return Speaker(self.group_of(principal).name, principal.start, principal.end)
+        owner = self._owner(head)
+        if owner is not None:  # "Clinton's campaign"
+            return owner
         described = self._description(head, before, roles_only=describe)
         if described:
             return Speaker(described, span.start_char, span.end_char)
@@ -169,6 +174,26 @@ class SpeakerResolver:
                 mention = self.mention_at(target.idx, target.idx + len(target.text))
                 if mention is not None and mention.label in PERSONISH | ORGISH:
                     return mention
+        return None
+
+    def _owner(self, head: Token) -> Speaker | None:
+        """Whose words a description carries: "Sanders's aides", "Kasich's team" (the
+        person's, "the Post's polling unit" the paper's), "a poll by Marquette Law School"
+        (the author's). Not kin: "Smith's mother" speaks for herself."""
+        if head.pos_ != "NOUN" or head.lower_ in MALE_WORDS | FEMALE_WORDS:
+            return None
+        for child in head.children:
+            targets = [child] if child.dep_ == "poss" and child.pos_ == "PROPN" else []
+            if child.dep_ == "prep" and child.lower_ in {"by", "from"}:
+                targets = [c for c in child.children if c.dep_ == "pobj"]
+            for target in targets:
+                end = target.idx + len(target.text)
+                mention = self.mention_at(target.idx, end)
+                if mention is None and child.dep_ == "poss":  # a name NER missed
+                    name = [t for t in target.lefts if t.dep_ in {"compound", "flat"}] + [target]
+                    return Speaker(self.name_for(" ".join(t.text for t in name)), name[0].idx, end)
+                if mention is not None and self.group_of(mention).label in PERSONISH | ORGISH:
+                    return Speaker(self.group_of(mention).name, mention.start, mention.end)
         return None
 
     def _phrase(self, head: Token) -> Span:
