@@ -72,6 +72,20 @@ def sanitize(text: str) -> str:
     return text.replace("\t", TAB)
 
 
+def has_lone_surrogates(value: object) -> bool:
+    """True if `value` (a string, or lists and dicts of them, as JSON gives) holds a lone
+    surrogate: text that is not Unicode, which `sanitize` replaces with U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATES.search(value) is not None
+    if isinstance(value, dict):
+        return any(map(has_lone_surrogates, value.keys())) or any(
+            map(has_lone_surrogates, value.values())
+        )
+    if isinstance(value, list):
+        return any(map(has_lone_surrogates, value))
+    return False
+
+
 def is_safe(text: str) -> bool:
     """True when `text` holds nothing a terminal could take as a control (tabs included)."""
     return "\t" not in text and not _UNSAFE.search(text)
