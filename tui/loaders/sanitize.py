@@ -6,7 +6,7 @@ text enters (the loaders, and the store for names and notes) and once more when 
 Invisible characters (zero-width spaces, word joiners, directional marks, tag characters) go
 too: they make look-alike names. The joiners that scripts and emoji need (U+200C, U+200D)
 stay. Lone surrogates (JSON's "\ud800", undecodable file names) cannot be stored or printed:
-they become U+FFFD, as undecodable bytes do.
+they become U+FFFD, as undecodable bytes do (the loaders say so: `has_lone_surrogates`).
 """
 
 from __future__ import annotations
