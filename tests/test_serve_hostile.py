@@ -6,17 +6,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import os
 import re
+import select
 import struct
+import sys
 import termios
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
+import pexpect
 import pytest
+from test_e2e import DEADLINE_SECONDS, Terminal
 from test_serve import DEADLINE, HEADLINE, Screen, Server, known_hosts
+
+from tui import DEFAULT_SEED
+from tui.input_pressure import MAX_PENDING
+from tui.store import Library
+from tui.store.annotations import Annotations
 
 #: The flood of keys: at most this many bytes, sent for at most FLOOD_SECONDS.
 FLOOD_BYTES = 32 << 20
@@ -24,6 +34,9 @@ FLOOD_SECONDS = 15.0
 #: What the SSH server may grow by while flooded (its channel window is 2 MB; bounded buffers
 #: keep it to that and a few pty-sized chunks; the unbounded queue grew by the flood's size).
 FLOOD_RSS_GROWTH = 16 << 20
+#: What the session (the reader on the pty) may grow by while flooded: it reads no further while
+#: 1024 events wait to be handled (a few MB); reading eagerly, it grew about 2.7 kB a key.
+SESSION_RSS_GROWTH = 16 << 20
 
 
 @dataclass
@@ -271,6 +284,7 @@ async def test_a_key_flood_waits_in_the_client_not_in_the_server(
           f"{peak >> 20} MB; session RSS {session_before >> 20} MB -> peak "
           f"{session_peak >> 20} MB")  # fmt: skip
     assert peak - before < FLOOD_RSS_GROWTH
+    assert session_peak - session_before < SESSION_RSS_GROWTH
     assert "Traceback" not in process.stderr()
 
 
@@ -500,3 +514,84 @@ async def test_web_sessions_are_capped_and_their_size_clamped(
     # Closed sessions free their places.
     await no_web_sessions(server)
     assert await asyncio.wait_for(websocket_status(port, here), DEADLINE) == 101
+
+
+# The session's input: the reader reads its terminal no faster than it handles what it read
+# (tui/input_pressure.py), and loses nothing.
+
+
+def offer(terminal: Terminal, data: bytes, seconds: float,
+          sample: Callable[[], object] = lambda: None) -> int:  # fmt: skip
+    """Write `data` to the terminal as fast as it takes it (a writer that waits while the pty is
+    full, as `byline serve` and a terminal emulator do), reading the screen meanwhile, for at
+    most `seconds`; the bytes written. `sample` is called between writes."""
+    fd = terminal.child.child_fd
+    os.set_blocking(fd, False)
+    written = 0
+    end = time.monotonic() + seconds
+    try:
+        while written < len(data) and time.monotonic() < end:
+            _, writable, _ = select.select([], [fd], [], 0.05)
+            if writable:
+                with contextlib.suppress(BlockingIOError):
+                    written += os.write(fd, data[written : written + (1 << 16)])
+            terminal.pump(0)
+            sample()
+    finally:
+        os.set_blocking(fd, True)
+    return written
+
+
+def quit_terminal(terminal: Terminal) -> int:
+    """`q`, then the exit status (bounded wait)."""
+    terminal.child.send("q")
+    terminal.child.expect(pexpect.EOF, timeout=DEADLINE_SECONDS)
+    terminal.child.close()
+    return terminal.child.exitstatus
+
+
+def test_a_key_flood_in_a_terminal_waits_unread_not_in_the_readers_memory() -> None:
+    terminal = Terminal([sys.executable, "-m", "tui.cli", str(DEFAULT_SEED)], 80, 24)
+    try:
+        assert terminal.wait_for(lambda rows: HEADLINE in rows[1] and "analysing" not in rows[0])
+        pid = terminal.child.pid
+        before = peak = rss(pid)
+
+        def sample() -> None:
+            nonlocal peak
+            peak = max(peak, rss(pid))
+
+        sent = offer(terminal, b"j" * (FLOOD_BYTES >> 7), FLOOD_SECONDS, sample)
+        sample()
+        print(f"key flood in a terminal: {sent} keys taken in {FLOOD_SECONDS:g} s at most; "
+              f"reader RSS {before >> 20} MB -> peak {peak >> 20} MB")  # fmt: skip
+        assert sent > 4 * MAX_PENDING  # the reader was flooded: more than it may hold
+        assert peak - before < SESSION_RSS_GROWTH
+        assert quit_terminal(terminal) == 0
+    finally:
+        terminal.close()
+
+
+def test_a_burst_of_keys_and_a_pasted_megabyte_arrive_whole_and_in_order(tmp_path: Path) -> None:
+    """A note typed as a burst of keys (more than the reader lets wait at once), then a
+    bracketed paste of 1 MB, as a local terminal sends them: the note stored is all of it."""
+    db = str(tmp_path / "library.sqlite3")
+    terminal = Terminal([sys.executable, "-m", "tui.cli", "annotate", "--db", db,
+                         "--annotator", "ana", str(DEFAULT_SEED)], 100, 30)  # fmt: skip
+    pasted = "".join(f" {number:07d}" for number in range(1 << 17))  # 1 MB
+    typed = " ".join(f"k{number:04d}" for number in range(1000))  # 5999 keys
+    try:
+        assert terminal.wait_for(lambda rows: "pending" in rows[0] and "saved" not in rows[-2])
+        terminal.child.send("M")
+        assert terminal.wait_for(lambda rows: any("Note on the article" in r for r in rows))
+        burst = f"{typed}\x1b[200~{pasted}\x1b[201~\r".encode()
+        assert offer(terminal, burst, DEADLINE_SECONDS) == len(burst)
+        assert terminal.wait_for(lambda rows: "article note saved" in "".join(rows))
+        assert quit_terminal(terminal) == 0
+    finally:
+        terminal.close()
+    with Library(db) as library:
+        session = Annotations(library).session(library.entries()[0].id, "ana")
+        note = session.state().note
+    assert len(note) == len(typed + pasted)
+    assert note == typed + pasted

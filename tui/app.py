@@ -21,6 +21,8 @@ from tui.screens.reader import Analyser, ReaderScreen
 from tui.scroll_region import ScrollRegionApp
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from tui.messages import LookUp, OpenAt
     from tui.model import AnalysisStep
     from tui.nlp.child import ChildAnalyser
@@ -177,6 +179,13 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
             if not Path(path).is_file():
                 shown_path = shown(str(path))
                 raise BylineError(f"cannot read stylesheet '{shown_path}': reinstall byline")
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, but one that stops reading the terminal while the app is behind
+        (tui/input_pressure.py): a key flood must not grow the session's memory."""
+        from tui.input_pressure import bounded_driver_class
+
+        return bounded_driver_class(super().get_driver_class())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's palette commands, but in a served session none that writes a file (the

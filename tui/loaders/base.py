@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from tui.errors import BylineError
-from tui.loaders.sanitize import one_line, sanitize
+from tui.loaders.sanitize import has_lone_surrogates, one_line, sanitize
 from tui.model import Article
 
 
@@ -45,6 +45,20 @@ def read_limited(stream: BinaryIO, name: str, max_bytes: int = MAX_BYTES) -> byt
         if total > max_bytes:
             raise BylineError(too_large(name, max_bytes))
     return b"".join(chunks)
+
+
+def check_unicode(value: object, where: str, report: Report,
+                  what: str = "text that is not Unicode (a lone surrogate)") -> None:  # fmt: skip
+    """One warning line when `value` (a JSON record, a file name) holds lone surrogates (JSON's
+    "\\ud800", a file name that is not UTF-8): they are shown and stored as U+FFFD, and the
+    rest of the input is kept. `where` names the input, as shown; `what` says what was wrong."""
+    if has_lone_surrogates(value):
+        report(Problem(f"{where}: {what}; replaced by U+FFFD", skipped=False))
+
+
+def check_file_name(name: str, report: Report) -> None:
+    """One warning line for a file name that is not UTF-8 (the file itself is read)."""
+    check_unicode(name, f"'{shown(name)}'", report, "a file name that is not UTF-8")
 
 
 def too_large(name: str, max_bytes: int) -> str:

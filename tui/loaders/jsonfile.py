@@ -10,14 +10,25 @@ import json
 from typing import Any
 
 from tui.errors import BylineError
-from tui.loaders.base import Problem, Report, ignore, make_article, one_line, shown
+from tui.loaders.base import (
+    Problem,
+    Report,
+    check_unicode,
+    ignore,
+    make_article,
+    one_line,
+    shown,
+)
 from tui.loaders.text import decode_bytes
 from tui.model import Article
 
 
-def _article(record: Any, name: str, where: str) -> Article:
+def _article(record: Any, name: str, where: str, report: Report = ignore,
+             shown_as: str | None = None) -> Article:  # fmt: skip
+    """`where` prefixes an error; `shown_as` (default: `where`) names the record in a warning."""
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise BylineError(f'{where}: expected an object with a "text" string')
+    check_unicode(record, shown_as or where, report)
     return make_article(record["text"], name, title=record.get("title", ""),
                         source=record.get("source", ""), url=record.get("url", ""),
                         date=record.get("date", ""), author=record.get("author", ""),
@@ -40,9 +51,10 @@ def parse_json(data: bytes, name: str, report: Report = ignore) -> list[Article]
     articles = []
     for number, record in enumerate(records, 1):
         if not isinstance(value, list):
-            return [_article(record, name, f"cannot read '{shown(name)}'")]
+            return [_article(record, name, f"cannot read '{shown(name)}'", report,
+                             f"'{shown(name)}'")]  # fmt: skip
         try:
-            articles.append(_article(record, name, f"'{shown(name)}' item {number}"))
+            articles.append(_article(record, name, f"'{shown(name)}' item {number}", report))
         except BylineError as error:
             report(Problem(f"{error}; skipped"))
     if not articles:
@@ -72,8 +84,9 @@ def parse_json_feed(feed: dict[str, Any], name: str, report: Report = ignore) ->
     articles = []
     for number, item in enumerate(items, 1):
         try:
-            articles.append(_feed_item(item, f"'{shown(name)}' item {number}", f"{name}#{number}",
-                                       source, authors))  # fmt: skip
+            where = f"'{shown(name)}' item {number}"
+            articles.append(_feed_item(item, where, f"{name}#{number}", source, authors))
+            check_unicode(item, where, report)
         except BylineError as error:
             report(Problem(f"{error}; skipped"))
     if not articles:
@@ -127,7 +140,7 @@ def parse_jsonl(data: bytes, name: str, report: Report = ignore) -> list[Article
             report(Problem(f"{where}: JSON nested too deeply; skipped"))
             continue
         try:
-            articles.append(_article(record, f"{name}:{number}", where))
+            articles.append(_article(record, f"{name}:{number}", where, report))
         except BylineError as error:
             report(Problem(f"{error}; skipped"))
     if not articles:

@@ -6,7 +6,7 @@ text enters (the loaders, and the store for names and notes) and once more when 
 Invisible characters (zero-width spaces, word joiners, directional marks, tag characters) go
 too: they make look-alike names. The joiners that scripts and emoji need (U+200C, U+200D)
 stay. Lone surrogates (JSON's "\ud800", undecodable file names) cannot be stored or printed:
-they become U+FFFD, as undecodable bytes do.
+they become U+FFFD, as undecodable bytes do (the loaders say so: `has_lone_surrogates`).
 """
 
 from __future__ import annotations
@@ -70,6 +70,20 @@ def sanitize(text: str) -> str:
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
     return text.replace("\t", TAB)
+
+
+def has_lone_surrogates(value: object) -> bool:
+    """True if `value` (a string, or lists and dicts of them, as JSON gives) holds a lone
+    surrogate: text that is not Unicode, which `sanitize` replaces with U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATES.search(value) is not None
+    if isinstance(value, dict):
+        return any(map(has_lone_surrogates, value.keys())) or any(
+            map(has_lone_surrogates, value.values())
+        )
+    if isinstance(value, list):
+        return any(map(has_lone_surrogates, value))
+    return False
 
 
 def is_safe(text: str) -> bool:

@@ -14,7 +14,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tui.errors import BylineError
-from tui.loaders.base import MAX_BYTES, Problem, Report, ignore, read_limited, shown
+from tui.loaders.base import (
+    MAX_BYTES,
+    Problem,
+    Report,
+    check_file_name,
+    ignore,
+    read_limited,
+    shown,
+)
 from tui.loaders.feed import looks_like_feed, parse_feed
 from tui.loaders.html import parse_html
 from tui.loaders.jsonfile import parse_json, parse_jsonl
@@ -101,6 +109,7 @@ def load_source(
         yield from load_directory(name, report, max_bytes)
     else:
         data = read_file(name, max_bytes)
+        check_file_name(name, report)
         yield from parser_for(name, data)(data, name, report)
 
 
@@ -125,6 +134,7 @@ def load_directory(
     for path in supported_files(directory, report):
         try:
             data = read_file(path, max_bytes, regular_only=True)
+            check_file_name(path, report)
             articles = FORMATS[Path(path).suffix.lower()](data, path, report)
         except BylineError as error:
             report(Problem(f"{error}; skipped"))

@@ -29,9 +29,8 @@ READ_SIZE = 1 << 16
 INPUT_HIGH_WATER = 1 << 16
 #: Input given to the pty, at most: a burst, then so many bytes a second. A person types a few
 #: dozen bytes a second, mouse motion a kilobyte or so, and a paste arrives whole (up to the
-#: burst). A session's memory grows with the keys it is sent (Textual queues them without
-#: bound, and a key flood measured about 1 kB of memory a key), so the rate bounds how fast a
-#: flood can grow it: it no longer takes what the network can carry.
+#: burst). The session itself reads no faster than it handles keys (tui/input_pressure.py),
+#: so its memory is bounded either way; the rate bounds the work a flood makes it do.
 INPUT_BURST = 16 << 10
 INPUT_RATE = 2 << 10
 #: Written at once when the rate allows, at least (not byte by byte).
