@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from tui.errors import BylineError
 from tui.export import Annotated, clean_article
-from tui.export.jsonl import MENTION, RELATION, byline_data, from_byline_data
+from tui.export.jsonl import MENTION, RELATION, byline_data, from_byline_data, linked_spans
 from tui.store.annotations import ACCEPTED, CLAIM, QUOTE, Span, default_annotator
 
 _META = ("title", "source", "url", "date", "author")
@@ -31,34 +31,17 @@ def record_json(record: Annotated) -> dict[str, Any]:
     text = record.article.text
     accepted = [s for s in record.spans if s.status == ACCEPTED]
     entities: list[dict[str, Any]] = []
-    ids: dict[tuple[int, int], int] = {}
 
-    def entity(start: int, end: int, label: str) -> int:
+    def entity(start: int, end: int, label: str, note: str) -> int:
         entities.append(
             {"id": len(entities) + 1, "label": label, "start_offset": start, "end_offset": end}
         )
         return len(entities)
 
-    span_ids = []
-    for s in accepted:
-        span_ids.append(entity(s.start, s.end, s.label))
-        if s.kind == "entity":
-            ids.setdefault((s.start, s.end), span_ids[-1])
-    relations = []
-    for s, from_id in zip(accepted, span_ids, strict=True):
-        if s.kind == "entity" or s.speaker_start is None or s.speaker_end is None:
-            continue
-        key = (s.speaker_start, s.speaker_end)
-        if key not in ids:
-            ids[key] = entity(*key, MENTION[s.label])
-        relations.append(
-            {
-                "id": len(relations) + 1,
-                "from_id": from_id,
-                "to_id": ids[key],
-                "type": RELATION[s.label],
-            }
-        )
+    relations = [
+        {"id": number, "from_id": from_id, "to_id": to_id, "type": relation}
+        for number, (from_id, to_id, relation) in enumerate(linked_spans(accepted, entity), 1)
+    ]
     meta = {name: getattr(record.article, name) for name in _META}
     comments = [s.note for s in record.spans if s.note]
     return {

@@ -40,9 +40,9 @@ Prodigy ones (every span accepted, a speaker from a SPEAKER/SOURCE relation; ans
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from tui.errors import BylineError
 from tui.export import Annotated, Report, clean_article
@@ -60,6 +60,7 @@ from tui.store.annotations import (
     default_annotator,
 )
 
+T = TypeVar("T")
 RELATION = {QUOTE: "SPEAKER", CLAIM: "SOURCE"}
 #: The label of the mention a SPEAKER/SOURCE relation points at, in span tasks.
 MENTION = {QUOTE: "SPEAKER", CLAIM: "SOURCE"}
@@ -77,6 +78,29 @@ def prodigy_hash(data: dict[str, Any], keys: Iterable[str], prefix: str = "") ->
 
     values = [json.dumps(data[key], sort_keys=True) for key in keys if key in data]
     return int(murmurhash.hash(prefix + "".join(values)))
+
+
+def linked_spans(
+    accepted: list[Span], add: Callable[[int, int, str, str], T]
+) -> list[tuple[T, T, str]]:
+    """Every accepted span given to `add(start, end, label, note)`, then (from, to, relation)
+    for each quote's speaker and claim's source: to the entity at those offsets, else to a
+    mention added just for it (for tools that relate spans, not names)."""
+    ids: dict[tuple[int, int], T] = {}
+    own = []
+    for s in accepted:
+        own.append(add(s.start, s.end, s.label, s.note))
+        if s.kind == "entity":
+            ids.setdefault((s.start, s.end), own[-1])
+    links = []
+    for s, from_id in zip(accepted, own, strict=True):
+        if s.kind == "entity" or s.speaker_start is None or s.speaker_end is None:
+            continue
+        key = (s.speaker_start, s.speaker_end)
+        if key not in ids:
+            ids[key] = add(*key, MENTION[s.label], "")
+        links.append((from_id, ids[key], RELATION[s.label]))
+    return links
 
 
 def byline_data(record: Annotated) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from xml.sax.saxutils import quoteattr
 
 from tui.errors import BylineError
 from tui.export import Annotated, clean_article
-from tui.export.jsonl import MENTION, RELATION, byline_data, from_byline_data
+from tui.export.jsonl import MENTION, RELATION, byline_data, from_byline_data, linked_spans
 from tui.store.annotations import ACCEPTED, CLAIM, MACHINE, PENDING, QUOTE, Span
 
 _META = ("title", "source", "url", "date", "author")
@@ -56,9 +56,8 @@ def results(record: Annotated) -> list[dict[str, Any]]:
     text = record.article.text
     accepted = [s for s in record.spans if s.status == ACCEPTED]
     regions: list[dict[str, Any]] = []
-    ids: dict[tuple[int, int], str] = {}
 
-    def region(start: int, end: int, label: str, note: str = "") -> str:
+    def region(start: int, end: int, label: str, note: str) -> str:
         ident = f"b{len(regions) + 1}"
         item: dict[str, Any] = {
             "id": ident,
@@ -72,27 +71,11 @@ def results(record: Annotated) -> list[dict[str, Any]]:
         regions.append(item)
         return ident
 
-    own = []
-    for s in accepted:
-        own.append(region(s.start, s.end, s.label, s.note))
-        if s.kind == "entity":
-            ids.setdefault((s.start, s.end), own[-1])
-    relations = []
-    for s, from_id in zip(accepted, own, strict=True):
-        if s.kind == "entity" or s.speaker_start is None or s.speaker_end is None:
-            continue
-        key = (s.speaker_start, s.speaker_end)
-        if key not in ids:
-            ids[key] = region(*key, MENTION[s.label])
-        relations.append(
-            {
-                "type": "relation",
-                "from_id": from_id,
-                "to_id": ids[key],
-                "direction": "right",
-                "labels": [RELATION[s.label]],
-            }
-        )
+    relations = [
+        {"type": "relation", "from_id": from_id, "to_id": to_id, "direction": "right",
+         "labels": [relation]}
+        for from_id, to_id, relation in linked_spans(accepted, region)
+    ]  # fmt: skip
     return regions + relations
 
 
