@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seeded import seed_all_accepted
 from spacy.tokens import Doc, Span
 from spacy.training import offsets_to_biluo_tags
 
@@ -17,8 +18,7 @@ from tui.cli import main
 from tui.export.jsonl import prodigy_hash
 from tui.export.tokens import blank
 from tui.model import Article
-from tui.store import Library, cached_analysis
-from tui.store.annotations import Annotations
+from tui.store import Library
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +27,7 @@ def library_path(nlp: Any, seed: Article, tmp_path_factory: pytest.TempPathFacto
     has nested mentions), and one with an entity inside another."""
     path = tmp_path_factory.mktemp("prodigy") / "lib.sqlite3"
     with Library(path) as library:
-        store = Annotations(library)
-        session = store.session(seed, "ana")
-        session.suggest(cached_analysis(library, seed, lambda: nlp))
-        session.accept_pending()
-        session.mark_done()
+        store = seed_all_accepted(library, seed, nlp)
         nested = Article(text="The University of Paris said Paris will pay.", title="Nested")
         other = store.session(nested, "ana")
         other.create("ORG", 0, 23)

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seeded import seed_all_accepted
 
 from tui.cli import main
 from tui.export import collect
 from tui.model import Article
-from tui.store import Library, cached_analysis
+from tui.store import Library
 from tui.store.annotations import ACCEPTED, CLAIM, MACHINE, PENDING, QUOTE, Annotations
 
 
@@ -25,11 +26,7 @@ def library_path(nlp: Any, seed: Article, tmp_path_factory: pytest.TempPathFacto
     """The seed article, every suggestion accepted, done; a second article not done."""
     path = tmp_path_factory.mktemp("tools") / "lib.sqlite3"
     with Library(path) as library:
-        store = Annotations(library)
-        session = store.session(seed, "ana")
-        session.suggest(cached_analysis(library, seed, lambda: nlp))
-        session.accept_pending()
-        session.mark_done()
+        store = seed_all_accepted(library, seed, nlp)
         other = store.session(Article(text="Ann Lee said the port is shut.", title="P"), "ana")
         other.create("PERSON", 0, 7)
         other.create(CLAIM, 13, 29, "Ann Lee", 0, 7)

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seeded import seed_all_accepted
 
 from tui.cli import main
 from tui.model import Article
-from tui.store import Library, cached_analysis
-from tui.store.annotations import Annotations
+from tui.store import Library
 
 BIN = Path(sys.executable).parent
 
@@ -28,11 +28,7 @@ def exported(nlp: Any, seed: Article, tmp_path_factory: pytest.TempPathFactory) 
     base = tmp_path_factory.mktemp("train")
     db = base / "lib.sqlite3"
     with Library(db) as library:
-        store = Annotations(library)
-        session = store.session(seed, "ana")
-        session.suggest(cached_analysis(library, seed, lambda: nlp))
-        session.accept_pending()
-        session.mark_done()
+        store = seed_all_accepted(library, seed, nlp)
         other = store.session(
             Article(text="Ann Lee said the port in Rotterdam is shut.", title="P"), "ana"
         )
