@@ -40,16 +40,22 @@ def analysed(lines: list[str]) -> bool:
     return any("Stefanie Dekker — " in line[COLUMNS // 2 :] for line in lines)
 
 
-def final_screen(db: Path, at_first_frame: bool) -> list[str]:
+def final_screen(db: Path, at_first_frame: bool, at_start: bool = False) -> list[str]:
     terminal = Terminal([sys.executable, "-m", "tui.cli", str(DEFAULT_SEED), "--db", str(db)],
                         COLUMNS, LINES)  # fmt: skip
     try:
+        if at_start:  # before Byline draws anything: the keys wait in the terminal for it
+            # (Enter after the text shows: typed while the terminal is still in cooked mode it
+            # is turned into a line feed by the terminal itself, before any program sees it.)
+            terminal.child.send("".join(KEYS[:-1]))
         assert terminal.wait_for(lambda lines: any(HEADLINE in line for line in lines))
-        if at_first_frame:
+        if at_start:
+            terminal.child.send(KEYS[-1])
+        if at_first_frame and not at_start:
             terminal.child.send("".join(KEYS))  # all at once, as a paste or a fast typist
         # The analysis done (a speaker in the panel): the screen no longer changes by itself.
         assert terminal.wait_for(analysed), "\n".join(terminal.screen.display)
-        if not at_first_frame:
+        if not at_first_frame and not at_start:
             settled(terminal)
             for key in KEYS:  # one at a time, each once the screen answered the last
                 terminal.child.send(key)
@@ -71,3 +77,13 @@ def test_keys_typed_at_the_first_frame_are_all_applied_in_order(tmp_path: Path) 
         f"{a!r}\n{b!r}" for a, b in zip(typed_ahead, typed_slowly, strict=True) if a != b
     )
     assert any("Lavrov" in line for line in typed_ahead)
+
+
+def test_keys_typed_before_the_first_frame_wait_for_the_reader(tmp_path: Path) -> None:
+    """Typed while Python starts: no key reaches the app before its screen ("L" of "/Lavrov"
+    opened the library)."""
+    typed_at_start = final_screen(tmp_path / "fresh.sqlite3", False, at_start=True)
+    typed_slowly = final_screen(tmp_path / "fresh-too.sqlite3", at_first_frame=False)
+    assert typed_at_start == typed_slowly, "\n".join(
+        f"{a!r}\n{b!r}" for a, b in zip(typed_at_start, typed_slowly, strict=True) if a != b
+    )

@@ -26,6 +26,10 @@ from textual.message_pump import MessagePump
 SETTLE_ROUNDS = 6
 #: A bound on waiting for one queue (seconds): a handler stuck longer is not waited for.
 SETTLE_WAIT = 2.0
+#: Held from the app's start until its first screen takes the keys over (a hold of its own,
+#: then `release_keys(STARTING)`): keys the terminal had before any screen was mounted would
+#: otherwise reach the app's bindings (`L` of "/Lavrov" opening the library).
+STARTING = "starting"
 
 
 class KeyGateApp(App[None]):
@@ -33,7 +37,7 @@ class KeyGateApp(App[None]):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._key_holds: set[str] = set()
+        self._key_holds: set[str] = {STARTING}
         #: Held keys, and whether each had reached the bindings (bubbled) when it was held.
         self._held_keys: deque[tuple[events.Key, bool]] = deque()
         #: The held key being replayed now: let through at both gates.

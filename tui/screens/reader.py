@@ -23,7 +23,7 @@ from textual.widget import MountError, Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from tui.key_gate import KeyGateApp
+from tui.key_gate import STARTING, KeyGateApp
 from tui.loaders.sanitize import one_line
 from tui.messages import (
     AnalysisFailed,
@@ -235,6 +235,7 @@ class ReaderScreen(Screen[None]):
         # mounted wait for them (see tui.key_gate), instead of going nowhere.
         if isinstance(self.app, KeyGateApp):
             self.app.hold_keys(self._type_ahead)
+            self.app.release_keys(STARTING)
         self._show_current()
         # Focus restyles the view (two dozen component classes, ~7 ms): after the first frame.
         self.call_after_refresh(self.view.focus)
