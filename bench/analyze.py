@@ -87,8 +87,10 @@ def other_runs(paths: list[Path]) -> dict[str, float]:
 def side_by_side(words: int, raw: float, runs: dict[str, float]) -> None:
     print("side by side, as ratios to raw nlp.pipe in one process:")
     for option, seconds in runs.items():
-        print(f"  {option:<16} {seconds:7.2f} s  {words / seconds:9,.0f} words/s  "
-              f"ratio {raw / seconds:.2f}")  # fmt: skip
+        print(
+            f"  {option:<16} {seconds:7.2f} s  {words / seconds:9,.0f} words/s  "
+            f"ratio {raw / seconds:.2f}"
+        )
 
 
 def long_document(texts: list[str]) -> None:

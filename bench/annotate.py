@@ -115,8 +115,13 @@ async def run(size: tuple[int, int]) -> None:
 
     pressed: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "lib.sqlite3") as library:
-        app = BylineApp([article], analyser=lambda _: analysis, library=library,
-                        annotate=True, annotator="bench")  # fmt: skip
+        app = BylineApp(
+            [article],
+            analyser=lambda _: analysis,
+            library=library,
+            annotate=True,
+            annotator="bench",
+        )
         async with app.run_test(size=size) as pilot:
             screen = app.screen
             assert isinstance(screen, AnnotateScreen)
@@ -163,14 +168,14 @@ async def run(size: tuple[int, int]) -> None:
                 after = CLAUSE_END.search(text, gold.end)
                 limit = after.start() if after else len(text)
                 view = screen.view
-                to_start = shortest_moves(view.cursor, lambda p: sentence <= p <= gold.start,
-                                          move)  # fmt: skip
+                to_start = shortest_moves(view.cursor, lambda p: sentence <= p <= gold.start, move)
                 await press(*to_start, "v")
                 strip = ',;:“”"' if gold.kind == "quote" else ",;:"
 
                 def good_end(p: int) -> bool:
-                    start, end = trimmed(text, min(view.anchor or 0, p), max(view.anchor or 0, p),
-                                         strip)  # fmt: skip
+                    start, end = trimmed(
+                        text, min(view.anchor or 0, p), max(view.anchor or 0, p), strip
+                    )
                     return start <= gold.start and gold.end <= end <= limit
 
                 await press(*shortest_moves(view.cursor, good_end, move))
@@ -199,11 +204,17 @@ async def run(size: tuple[int, int]) -> None:
 
             spans = [s for s in screen.spans.values() if s.status != REJECTED]
             result = Analysis(
-                quotes=[Quote(s.start, s.end, text[s.start : s.end], s.speaker)
-                        for s in spans if s.kind == "quote"],
-                claims=[Claim(s.start, s.end, text[s.start : s.end], s.speaker)
-                        for s in spans if s.kind == "claim"],
-            )  # fmt: skip
+                quotes=[
+                    Quote(s.start, s.end, text[s.start : s.end], s.speaker)
+                    for s in spans
+                    if s.kind == "quote"
+                ],
+                claims=[
+                    Claim(s.start, s.end, text[s.start : s.end], s.speaker)
+                    for s in spans
+                    if s.kind == "claim"
+                ],
+            )
             final = {_key(s) for s in spans}
             score = score_article(text, result, gold_data, NAME)
             machine = score_article(text, analysis, gold_data, NAME)
@@ -238,8 +249,17 @@ def replay_in_a_terminal(
             library.add([article])
             model = installed_model_id(model_name(None))
             cached_analysis(library, article, load_pipeline, model)
-        argv = [sys.executable, "-m", "tui.cli", "annotate", str(path), "--db", str(db),
-                "--annotator", "bench"]  # fmt: skip
+        argv = [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "annotate",
+            str(path),
+            "--db",
+            str(db),
+            "--annotator",
+            "bench",
+        ]
         terminal = Terminal(argv, *size)
         try:
             if terminal.wait_for(lambda screen: "saved #1" in "".join(screen.display)) is None:
@@ -258,20 +278,31 @@ def replay_in_a_terminal(
     for key, times in sorted(latency.items(), key=lambda kv: -len(kv[1])):
         firsts = [t[0] * 1000 for t in times]
         lasts = [t[1] * 1000 for t in times]
-        print(f"  {key:<20} n={len(times):<3} first {statistics.median(firsts):6.1f}  last "
-              f"{statistics.median(lasts):6.1f} (median)  max last {max(lasts):6.1f}")  # fmt: skip
+        print(
+            f"  {key:<20} n={len(times):<3} first {statistics.median(firsts):6.1f}  last "
+            f"{statistics.median(lasts):6.1f} (median)  max last {max(lasts):6.1f}"
+        )
     every = sorted(t[1] * 1000 for times in latency.values() for t in times)
-    print(f"  {'all keys':<20} n={len(every):<3} last byte: median "
-          f"{statistics.median(every):6.1f}  p90 {every[int(len(every) * 0.9)]:6.1f}  "
-          f"max {every[-1]:6.1f}")  # fmt: skip
+    print(
+        f"  {'all keys':<20} n={len(every):<3} last byte: median "
+        f"{statistics.median(every):6.1f}  p90 {every[int(len(every) * 0.9)]:6.1f}  "
+        f"max {every[-1]:6.1f}"
+    )
 
 
 #: Pilot key names -> what a terminal sends.
 KEY_BYTES = {
-    "enter": "\r", "space": " ", "down": "\x1b[B", "up": "\x1b[A", "left": "\x1b[D",
-    "right": "\x1b[C", "right_parenthesis": ")", "left_parenthesis": "(",
-    "right_curly_bracket": "}", "left_curly_bracket": "{",
-}  # fmt: skip
+    "enter": "\r",
+    "space": " ",
+    "down": "\x1b[B",
+    "up": "\x1b[A",
+    "left": "\x1b[D",
+    "right": "\x1b[C",
+    "right_parenthesis": ")",
+    "left_parenthesis": "(",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
+}
 
 
 def _key(span: Span) -> tuple:

@@ -35,8 +35,10 @@ def timed(call: Callable[[], object]) -> float:
 def show(name: str, times: list[float]) -> None:
     ordered = sorted(times)
     p95 = ordered[max(0, round(len(ordered) * 0.95) - 1)]
-    print(f"{name:30} median {statistics.median(ordered):5.2f} ms   p95 {p95:5.2f} ms   "
-          f"max {ordered[-1]:5.2f} ms")  # fmt: skip
+    print(
+        f"{name:30} median {statistics.median(ordered):5.2f} ms   p95 {p95:5.2f} ms   "
+        f"max {ordered[-1]:5.2f} ms"
+    )
 
 
 def main() -> None:
@@ -53,9 +55,16 @@ def main() -> None:
         print(f"seed article: {len(ids)} spans")
         session.accept(*ids[: len(ids) // 2])
         rest = ids[len(ids) // 2 :][:repeat]
-        figures: dict[str, list[float]] = {name: [] for name in (
-            "accept, not done", "mark_done(True)", "mark_done(False)", "accept, done",
-            "note on a span, done")}  # fmt: skip
+        figures: dict[str, list[float]] = {
+            name: []
+            for name in (
+                "accept, not done",
+                "mark_done(True)",
+                "mark_done(False)",
+                "accept, done",
+                "note on a span, done",
+            )
+        }
         for span_id in rest:
             figures["accept, not done"].append(timed(partial(session.accept, span_id)))
             session.undo()

@@ -51,8 +51,9 @@ def generate(count: int, seed: int = 5) -> list[dict[str, str]]:
 
 def timed(argv: list[str], db: Path) -> tuple[float, subprocess.CompletedProcess[bytes]]:
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "tui.cli", *argv, "--db", str(db)],
-                            capture_output=True, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", *argv, "--db", str(db)], capture_output=True, check=False
+    )
     return time.perf_counter() - start, result
 
 
@@ -96,13 +97,17 @@ def main() -> None:
 
         seconds, result = timed(["add", str(folder)], Path(tmp) / "dir.sqlite3")
         assert result.returncode == 0, result.stderr
-        print(f"byline add DIR   ({count} .txt files): {seconds:6.2f} s "
-              f"({count / seconds:,.0f} articles/s)  {result.stdout.decode().strip()}")  # fmt: skip
+        print(
+            f"byline add DIR   ({count} .txt files): {seconds:6.2f} s "
+            f"({count / seconds:,.0f} articles/s)  {result.stdout.decode().strip()}"
+        )
         db = Path(tmp) / "lib.sqlite3"
         seconds, result = timed(["add", str(jsonl)], db)
         assert result.returncode == 0, result.stderr
-        print(f"byline add JSONL ({count} lines):     {seconds:6.2f} s "
-              f"({count / seconds:,.0f} articles/s)")  # fmt: skip
+        print(
+            f"byline add JSONL ({count} lines):     {seconds:6.2f} s "
+            f"({count / seconds:,.0f} articles/s)"
+        )
         seconds, _ = timed(["add", str(jsonl)], db)
         print(f"byline add JSONL again (all dedup): {seconds:6.2f} s")
 
@@ -114,13 +119,17 @@ def main() -> None:
         print(f"database size: {db.stat().st_size / 1e6:.1f} MB")
 
         seconds, result = timed(["list"], db)
-        print(f"byline list:        {seconds:6.2f} s ({len(result.stdout.splitlines()) - 1} rows,"
-              " including Python start-up)")  # fmt: skip
+        print(
+            f"byline list:        {seconds:6.2f} s ({len(result.stdout.splitlines()) - 1} rows,"
+            " including Python start-up)"
+        )
         seconds, result = timed(["list", "--json"], db)
         print(f"byline list --json: {seconds:6.2f} s")
         seconds, result = timed(["search", "harbour glacier", "--limit", "20"], db)
-        print(f"byline search:      {seconds:6.2f} s ({len(result.stdout.splitlines()) // 2} "
-              "hits shown, FTS5 over the text)")  # fmt: skip
+        print(
+            f"byline search:      {seconds:6.2f} s ({len(result.stdout.splitlines()) // 2} "
+            "hits shown, FTS5 over the text)"
+        )
         seconds, _ = timed(["--version"], db)
         print(f"(python + byline start-up alone: {seconds:.2f} s)")
 

@@ -28,23 +28,37 @@ from tui.model import Analysis, Article, Claim, Entity, EntityMention, Quote
 from tui.store import Library, put_analysis
 from tui.store.index import rebuild
 
-FIRST = ("Anna Boris Carlos Dmitri Elena Farid Grace Hassan Ines Jamal Katya Luis Maria Nadia "
-         "Omar Pavel Rosa Sergey Tomas Yusuf Amir Beatriz Chen Dana Emil Fatima Goran Hana "
-         "Ivan Julia").split()  # fmt: skip
-LAST = ("Lavrov Kerry Okafor Lindqvist Moreau Tanaka Haddad Novak Petrov Silva Kowalski Dubois "
-        "Nakamura Ibrahim Rossi Schmidt Jensen Fischer Costa Yilmaz Ahmed Kim Larsen Popescu "
-        "Horvat Varga Nowak Ortiz Mendes Keller Bauer Weber Suzuki Khan Ali Hughes Walsh Byrne "
-        "Murphy Kelly").split()  # fmt: skip
-ORGS = [("United Nations", "UN"), ("World Health Organization", "WHO"),
-        ("European Union", "EU"), ("International Monetary Fund", "IMF"),
-        ("Red Cross", None), ("Coastal Herald", None), ("Harbour Authority", None),
-        ("Ministry of Finance", None), ("Central Bank", None),
-        ("Fisheries Council", None)]  # fmt: skip
-PLACES = ("Geneva Aleppo Moscow Lisbon Oslo Nairobi Lima Hanoi Dakar Quito Riga Tunis Accra "
-          "Perth Bergen").split()  # fmt: skip
-FILLER = ("the council harbour bridge ferry minister election rates court storm farmers talks "
-          "market strike rescue glacier tariff weeks across while after with over more than "
-          "about report plan budget water power").split()  # fmt: skip
+FIRST = (
+    "Anna Boris Carlos Dmitri Elena Farid Grace Hassan Ines Jamal Katya Luis Maria Nadia "
+    "Omar Pavel Rosa Sergey Tomas Yusuf Amir Beatriz Chen Dana Emil Fatima Goran Hana "
+    "Ivan Julia"
+).split()
+LAST = (
+    "Lavrov Kerry Okafor Lindqvist Moreau Tanaka Haddad Novak Petrov Silva Kowalski Dubois "
+    "Nakamura Ibrahim Rossi Schmidt Jensen Fischer Costa Yilmaz Ahmed Kim Larsen Popescu "
+    "Horvat Varga Nowak Ortiz Mendes Keller Bauer Weber Suzuki Khan Ali Hughes Walsh Byrne "
+    "Murphy Kelly"
+).split()
+ORGS = [
+    ("United Nations", "UN"),
+    ("World Health Organization", "WHO"),
+    ("European Union", "EU"),
+    ("International Monetary Fund", "IMF"),
+    ("Red Cross", None),
+    ("Coastal Herald", None),
+    ("Harbour Authority", None),
+    ("Ministry of Finance", None),
+    ("Central Bank", None),
+    ("Fisheries Council", None),
+]
+PLACES = (
+    "Geneva Aleppo Moscow Lisbon Oslo Nairobi Lima Hanoi Dakar Quito Riga Tunis Accra Perth Bergen"
+).split()
+FILLER = (
+    "the council harbour bridge ferry minister election rates court storm farmers talks "
+    "market strike rescue glacier tariff weeks across while after with over more than "
+    "about report plan budget water power"
+).split()
 
 
 class Writer:
@@ -121,8 +135,11 @@ def generated(count: int, seed: int = 7) -> Iterator[tuple[Article, Analysis]]:
                 w.put(", ")
                 speaker = w.name(written if full else last, written if full else person, "PERSON")
                 w.put(" said. ")
-                w.quotes.append(Quote(start + 1, end - 1, w.text_of(start + 1, end - 1),
-                                      person, *speaker, "said"))  # fmt: skip
+                w.quotes.append(
+                    Quote(
+                        start + 1, end - 1, w.text_of(start + 1, end - 1), person, *speaker, "said"
+                    )
+                )
             elif p % 3 == 1:
                 w.put("According to the ")
                 if acronym and org in defined:
@@ -136,23 +153,33 @@ def generated(count: int, seed: int = 7) -> Iterator[tuple[Article, Analysis]]:
                         defined.add(org)
                 w.put(", ")
                 start, end = w.put(" ".join(rng.choice(FILLER) for _ in range(9)))
-                w.claims.append(Claim(start, end, w.text_of(start, end), org, *source,
-                                      "according to"))  # fmt: skip
+                w.claims.append(
+                    Claim(start, end, w.text_of(start, end), org, *source, "according to")
+                )
                 w.put(". ")
             else:
                 w.name(written if full else last, written if full else person, "PERSON")
                 w.put(" met officials from the ")
                 w.name(org, org, "ORG")
                 w.put(" " + " ".join(rng.choice(FILLER) for _ in range(8)) + ".")
-        yield (Article(text="".join(w.parts), title=f"Report {n}", source="Bench Wire",
-                       date=f"2024-{n % 12 + 1:02d}-01"), w.analysis())  # fmt: skip
+        yield (
+            Article(
+                text="".join(w.parts),
+                title=f"Report {n}",
+                source="Bench Wire",
+                date=f"2024-{n % 12 + 1:02d}-01",
+            ),
+            w.analysis(),
+        )
 
 
 def quantiles(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return (f"p50 {statistics.median(ordered) * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms  "
-            f"max {ordered[-1] * 1000:6.1f} ms")  # fmt: skip
+    return (
+        f"p50 {statistics.median(ordered) * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms  "
+        f"max {ordered[-1] * 1000:6.1f} ms"
+    )
 
 
 def main() -> None:
@@ -165,8 +192,10 @@ def main() -> None:
     data = generate(count)
     words = sum(len(a.text.split()) for a, _ in data)
     mentions = sum(len(x.entities) for _, x in data)
-    print(f"generated {count:,} articles, {words:,} words, {mentions:,} entity mentions "
-          f"in {time.perf_counter() - start:.1f} s")  # fmt: skip
+    print(
+        f"generated {count:,} articles, {words:,} words, {mentions:,} entity mentions "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "lib.sqlite3"
         with Library(db) as library:
@@ -177,8 +206,10 @@ def main() -> None:
             for article, analysis in data:
                 put_analysis(library, article.content_hash, "synthetic", analysis)
             seconds = time.perf_counter() - start
-            print(f"store analyses + index each:      {seconds:6.1f} s "
-                  f"({count / seconds:,.0f} articles/s, one transaction each)")  # fmt: skip
+            print(
+                f"store analyses + index each:      {seconds:6.1f} s "
+                f"({count / seconds:,.0f} articles/s, one transaction each)"
+            )
             with library.writing() as conn:
                 for table in ("mentions", "article_entities", "statements"):
                     conn.execute(f"DELETE FROM {table}")
@@ -186,19 +217,25 @@ def main() -> None:
             start = time.perf_counter()
             with library.writing() as conn:
                 rebuild(conn)
-            print(f"rebuild the whole index:          {time.perf_counter() - start:6.1f} s "
-                  "(from the cached analyses, one transaction)")  # fmt: skip
+            print(
+                f"rebuild the whole index:          {time.perf_counter() - start:6.1f} s "
+                "(from the cached analyses, one transaction)"
+            )
             with library.reading() as conn:
                 entities = conn.execute("SELECT count(*), count(root) FROM entities").fetchone()
-            print(f"index: {entities[0]:,} names, {entities[0] - entities[1]:,} canonical "
-                  f"entities; database {db.stat().st_size / 1e6:.0f} MB")  # fmt: skip
+            print(
+                f"index: {entities[0]:,} names, {entities[0] - entities[1]:,} canonical "
+                f"entities; database {db.stat().st_size / 1e6:.0f} MB"
+            )
 
             rng = random.Random(1)
             names = [f"{f} {last}" for f in FIRST for last in LAST]
             top = [f.name for f in lookup.search(library, "", limit=10)]
             samples = rng.sample(names, 200) + [rng.choice(LAST) for _ in range(50)]
-            for label, queries in (("a name (250 random: full names, surnames)", samples),
-                                   ("the 10 most mentioned, 5 times each", top * 5)):  # fmt: skip
+            for label, queries in (
+                ("a name (250 random: full names, surnames)", samples),
+                ("the 10 most mentioned, 5 times each", top * 5),
+            ):
                 times = []
                 for query in queries:
                     start = time.perf_counter()
@@ -210,8 +247,10 @@ def main() -> None:
             biggest = lookup.find_entity(library, top[0])
             assert biggest is not None
             result = lookup.lookup(library, biggest)
-            print(f"    (most mentioned: {biggest.name}, {biggest.mentions:,} mentions in "
-                  f"{result.article_count:,} articles; 100 rows a section)")  # fmt: skip
+            print(
+                f"    (most mentioned: {biggest.name}, {biggest.mentions:,} mentions in "
+                f"{result.article_count:,} articles; 100 rows a section)"
+            )
             times = []
             for name in rng.sample(names, 100):
                 for n in range(1, 5):
@@ -226,10 +265,15 @@ def main() -> None:
                 times.append(time.perf_counter() - start)
             print(f"suggestions for a misspelt name (20): {quantiles(times)}")
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "tui.cli", "lookup", top[0], "--db",
-                               str(db)], capture_output=True, check=False)  # fmt: skip
-        print(f"byline lookup '{top[0]}' (a process, Python start-up included): "
-              f"{time.perf_counter() - start:.2f} s, exit {done.returncode}")  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "lookup", top[0], "--db", str(db)],
+            capture_output=True,
+            check=False,
+        )
+        print(
+            f"byline lookup '{top[0]}' (a process, Python start-up included): "
+            f"{time.perf_counter() - start:.2f} s, exit {done.returncode}"
+        )
 
 
 if __name__ == "__main__":

@@ -45,11 +45,15 @@ def build(db: Path, count: int) -> None:
             done += len(batch)
             if done % max(BATCH, count // 10) == 0 or done == count:
                 seconds = time.perf_counter() - started
-                print(f"  built {done:,} in {seconds:,.0f} s ({done / seconds:,.0f} articles/s)",
-                      flush=True)  # fmt: skip
+                print(
+                    f"  built {done:,} in {seconds:,.0f} s ({done / seconds:,.0f} articles/s)",
+                    flush=True,
+                )
     seconds = time.perf_counter() - started
-    print(f"build: {count:,} articles in {seconds:,.1f} s ({count / seconds:,.0f} articles/s; "
-          "generating them included)")  # fmt: skip
+    print(
+        f"build: {count:,} articles in {seconds:,.1f} s ({count / seconds:,.0f} articles/s; "
+        "generating them included)"
+    )
 
 
 def byline(*argv: str) -> list[str]:
@@ -73,8 +77,10 @@ def lookups(db: Path) -> None:
         top = [f.name for f in lookup.search(library, "", limit=10)]
         print(f"the 10 most mentioned entities: {(time.perf_counter() - started) * 1000:.0f} ms")
         samples = rng.sample(names, 200) + [rng.choice(LAST) for _ in range(50)]
-        for label, queries in (("random names (200 full names, 50 surnames)", samples),
-                               ("the 10 most mentioned, 5 times each", top * 5)):  # fmt: skip
+        for label, queries in (
+            ("random names (200 full names, 50 surnames)", samples),
+            ("the 10 most mentioned, 5 times each", top * 5),
+        ):
             times = []
             for query in queries:
                 started = time.perf_counter()
@@ -113,10 +119,12 @@ def main() -> None:
         list_head(db)
         lookups(db)
         shown, keys, rows, baseline = asyncio.run(screen_times(db, "report 12"))
-        print(f"library screen: first frame {shown * 1000:.0f} ms; filter per keystroke "
-              f"{min(keys) * 1000:.0f}-{max(keys) * 1000:.0f} ms (median "
-              f"{sorted(keys)[len(keys) // 2] * 1000:.0f} ms); 'report 12' -> {rows:,} rows "
-              f"(the harness's own cost of a key: {baseline * 1000:.0f} ms)")  # fmt: skip
+        print(
+            f"library screen: first frame {shown * 1000:.0f} ms; filter per keystroke "
+            f"{min(keys) * 1000:.0f}-{max(keys) * 1000:.0f} ms (median "
+            f"{sorted(keys)[len(keys) // 2] * 1000:.0f} ms); 'report 12' -> {rows:,} rows "
+            f"(the harness's own cost of a key: {baseline * 1000:.0f} ms)"
+        )
         search(db)
 
 

@@ -86,15 +86,23 @@ class Screen:
         return True
 
 
-async def session(port: int, user: str, key: asyncssh.SSHKey, host_key: asyncssh.SSHKey,
-                  actions: int, size: tuple[int, int]) -> Result:  # fmt: skip
+async def session(
+    port: int,
+    user: str,
+    key: asyncssh.SSHKey,
+    host_key: asyncssh.SSHKey,
+    actions: int,
+    size: tuple[int, int],
+) -> Result:
     result = Result(user)
     started = time.perf_counter()
     trusted = ([host_key], [], [])
-    async with asyncssh.connect("127.0.0.1", port, username=user, client_keys=[key],
-                                known_hosts=trusted, agent_path=None) as connection:  # fmt: skip
-        process = await connection.create_process(term_type="xterm-256color", term_size=size,
-                                                  encoding=None)  # fmt: skip
+    async with asyncssh.connect(
+        "127.0.0.1", port, username=user, client_keys=[key], known_hosts=trusted, agent_path=None
+    ) as connection:
+        process = await connection.create_process(
+            term_type="xterm-256color", term_size=size, encoding=None
+        )
         screen = Screen(process, *size)
         # Ready: the machine's suggestions are in (the first action of this annotator's log).
         if not await screen.until(lambda: screen.saved() >= 1):
@@ -139,8 +147,9 @@ def check_library(db: Path, users: list[str], actions: int) -> list[str]:
                 (user,),
             ).fetchone()[0]
             if logged != actions or decided != actions:
-                problems.append(f"{user}: {logged} actions logged, {decided} spans decided, "
-                                f"expected {actions}")  # fmt: skip
+                problems.append(
+                    f"{user}: {logged} actions logged, {decided} spans decided, expected {actions}"
+                )
         integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
         if integrity != "ok":
             problems.append(f"integrity check: {integrity}")
@@ -164,17 +173,42 @@ async def run(sessions: int, actions: int, size: tuple[int, int], folder: Path) 
     users = [f"annotator{n}" for n in range(sessions)]
     keys = [asyncssh.generate_private_key("ssh-ed25519") for _ in users]
     authorized = folder / "authorized_keys"
-    authorized.write_bytes(b"".join(f'principals="{user}" '.encode() + key.export_public_key()
-                                    for user, key in zip(users, keys, strict=True)))  # fmt: skip
-    subprocess.run([sys.executable, "-m", "tui.cli", "add", "--analyze", "--db", str(db),
-                    str(DEFAULT_SEED)], check=True, cwd=ROOT, capture_output=True)  # fmt: skip
+    authorized.write_bytes(
+        b"".join(
+            f'principals="{user}" '.encode() + key.export_public_key()
+            for user, key in zip(users, keys, strict=True)
+        )
+    )
+    subprocess.run(
+        [sys.executable, "-m", "tui.cli", "add", "--analyze", "--db", str(db), str(DEFAULT_SEED)],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
     errors = (folder / "server.err").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "serve", "--ssh", "--annotate", "--port", "0",
-         "--authorized-keys", str(authorized), "--host-key", str(folder / "host_key"),
-         "--db", str(db), "--max-sessions", str(sessions)],
-        stdout=subprocess.PIPE, stderr=errors, cwd=ROOT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "serve",
+            "--ssh",
+            "--annotate",
+            "--port",
+            "0",
+            "--authorized-keys",
+            str(authorized),
+            "--host-key",
+            str(folder / "host_key"),
+            "--db",
+            str(db),
+            "--max-sessions",
+            str(sessions),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        cwd=ROOT,
+    )
     try:
         assert server.stdout is not None
         line = await asyncio.wait_for(asyncio.to_thread(server.stdout.readline), STEP_DEADLINE)
@@ -184,15 +218,21 @@ async def run(sessions: int, actions: int, size: tuple[int, int], folder: Path) 
             return 1
         port = int(match.group(1))
         host_key = asyncssh.read_public_key(folder / "host_key.pub")
-        print(f"{sessions} SSH sessions x {actions} annotation actions (y/x alternately), "
-              f"{size[0]}x{size[1]}, server on 127.0.0.1:{port}")  # fmt: skip
+        print(
+            f"{sessions} SSH sessions x {actions} annotation actions (y/x alternately), "
+            f"{size[0]}x{size[1]}, server on 127.0.0.1:{port}"
+        )
         began = time.perf_counter()
         results = await asyncio.wait_for(
-            asyncio.gather(*(session(port, user, key, host_key, actions, size)
-                             for user, key in zip(users, keys, strict=True)),
-                           return_exceptions=True),
+            asyncio.gather(
+                *(
+                    session(port, user, key, host_key, actions, size)
+                    for user, key in zip(users, keys, strict=True)
+                ),
+                return_exceptions=True,
+            ),
             RUN_DEADLINE,
-        )  # fmt: skip
+        )
         elapsed = time.perf_counter() - began
     finally:
         server.send_signal(signal.SIGTERM)
@@ -208,8 +248,10 @@ async def run(sessions: int, actions: int, size: tuple[int, int], folder: Path) 
             print(f"a session failed: {result!r}", file=sys.stderr)
             failed = True
         elif result.error or result.exit_status != 0:
-            print(f"{result.user}: {result.error or f'exit status {result.exit_status}'}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"{result.user}: {result.error or f'exit status {result.exit_status}'}",
+                file=sys.stderr,
+            )
             failed = True
     good = [r for r in results if isinstance(r, Result)]
     trips = [t for r in good for t in r.round_trips]
@@ -217,17 +259,21 @@ async def run(sessions: int, actions: int, size: tuple[int, int], folder: Path) 
     stored = total_actions(db)
     print(f"actions performed: {len(trips)} of {sessions * actions}; in the library: {stored}")
     if trips:
-        print(f"keystroke round trip (key sent -> 'saved #K' on the client's screen): "
-              f"p50 {statistics.median(trips) * 1000:.0f} ms, "
-              f"p95 {percentile(trips, 0.95) * 1000:.0f} ms, "
-              f"max {max(trips) * 1000:.0f} ms")  # fmt: skip
+        print(
+            f"keystroke round trip (key sent -> 'saved #K' on the client's screen): "
+            f"p50 {statistics.median(trips) * 1000:.0f} ms, "
+            f"p95 {percentile(trips, 0.95) * 1000:.0f} ms, "
+            f"max {max(trips) * 1000:.0f} ms"
+        )
         print(
             f"throughput: {len(trips) / elapsed:.0f} actions/s over {elapsed:.1f} s "
             "(all sessions, connection and start-up included)"
         )
     if firsts:
-        print(f"connect -> first screen with suggestions: p50 {statistics.median(firsts):.2f} s, "
-              f"max {max(firsts):.2f} s")  # fmt: skip
+        print(
+            f"connect -> first screen with suggestions: p50 {statistics.median(firsts):.2f} s, "
+            f"max {max(firsts):.2f} s"
+        )
     problems = check_library(db, users, actions)
     for problem in problems:
         print(f"library: {problem}", file=sys.stderr)

@@ -191,20 +191,28 @@ def bench_document(name: str, path: Path, size: tuple[int, int], runs: int) -> N
     ours_all, floor_all = first_texts([byline(path), minimal], size, runs)
     ours, floor = median(ours_all), median(floor_all)
     naive = first_text([sys.executable, str(minimal_path), str(path), "all"], size, 1)
-    print(f"first text        byline {fmt(ours)}   minimal app (first screenful) {fmt(floor)}"
-          f"  -> {ratio(ours, floor)}   (target <= 1.2x)")  # fmt: skip
-    print(f"                  naive app (Static of the whole text) {fmt(naive)}"
-          f"  -> byline is {ratio(naive, ours)} faster")  # fmt: skip
+    print(
+        f"first text        byline {fmt(ours)}   minimal app (first screenful) {fmt(floor)}"
+        f"  -> {ratio(ours, floor)}   (target <= 1.2x)"
+    )
+    print(
+        f"                  naive app (Static of the whole text) {fmt(naive)}"
+        f"  -> byline is {ratio(naive, ours)} faster"
+    )
 
     terminal = Terminal(byline(path), *size)
     terminal.wait_for(has_text(HEADLINE))
     highlights = terminal.wait_for(lambda s: has_highlight(s) or analysis_failed(s))
     if highlights is not None and analysis_failed(terminal.screen):
-        print(f"highlights        analysis failed after {fmt(highlights)} "
-              "(see the notification in the reader)")  # fmt: skip
+        print(
+            f"highlights        analysis failed after {fmt(highlights)} "
+            "(see the notification in the reader)"
+        )
     else:
-        print(f"highlights        {fmt(highlights)}  -> {ratio(highlights, floor)} of the minimal "
-              "app's first text (spaCy loads in a worker thread meanwhile)")  # fmt: skip
+        print(
+            f"highlights        {fmt(highlights)}  -> {ratio(highlights, floor)} of the minimal "
+            "app's first text (spaCy loads in a worker thread meanwhile)"
+        )
     terminal.settle()
     firsts, lasts, sizes = [], [], []
     for _ in range(30):
@@ -213,11 +221,15 @@ def bench_document(name: str, path: Path, size: tuple[int, int], runs: int) -> N
         lasts.append(last)
         sizes.append(written)
     _, burst, burst_bytes = terminal.keystroke("j" * 40)
-    print(f"scroll latency    one j: first byte {statistics.median(firsts) * 1000:.1f} ms, "
-          f"repaint done {statistics.median(lasts) * 1000:.1f} ms (medians; max "
-          f"{max(lasts) * 1000:.1f});  40 j at once: done in {burst * 1000:.1f} ms")  # fmt: skip
-    print(f"bytes per line    byline {statistics.median(sizes):.0f} B/line (one j at a time), "
-          f"{burst_bytes / 40:.0f} B/line in a burst of 40")  # fmt: skip
+    print(
+        f"scroll latency    one j: first byte {statistics.median(firsts) * 1000:.1f} ms, "
+        f"repaint done {statistics.median(lasts) * 1000:.1f} ms (medians; max "
+        f"{max(lasts) * 1000:.1f});  40 j at once: done in {burst * 1000:.1f} ms"
+    )
+    print(
+        f"bytes per line    byline {statistics.median(sizes):.0f} B/line (one j at a time), "
+        f"{burst_bytes / 40:.0f} B/line in a burst of 40"
+    )
     terminal.close()
 
     if shutil.which("less"):

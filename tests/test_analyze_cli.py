@@ -30,8 +30,16 @@ def test_one_object_per_input_in_order_with_valid_offsets(tmp_path, nlp, capsys)
     for entity in seed["entities"]:
         assert text[entity["start"] : entity["end"]] == entity["text"]
     for quote in seed["quotes"]:
-        assert set(quote) == {"start", "end", "text", "speaker", "speaker_start",
-                              "speaker_end", "cue", "kind"}  # fmt: skip
+        assert set(quote) == {
+            "start",
+            "end",
+            "text",
+            "speaker",
+            "speaker_start",
+            "speaker_end",
+            "cue",
+            "kind",
+        }
         assert quote["text"] == text[quote["start"] : quote["end"]].replace("“", "")
     for claim in seed["claims"]:
         assert claim["text"] == text[claim["start"] : claim["end"]]
@@ -60,8 +68,10 @@ def test_reads_standard_input_in_a_real_process():
     result = subprocess.run(
         [sys.executable, "-m", "tui.cli", "analyze", "-"],
         input="Headline\n\n“It is done,” said Maria Lopez.\n",
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert [q["speaker"] for q in record["quotes"]] == ["Maria Lopez"]

@@ -397,8 +397,9 @@ def test_only_the_named_reviewers_sessions_may_review(monkeypatch: pytest.Monkey
     from tui.serve.ssh import Hub, SSHOptions
 
     monkeypatch.setenv("BYLINE_REVIEWER", "1")  # the server's own: passed to nobody
-    options = SSHOptions("127.0.0.1", 0, Path("k"), Path("h"), argv=["true"],
-                         reviewers=frozenset({"rita"}))  # fmt: skip
+    options = SSHOptions(
+        "127.0.0.1", 0, Path("k"), Path("h"), argv=["true"], reviewers=frozenset({"rita"})
+    )
     hub = Hub(options, keys=None)  # type: ignore[arg-type]
     rita, ana = (hub.environment(name, "xterm", {}) for name in ("rita", "ana"))
     assert rita["BYLINE_REVIEWER"] == "1" and rita["BYLINE_SERVED"] == "ssh"
@@ -431,9 +432,24 @@ async def test_help_lists_the_annotation_keys(
         await ready(pilot)
         await pilot.press("question_mark")
         text = "\n".join(str(s.render()) for s in app.screen.query(".help-keys"))
-        keys = ("Accept", "Reject", "Speaker", "Undo", "Redo", "Relabel", "Delete", "Note",
-                "Done", "Select", "Next word", "End one word right", "Quit", "Next match",
-                "Side panel", "Command palette")  # fmt: skip
+        keys = (
+            "Accept",
+            "Reject",
+            "Speaker",
+            "Undo",
+            "Redo",
+            "Relabel",
+            "Delete",
+            "Note",
+            "Done",
+            "Select",
+            "Next word",
+            "End one word right",
+            "Quit",
+            "Next match",
+            "Side panel",
+            "Command palette",
+        )
         for description in keys:
             assert description in text, description
 
@@ -451,8 +467,13 @@ async def test_untrusted_names_stay_literal_in_rows_and_status(library: Library)
 
 
 def byline(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True,
-                          text=True, timeout=60, env={**os.environ, **(env or {})})  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_annotate_command_line_errors_are_one_line(tmp_path: Path) -> None:

@@ -57,9 +57,15 @@ officials at the ministry. Shipping companies warned that costs would rise acros
 #: a label, nudges, undo/redo, tabs, done; `s` + Enter goes through the speaker picker.
 SHIFT = {"left": "\x1b[1;2D", "right": "\x1b[1;2C", "up": "\x1b[1;2A", "down": "\x1b[1;2B"}
 KEYS = (
-    ["y"] * 6 + ["x"] * 3 + ["u"] * 3 + ["\x12"] * 2 + ["j", "k", "1", "2", "3", "m", "d"]
-    + ["vww1", "vwww2", "v)c", "vwq"] + list(SHIFT.values()) + ["s\r", "w", "}", "r3"]
-)  # fmt: skip
+    ["y"] * 6
+    + ["x"] * 3
+    + ["u"] * 3
+    + ["\x12"] * 2
+    + ["j", "k", "1", "2", "3", "m", "d"]
+    + ["vww1", "vwww2", "v)c", "vwq"]
+    + list(SHIFT.values())
+    + ["s\r", "w", "}", "r3"]
+)
 
 
 def seen_saved(screen: pyte.Screen) -> list[tuple[int, str]]:
@@ -79,8 +85,9 @@ def one_run(argv: list[str], rng: random.Random, shown: dict[int, str]) -> tuple
     screen = pyte.Screen(COLUMNS, LINES)
     stream = pyte.ByteStream(screen)
     env = {**os.environ, "TERM": "xterm-256color"}
-    child = pexpect.spawn(argv[0], argv[1:], dimensions=(LINES, COLUMNS), env=env,
-                          cwd=str(REPO_ROOT))  # fmt: skip
+    child = pexpect.spawn(
+        argv[0], argv[1:], dimensions=(LINES, COLUMNS), env=env, cwd=str(REPO_ROOT)
+    )
     child.delaybeforesend = None
 
     in_frame = False  # between Textual's "begin/end synchronized update" marks
@@ -176,8 +183,10 @@ def test_sigkill_never_loses_an_action_shown_as_saved(tmp_path: Path, nlp) -> No
     runs = [KILLS // PARALLEL + (i < KILLS % PARALLEL) for i in range(PARALLEL)]
     started = time.perf_counter()
     with ThreadPoolExecutor(PARALLEL) as pool:
-        jobs = [pool.submit(kill_repeatedly, argv, db, f"annotator{i}", runs[i], seed + i)
-                for i in range(PARALLEL)]  # fmt: skip
+        jobs = [
+            pool.submit(kill_repeatedly, argv, db, f"annotator{i}", runs[i], seed + i)
+            for i in range(PARALLEL)
+        ]
         lines = [job.result() for job in jobs]
     elapsed = time.perf_counter() - started
     print(f"\n{sum(runs)} SIGKILLs in {elapsed:.0f} s, every action seen as saved was stored:")

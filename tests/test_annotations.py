@@ -188,8 +188,21 @@ def test_undo_redo_chain_survives_reopening(path: Path) -> None:
         assert session.state().can_redo is False
         session.check()
         kinds = [a.kind for a in session.history()]
-    assert kinds == ["suggest", "accept", "reject", "create", "done", "undo", "undo", "redo",
-                     "undo", "undo", "undo", "redo", "relabel"]  # fmt: skip
+    assert kinds == [
+        "suggest",
+        "accept",
+        "reject",
+        "create",
+        "done",
+        "undo",
+        "undo",
+        "redo",
+        "undo",
+        "undo",
+        "undo",
+        "redo",
+        "relabel",
+    ]
 
 
 def test_random_actions_log_and_state_always_agree(path: Path) -> None:
@@ -361,8 +374,11 @@ def test_a_killed_writer_loses_no_saved_action(path: Path) -> None:
         pass  # created and migrated
     saved: list[int] = []
     for _ in range(3):
-        writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path), text],
-                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
+        writer = subprocess.Popen(
+            [sys.executable, "-c", KILLED_WRITER, str(path), text],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert writer.stdout is not None
         for _ in range(40):
             saved.append(int(writer.stdout.readline()))

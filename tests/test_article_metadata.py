@@ -21,19 +21,27 @@ def no_analysis(article: Article) -> Analysis:
     return Analysis()
 
 
-
-
-
-
-@pytest.mark.parametrize(("name", "header"), [
-    ("page.html", "by Maria Okafor · The Coastal Herald · 2024-05-14 · "
-                  "https://coastalherald.example/news/harbour-bridge-repairs"),
-    ("feed.rss", "by Maria Okafor · The Coastal Herald - News · 2024-05-14 · "
-                 "https://coastalherald.example/news/harbour-bridge-repairs"),
-    ("feed.atom", "by Lena Fischer · Science Desk · 2024-06-01 · https://science.example/glacier"),
-    ("article.json", "by Ann Park · Island News · 2024-03-01 · https://island.example/fares"),
-    ("article.md", "by Sam Lee · 2024-04-02"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [
+        (
+            "page.html",
+            "by Maria Okafor · The Coastal Herald · 2024-05-14 · "
+            "https://coastalherald.example/news/harbour-bridge-repairs",
+        ),
+        (
+            "feed.rss",
+            "by Maria Okafor · The Coastal Herald - News · 2024-05-14 · "
+            "https://coastalherald.example/news/harbour-bridge-repairs",
+        ),
+        (
+            "feed.atom",
+            "by Lena Fischer · Science Desk · 2024-06-01 · https://science.example/glacier",
+        ),
+        ("article.json", "by Ann Park · Island News · 2024-03-01 · https://island.example/fares"),
+        ("article.md", "by Sam Lee · 2024-04-02"),
+    ],
+)
 async def test_the_metadata_a_loader_found_is_under_the_top_bar(name: str, header: str) -> None:
     articles = list(load_source(str(DATA / name), lambda problem: None))
     app = BylineApp(articles, analyser=no_analysis)
@@ -59,17 +67,22 @@ async def test_at_80x24_a_long_header_is_cut_not_wrapped() -> None:
 
 async def test_metadata_is_drawn_as_text_never_markup_or_controls() -> None:
     article = Article(
-        text="Headline\n\nBody text.", title="Headline",
-        author="[bold]Eve[/bold]\x1b[2J", source="\x1b]0;pwned\x07[red]Site[/red]",
-        date="2024-01-02\x9b31m", url="https://x.example/[link=evil]a[/link]\r\nz",
-    )  # fmt: skip
+        text="Headline\n\nBody text.",
+        title="Headline",
+        author="[bold]Eve[/bold]\x1b[2J",
+        source="\x1b]0;pwned\x07[red]Site[/red]",
+        date="2024-01-02\x9b31m",
+        url="https://x.example/[link=evil]a[/link]\r\nz",
+    )
     other = Article(text="Other\n\nMore.", title="Other")
     app = BylineApp([article, other], analyser=no_analysis)
     async with app.run_test(size=(120, 30)) as pilot:
         await reader_ready(pilot)
         header = screen_lines(app)[1].strip()
-        assert header == ("by [bold]Eve[/bold] · [red]Site[/red] · 2024-01-02 · "
-                          "https://x.example/[link=evil]a[/link] z")  # fmt: skip
+        assert header == (
+            "by [bold]Eve[/bold] · [red]Site[/red] · 2024-01-02 · "
+            "https://x.example/[link=evil]a[/link] z"
+        )
         await pilot.press("o")
         assert isinstance(app.screen, ArticlesScreen)
         shown = "\n".join(screen_lines(app))
@@ -94,8 +107,10 @@ async def test_an_article_without_metadata_has_no_header_line(seed: Article) -> 
 
 
 async def test_the_o_list_shows_each_articles_metadata() -> None:
-    articles = [*load_source(str(DATA / "article.json"), lambda problem: None),
-                *load_source(str(DATA / "article.md"), lambda problem: None)]  # fmt: skip
+    articles = [
+        *load_source(str(DATA / "article.json"), lambda problem: None),
+        *load_source(str(DATA / "article.md"), lambda problem: None),
+    ]
     app = BylineApp(articles, analyser=no_analysis)
     async with app.run_test(size=(80, 24)) as pilot:
         await reader_ready(pilot)

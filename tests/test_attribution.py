@@ -57,8 +57,10 @@ def test_two_apostrophes_open_and_close_a_quote(nlp):
         "captain. ''We will lose the late boat.''\n\nHe spoke after the vote."
     )
     quotes = speech(text, nlp)
-    assert [q.text for q in quotes] == ["The numbers simply do not add up,",
-                                        "We will lose the late boat."]  # fmt: skip
+    assert [q.text for q in quotes] == [
+        "The numbers simply do not add up,",
+        "We will lose the late boat.",
+    ]
     assert [q.speaker for q in quotes] == ["Tomas Brenner", "Tomas Brenner"]
 
 
@@ -108,8 +110,12 @@ def test_speakers_from_cues_beyond_the_old_list_em_dashes_and_dates(nlp):
         "manager."
     )
     quotes = speech(text, nlp)
-    assert [q.speaker for q in quotes] == ["Marisol Vega", "Omar Haddad", "Ruth Okonkwo",
-                                           "Gerald Finch"]  # fmt: skip
+    assert [q.speaker for q in quotes] == [
+        "Marisol Vega",
+        "Omar Haddad",
+        "Ruth Okonkwo",
+        "Gerald Finch",
+    ]
 
 
 # 4. Claims.
@@ -137,8 +143,7 @@ def test_claims_in_the_shapes_reporting_takes(nlp):
     assert claim_starting(claims, "the budget must be balanced").source == "Luis Ferreira"
     assert claim_starting(claims, "the house had been empty").source == "Piotr Wazny"
     # An experiment's result and an agentless passive are not someone's claim.
-    assert not any("safe for drinking" in c.text or "station would close" in c.text
-                   for c in claims)  # fmt: skip
+    assert not any("safe for drinking" in c.text or "station would close" in c.text for c in claims)
 
 
 def test_mixed_quotation_is_one_claim_with_its_source(nlp):

@@ -66,8 +66,10 @@ def test_binary_file_is_refused(tmp_path, capsys: pytest.CaptureFixture[str]) ->
 def test_installed_command_reports_errors_without_traceback() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tui.cli", "does-not-exist.txt"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert result.stderr == "byline: cannot open 'does-not-exist.txt': No such file or directory\n"
 

@@ -28,9 +28,12 @@ from tui.store import Library, put_analysis
     ],
 )
 def test_a_mistyped_command_is_named(
-    argv: list[str], command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2
     err = capsys.readouterr().err
@@ -49,9 +52,11 @@ def test_a_file_named_like_a_command_is_opened_as_a_file(
 
 @pytest.mark.parametrize("name", ["x.txt", "article", "notes/lokup", "lokup.txt"])
 def test_a_name_far_from_any_command_is_a_file(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main([name]) == 1
     assert capsys.readouterr().err == f"byline: cannot open '{name}': No such file or directory\n"
@@ -62,9 +67,15 @@ def closed_pipe_run(argv: list[str], **env: str) -> subprocess.CompletedProcess[
     read, write = os.pipe()
     os.close(read)
     try:
-        return subprocess.run([sys.executable, "-m", "tui.cli", *argv], stdout=write,
-                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                              env={**os.environ, **env}, timeout=300, check=False)  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "-m", "tui.cli", *argv],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **env},
+            timeout=300,
+            check=False,
+        )
     finally:
         os.close(write)
 
@@ -78,8 +89,12 @@ def full_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
             text = f"Ann Lee met Bo Chen in Geneva, report {number}."
             article = Article(text=text, title=f"Report {number}")
             library.add([article])
-            put_analysis(library, article.content_hash, "m", synthetic(text, {
-                "Ann Lee": ("Ann Lee", "PERSON"), "Geneva": ("Geneva", "GPE")}))  # fmt: skip
+            put_analysis(
+                library,
+                article.content_hash,
+                "m",
+                synthetic(text, {"Ann Lee": ("Ann Lee", "PERSON"), "Geneva": ("Geneva", "GPE")}),
+            )
         from tui.store.annotations import Annotations
 
         session = Annotations(library).session(library.get(1), "ana")
@@ -88,11 +103,20 @@ def full_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 #: Commands that print, and whether they read the library.
-PRINTING = [(["stats"], True), (["stats", "--json"], True), (["list"], True),
-            (["list", "--json"], True), (["lookup", "Ann Lee"], True),
-            (["lookup", "Ann Lee", "--json"], True), (["export"], True),
-            (["export", "--format", "csv"], True), (["rm", "40"], True), (["--help"], False),
-            (["lookup", "--help"], False), (["--version"], False)]  # fmt: skip
+PRINTING = [
+    (["stats"], True),
+    (["stats", "--json"], True),
+    (["list"], True),
+    (["list", "--json"], True),
+    (["lookup", "Ann Lee"], True),
+    (["lookup", "Ann Lee", "--json"], True),
+    (["export"], True),
+    (["export", "--format", "csv"], True),
+    (["rm", "40"], True),
+    (["--help"], False),
+    (["lookup", "--help"], False),
+    (["--version"], False),
+]
 
 
 @pytest.mark.parametrize(("argv", "library"), PRINTING)
@@ -113,15 +137,22 @@ def test_analyze_into_a_closed_pipe(tmp_path: Path) -> None:
 
 
 def byline(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args, "--db", str(db)],
-                          input=stdin, capture_output=True, text=True, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args, "--db", str(db)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_an_article_from_stdin_has_one_name_everywhere(tmp_path: Path) -> None:
     db = tmp_path / "lib.sqlite3"
     # One long first line: no title in it.
-    text = ("Ann Lee met Bo Chen in Geneva on Monday and said that the talks would go on for as "
-            "long as they had to, whatever the cost to either side.")  # fmt: skip
+    text = (
+        "Ann Lee met Bo Chen in Geneva on Monday and said that the talks would go on for as "
+        "long as they had to, whatever the cost to either side."
+    )
     added = byline("add", "-", db=db, stdin=text)
     assert added.returncode == 0, added.stderr
     with Library(db) as library:
@@ -138,5 +169,8 @@ def test_an_article_from_stdin_has_one_name_everywhere(tmp_path: Path) -> None:
     assert articles[1].split() == ["1", "1×", name]
     assert "(untitled)" not in looked_up.stdout
     data = json.loads(byline("lookup", "Ann Lee", "--json", db=db).stdout)
-    assert data["articles"][0]["path"] == name == json.loads(
-        byline("list", "--json", db=db).stdout)["path"]  # fmt: skip
+    assert (
+        data["articles"][0]["path"]
+        == name
+        == json.loads(byline("list", "--json", db=db).stdout)["path"]
+    )

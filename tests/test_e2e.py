@@ -27,8 +27,7 @@ class Terminal:
     ) -> None:
         self.screen = pyte.Screen(columns, lines)
         self.stream = pyte.ByteStream(self.screen)
-        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns),
-               "LINES": str(lines)}  # fmt: skip
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines)}
         env.pop("NO_COLOR", None)
         self.child = pexpect.spawn(
             argv[0], argv[1:], dimensions=(lines, columns), env=env, cwd=str(cwd)
@@ -104,9 +103,14 @@ def test_scrolling_by_moving_rows_draws_what_a_full_repaint_draws() -> None:
         for y in pane:
             line = terminal.screen.buffer[y]
             cells = [line[x] for x in range(columns)]
-            rows.append("".join(c.data for c in cells) + " | " + " ".join(
-                f"{c.fg}/{c.bg}/{c.bold:d}{c.italics:d}{c.underscore:d}{c.reverse:d}"
-                for c in cells))
+            rows.append(
+                "".join(c.data for c in cells)
+                + " | "
+                + " ".join(
+                    f"{c.fg}/{c.bg}/{c.bold:d}{c.italics:d}{c.underscore:d}{c.reverse:d}"
+                    for c in cells
+                )
+            )
         return rows
 
     try:

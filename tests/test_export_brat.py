@@ -34,8 +34,20 @@ def exported(nlp: Any, seed: Article, tmp_path_factory: pytest.TempPathFactory) 
         session.set_speaker(quote.id, "Someone Typed")
         session.set_article_note("second\tlook")
         session.mark_done()
-    assert main(["export", "--db", str(base / "lib.sqlite3"), "--format", "brat", "-o",
-                 str(base / "out")]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(base / "lib.sqlite3"),
+                "--format",
+                "brat",
+                "-o",
+                str(base / "out"),
+            ]
+        )
+        == 0
+    )
     return base
 
 

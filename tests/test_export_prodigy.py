@@ -81,8 +81,10 @@ def test_span_tasks_hold_quotes_and_claims_and_relations_between_their_spans(
     assert seed_task["relations"]
     for task in found:
         assert task["_view_id"] == "spans_manual"
-        spans = [{k: s[k] for k in ("start", "end", "token_start", "token_end", "label")}
-                 for s in task["spans"]]  # fmt: skip
+        spans = [
+            {k: s[k] for k in ("start", "end", "token_start", "token_end", "label")}
+            for s in task["spans"]
+        ]
         for relation in task["relations"]:
             assert relation["head_span"] in spans and relation["child_span"] in spans
             assert relation["head"] == relation["head_span"]["token_end"]

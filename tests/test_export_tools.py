@@ -101,22 +101,55 @@ def test_files_from_the_tools_themselves_are_read(
 ) -> None:
     text = "Ann Lee said the port is shut."
     result = [
-        {"id": "p", "from_name": "label", "to_name": "text", "type": "labels",
-         "value": {"start": 0, "end": 7, "text": "Ann Lee", "labels": ["PERSON"]}},
-        {"id": "q", "from_name": "label", "to_name": "text", "type": "labels",
-         "value": {"start": 13, "end": 29, "text": text[13:29], "labels": [QUOTE]}},
-        {"type": "relation", "from_id": "q", "to_id": "p", "direction": "right",
-         "labels": ["SPEAKER"]},
-    ]  # fmt: skip
+        {
+            "id": "p",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 0, "end": 7, "text": "Ann Lee", "labels": ["PERSON"]},
+        },
+        {
+            "id": "q",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 13, "end": 29, "text": text[13:29], "labels": [QUOTE]},
+        },
+        {
+            "type": "relation",
+            "from_id": "q",
+            "to_id": "p",
+            "direction": "right",
+            "labels": ["SPEAKER"],
+        },
+    ]
     label_studio = [
-        {"id": 1, "data": {"text": text},
-         "annotations": [{"completed_by": {"id": 3, "email": "lee@example.org"},
-                          "result": result}]},
-        {"id": 2, "data": {"text": "Port shut, officials say."},
-         "predictions": [{"model_version": "m1", "result": [
-             {"id": "o", "from_name": "label", "to_name": "text", "type": "labels",
-              "value": {"start": 0, "end": 9, "labels": [CLAIM]}}]}]},
-    ]  # fmt: skip
+        {
+            "id": 1,
+            "data": {"text": text},
+            "annotations": [
+                {"completed_by": {"id": 3, "email": "lee@example.org"}, "result": result}
+            ],
+        },
+        {
+            "id": 2,
+            "data": {"text": "Port shut, officials say."},
+            "predictions": [
+                {
+                    "model_version": "m1",
+                    "result": [
+                        {
+                            "id": "o",
+                            "from_name": "label",
+                            "to_name": "text",
+                            "type": "labels",
+                            "value": {"start": 0, "end": 9, "labels": [CLAIM]},
+                        }
+                    ],
+                }
+            ],
+        },
+    ]
     path = tmp_path / "export.json"
     path.write_text(json.dumps(label_studio), "utf-8")
     db = tmp_path / "lib.sqlite3"

@@ -34,8 +34,19 @@ def exported(nlp: Any, seed: Article, tmp_path_factory: pytest.TempPathFactory) 
         )
         other.create("PERSON", 0, 7)
         other.create("CLAIM", 13, 42, "Ann Lee", 0, 7)
-    status = main(["export", "--db", str(db), "--format", "spacy", "-o",
-                   str(base / "train.spacy"), "--config", str(base / "config.cfg")])  # fmt: skip
+    status = main(
+        [
+            "export",
+            "--db",
+            str(db),
+            "--format",
+            "spacy",
+            "-o",
+            str(base / "train.spacy"),
+            "--config",
+            str(base / "config.cfg"),
+        ]
+    )
     assert status == 0
     return base
 
@@ -69,8 +80,18 @@ def test_the_config_says_what_it_trains(exported: Path) -> None:
 def test_spacy_debug_data_accepts_the_export(exported: Path) -> None:
     # The rule lemmatizer comes trained from the base pipeline; `debug data` would initialise
     # it again from spacy-lookups-data, which the frozen component does not need.
-    done = spacy("debug", "data", "config.cfg", "--paths.train", "train.spacy", "--paths.dev",
-                 "train.spacy", "--nlp.disabled", '["lemmatizer"]', cwd=exported)  # fmt: skip
+    done = spacy(
+        "debug",
+        "data",
+        "config.cfg",
+        "--paths.train",
+        "train.spacy",
+        "--paths.dev",
+        "train.spacy",
+        "--nlp.disabled",
+        '["lemmatizer"]',
+        cwd=exported,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "✘" not in done.stdout
     assert "Pipeline can be initialized with data" in done.stdout
@@ -80,10 +101,23 @@ def test_spacy_debug_data_accepts_the_export(exported: Path) -> None:
 
 
 def test_spacy_train_one_tiny_epoch_then_byline_reads_with_the_model(exported: Path) -> None:
-    done = spacy("train", "config.cfg", "--paths.train", "train.spacy", "--paths.dev",
-                 "train.spacy", "--output", "output", "--training.max_epochs", "1",
-                 "--training.max_steps", "2", "--training.eval_frequency", "2",
-                 cwd=exported)  # fmt: skip
+    done = spacy(
+        "train",
+        "config.cfg",
+        "--paths.train",
+        "train.spacy",
+        "--paths.dev",
+        "train.spacy",
+        "--output",
+        "output",
+        "--training.max_epochs",
+        "1",
+        "--training.max_steps",
+        "2",
+        "--training.eval_frequency",
+        "2",
+        cwd=exported,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     best = exported / "output" / "model-best"
     meta = json.loads((best / "meta.json").read_text("utf-8"))

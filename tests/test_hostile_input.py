@@ -31,9 +31,7 @@ DATA = Path(__file__).parent / "data" / "loaders"
 
 #: What a hostile name, note or speaker holds: a window title (OSC 2), a clipboard write
 #: (OSC 52), a screen clear (CSI 2J), C1 controls (8-bit CSI, NEL) and a bidi override.
-HOSTILE = (
-    "\x1b]2;owned\x07\x1b]52;c;ZWNobyBldmls\x07\x1b[2J\x9b31m\x85Ana\u202e lanigiro"
-)
+HOSTILE = "\x1b]2;owned\x07\x1b]52;c;ZWNobyBldmls\x07\x1b[2J\x9b31m\x85Ana\u202e lanigiro"
 #: Invisible characters that make look-alike names.
 INVISIBLE = "\u200b\u2060\ufeff\u200e\u200f\u061c\U000e0041"
 
@@ -49,8 +47,9 @@ def terminal_safe(output: str) -> bool:
     return is_safe(output.replace("\n", " ").replace("\t", " ")) and "\r" not in output
 
 
-def byline(*argv: str, timeout: float = 60, memory: int | None = None,
-           **kwargs: object) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def byline(
+    *argv: str, timeout: float = 60, memory: int | None = None, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
     """The installed command in a process of its own (killed after `timeout` seconds; with
     `memory`, its address space is capped so an endless read fails fast instead of swapping)."""
 
@@ -58,8 +57,14 @@ def byline(*argv: str, timeout: float = 60, memory: int | None = None,
         if memory is not None:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
-    return subprocess.run([sys.executable, "-m", "tui.cli", *argv], capture_output=True,
-                          text=True, timeout=timeout, preexec_fn=limit, **kwargs)  # type: ignore[call-overload]  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limit,
+        **kwargs,
+    )  # type: ignore[call-overload]
 
 
 # Imported annotations carry escape codes.
@@ -67,8 +72,9 @@ def byline(*argv: str, timeout: float = 60, memory: int | None = None,
 
 def hostile_export(tmp_path: Path) -> Path:
     """A Prodigy JSONL export whose annotator name, notes and speaker hold escape codes."""
-    article = Article(text="Maria Silva said the port reopens on Monday, officials said.",
-                      title="Port")  # fmt: skip
+    article = Article(
+        text="Maria Silva said the port reopens on Monday, officials said.", title="Port"
+    )
     with Library(tmp_path / "clean.sqlite3") as library:
         session = Annotations(library).session(article, "ana")
         session.create(QUOTE, 17, 43, "Maria Silva", 0, 11)
@@ -104,8 +110,7 @@ def test_imported_annotations_never_carry_escape_codes(
         assert state.note == "\nAna lanigiro\nsecond line"  # `M` opens with this note (NEL: \n)
         (quote,) = session.spans("quote")
         assert quote.speaker == "Ana lanigiro"
-    for command in (["stats"], ["stats", "--json"], ["export", "--format", "csv"],
-                    ["export"]):  # fmt: skip
+    for command in (["stats"], ["stats", "--json"], ["export", "--format", "csv"], ["export"]):
         status, out, err = run(capsys, *command, "--db", db)
         assert status == 0, err
         assert "\x1b" not in out and "\x9b" not in out and "\u202e" not in out, command
@@ -149,8 +154,9 @@ def test_lone_surrogates_in_json_are_one_article_each_not_a_lost_batch(
     good = tmp_path / "good.txt"
     good.write_text("A good article that must be kept whatever its neighbours hold.\n")
     bad = tmp_path / "bad.json"
-    bad.write_text('[{"text": "Broken \\ud800 text here", "title": "T\\udfff"},'
-                   ' {"text": "Fine text"}]')  # fmt: skip
+    bad.write_text(
+        '[{"text": "Broken \\ud800 text here", "title": "T\\udfff"}, {"text": "Fine text"}]'
+    )
     lines = tmp_path / "bad.jsonl"
     lines.write_text('{"text": "one \\udc80 two"}\n{"text": "three"}\n')
     db = str(tmp_path / "lib.sqlite3")
@@ -183,8 +189,10 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown(tmp_path: Path) -> None:
     added = byline("add", "--db", db, str(folder), timeout=60)
     assert "Traceback" not in added.stderr
     assert added.returncode == 0
-    assert added.stderr == (f"byline: warning: '{folder}/caf\ufffd .txt': a file name that is "
-                            "not UTF-8; replaced by U+FFFD\n")  # fmt: skip
+    assert added.stderr == (
+        f"byline: warning: '{folder}/caf\ufffd .txt': a file name that is "
+        "not UTF-8; replaced by U+FFFD\n"
+    )
     assert added.stdout.startswith("added 2 articles")
     listed = byline("list", "--db", db, "--json", timeout=60)
     assert listed.returncode == 0 and "Traceback" not in listed.stderr
@@ -202,12 +210,15 @@ def test_the_reader_opens_an_article_with_a_lone_surrogate(tmp_path: Path) -> No
     from test_e2e import Terminal
 
     article = tmp_path / "bad.json"
-    article.write_text('{"title": "Lone \\udfff surrogate", "text": "Officials said the '
-                       'bridge \\ud800 would reopen next week after repairs."}')  # fmt: skip
+    article.write_text(
+        '{"title": "Lone \\udfff surrogate", "text": "Officials said the '
+        'bridge \\ud800 would reopen next week after repairs."}'
+    )
     terminal = Terminal([sys.executable, "-m", "tui.cli", str(article)], 100, 30)
     try:
-        assert terminal.wait_for(lambda rows: any("bridge \ufffd would" in r for r in rows),
-                                 deadline=60), "\n".join(terminal.screen.display)  # fmt: skip
+        assert terminal.wait_for(
+            lambda rows: any("bridge \ufffd would" in r for r in rows), deadline=60
+        ), "\n".join(terminal.screen.display)
         terminal.child.send("q")
         terminal.child.expect(pexpect.EOF, timeout=20)
         terminal.child.close()
@@ -250,8 +261,18 @@ def test_a_file_over_the_size_limit_is_one_line(tmp_path: Path) -> None:
     zero = tmp_path / "zero.txt"
     zero.symlink_to("/dev/zero")  # named on its own: read, but only up to the limit
     db = str(tmp_path / "lib.sqlite3")
-    added = byline("add", "--db", db, "--max-size", "1", str(big), str(zero),
-                   str(DATA / "article.txt"), timeout=60, memory=2 << 30)  # fmt: skip
+    added = byline(
+        "add",
+        "--db",
+        db,
+        "--max-size",
+        "1",
+        str(big),
+        str(zero),
+        str(DATA / "article.txt"),
+        timeout=60,
+        memory=2 << 30,
+    )
     assert added.returncode == 1
     assert added.stdout.startswith("added 1 article;")
     assert added.stderr == (
@@ -264,8 +285,16 @@ def test_a_file_over_the_size_limit_is_one_line(tmp_path: Path) -> None:
 def test_endless_standard_input_is_one_line(limit: list[str], tmp_path: Path) -> None:
     yes = subprocess.Popen(["yes"], stdout=subprocess.PIPE)
     try:
-        added = byline("add", "--db", str(tmp_path / "lib.sqlite3"), *limit, "-",
-                       stdin=yes.stdout, timeout=120, memory=2 << 30)  # fmt: skip
+        added = byline(
+            "add",
+            "--db",
+            str(tmp_path / "lib.sqlite3"),
+            *limit,
+            "-",
+            stdin=yes.stdout,
+            timeout=120,
+            memory=2 << 30,
+        )
     finally:
         yes.kill()
         yes.wait()
@@ -311,9 +340,11 @@ class Server:
         self.httpd.server_close()
 
 
-ARTICLE_HTML = (b"<html><head><title>Hello</title></head><body><article><p>"
-                + b"Officials said the bridge would reopen next week after repairs. " * 5
-                + b"</p></article></body></html>")  # fmt: skip
+ARTICLE_HTML = (
+    b"<html><head><title>Hello</title></head><body><article><p>"
+    + b"Officials said the bridge would reopen next week after repairs. " * 5
+    + b"</p></article></body></html>"
+)
 
 
 def trickle(handler: BaseHTTPRequestHandler) -> None:
@@ -381,8 +412,9 @@ def test_a_redirect_loop_is_one_line(capsys: pytest.CaptureFixture[str]) -> None
     assert err == f"byline: cannot fetch '{server.url}/loop': too many redirects (a loop?)\n"
 
 
-@pytest.mark.parametrize("target", ["file:///etc/passwd", "ftp://127.0.0.1/x",
-                                    "gopher://127.0.0.1/x"])  # fmt: skip
+@pytest.mark.parametrize(
+    "target", ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/x"]
+)
 def test_a_redirect_to_another_scheme_is_refused(
     target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -394,8 +426,10 @@ def test_a_redirect_to_another_scheme_is_refused(
     with Server(redirect) as server:
         status, _, err = run(capsys, "add", server.url + "/go")
     assert status == 1
-    assert err == (f"byline: cannot fetch '{server.url}/go': redirected to '{target}', "
-                   "which is not http(s); refused\n")  # fmt: skip
+    assert err == (
+        f"byline: cannot fetch '{server.url}/go': redirected to '{target}', "
+        "which is not http(s); refused\n"
+    )
 
 
 @pytest.fixture
@@ -444,8 +478,19 @@ def test_a_public_url_redirecting_to_a_private_address_is_refused(
 def test_private_addresses_are_those_of_the_local_networks() -> None:
     from tui.loaders.web import is_public_address
 
-    for address in ("127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.5.4", "169.254.169.254",
-                    "0.0.0.0", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1", "100.64.0.1"):
+    for address in (
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.1",
+        "172.16.5.4",
+        "169.254.169.254",
+        "0.0.0.0",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "100.64.0.1",
+    ):
         assert not is_public_address((address, 80)), address
     for address in ("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"):
         assert is_public_address((address, 443)), address
@@ -517,15 +562,19 @@ SCALED = [
     (_text, b"\x1b]\x9d", b"x\n"),
     (_fragment, b"<", b"<p>x</p></b></i>"),
     (_jsonl, b'{"text": "a"}\n', b""),
-    (_feed, b"<item><title>a</title><description>&lt;p&gt;x</description></item>",
-     b"<rss><channel>"),
+    (
+        _feed,
+        b"<item><title>a</title><description>&lt;p&gt;x</description></item>",
+        b"<rss><channel>",
+    ),
     (_feed, b"&lt;b&gt;", b"<rss><channel><item><description>"),
     (_html, b"<div><p>a", b"<html><body>"),
 ]
 
 
-@pytest.mark.parametrize(("load", "unit", "prefix"), SCALED,
-                         ids=[f"{f.__name__}-{u[:6]!r}" for f, u, _ in SCALED])  # fmt: skip
+@pytest.mark.parametrize(
+    ("load", "unit", "prefix"), SCALED, ids=[f"{f.__name__}-{u[:6]!r}" for f, u, _ in SCALED]
+)
 def test_every_loader_takes_linear_time(
     load: Callable[[bytes], object], unit: bytes, prefix: bytes
 ) -> None:
@@ -550,8 +599,9 @@ def test_invisible_characters_are_taken_out_of_text_and_names(tmp_path: Path) ->
     # The joiners that scripts and emoji need stay.
     assert sanitize("می\u200cخواهم 👩\u200d💻") == "می\u200cخواهم 👩\u200d💻"
     article = tmp_path / "a.txt"
-    article.write_text(f"Title\n\nSergey{INVISIBLE} Lavrov said talks were over.\n",
-                       encoding="utf-8")  # fmt: skip
+    article.write_text(
+        f"Title\n\nSergey{INVISIBLE} Lavrov said talks were over.\n", encoding="utf-8"
+    )
     from tui.loaders import load_path
 
     assert load_path(str(article)).text == "Title\n\nSergey Lavrov said talks were over.\n"
@@ -571,8 +621,10 @@ def test_speaker_candidates_have_no_invisible_look_alikes() -> None:
 
     text = "Sergey Lavrov met Sergey Lav\u200brov and said: the talks are over."
     quote = Span(3, QUOTE, 48, 67, PENDING, ANNOTATOR, None, None, None, "")
-    people = [Span(1, "PERSON", 0, 13, ACCEPTED, ANNOTATOR, None, None, None, ""),
-              Span(2, "PERSON", 18, 32, ACCEPTED, ANNOTATOR, None, None, None, "")]
+    people = [
+        Span(1, "PERSON", 0, 13, ACCEPTED, ANNOTATOR, None, None, None, ""),
+        Span(2, "PERSON", 18, 32, ACCEPTED, ANNOTATOR, None, None, None, ""),
+    ]
     names = [c.name for c in speaker_candidates(text, quote, [*people, quote], None)]
     assert names == ["Sergey Lavrov"]
 
@@ -586,18 +638,18 @@ def test_unknown_options_are_not_echoed_raw(capsys: pytest.CaptureFixture[str]) 
     assert err == "byline: unrecognized arguments: --x (see 'byline list --help')\n"
 
 
-def test_a_model_name_is_not_echoed_raw(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    status, _, err = run(capsys, "analyze", "--model", "\x1b]2;owned\x07no\x1b[2Jmodel",
-                         str(DATA / "article.txt"))  # fmt: skip
+def test_a_model_name_is_not_echoed_raw(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(
+        capsys, "analyze", "--model", "\x1b]2;owned\x07no\x1b[2Jmodel", str(DATA / "article.txt")
+    )
     assert status == 1
     assert terminal_safe(err) and "nomodel" in err
 
 
 def test_a_host_is_not_echoed_raw(capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(capsys, "serve", "--web", "--host", "\x1b]2;owned\x07evil\x1b[2J",
-                         "--port", "1")  # fmt: skip
+    status, _, err = run(
+        capsys, "serve", "--web", "--host", "\x1b]2;owned\x07evil\x1b[2J", "--port", "1"
+    )
     assert status == 2
     assert err == "byline: --host 'evil': not a host name or address\n"
 
@@ -608,15 +660,20 @@ def test_export_to_a_full_disk_names_standard_output(tmp_path: Path) -> None:
     with Library(db) as library:
         Annotations(library).session(article, "ana").create("PERSON", 0, 11)
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", db],
-                                stdout=full, stderr=subprocess.PIPE, text=True,
-                                timeout=60)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "export", "--db", db],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 1
     assert result.stderr == "byline: cannot write to standard output: No space left on device\n"
 
 
-@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["lookup", "Lavrov"],
-                                     ["stats"], ["export"]])  # fmt: skip
+@pytest.mark.parametrize(
+    "command", [["list"], ["list", "--json"], ["lookup", "Lavrov"], ["stats"], ["export"]]
+)
 def test_reading_commands_never_create_a_library(
     command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -34,8 +34,15 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_add_list_rm(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "add", "--db", db, str(DATA / "article.json"),
-                           str(DATA / "feed.atom"), str(DATA / "article.md"))  # fmt: skip
+    status, out, err = run(
+        capsys,
+        "add",
+        "--db",
+        db,
+        str(DATA / "article.json"),
+        str(DATA / "feed.atom"),
+        str(DATA / "article.md"),
+    )
     assert (status, out, err) == (0, f"added 3 articles; 3 in {db}\n", "")
 
     status, out, _ = run(capsys, "add", "--db", db, str(DATA / "article.json"))
@@ -66,8 +73,9 @@ def test_feed_problem_is_a_skip_so_add_exits_1(db: str, capsys: pytest.CaptureFi
     assert err == f"byline: '{DATA / 'feed.rss'}' entry 3: no text in it; skipped\n"
 
 
-def test_env_selects_the_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_env_selects_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("BYLINE_DB", str(tmp_path / "env.sqlite3"))
     assert run(capsys, "add", str(DATA / "article.json"))[0] == 0
     assert len(Library(tmp_path / "env.sqlite3")) == 1
@@ -143,21 +151,29 @@ def _as_other_user(argv: list[str], folder: Path) -> subprocess.CompletedProcess
     the checkout may sit in a folder only root can read (a container's /root). `list` and
     `add` of a text file need nothing beyond the package and the standard library."""
     if os.geteuid() != 0:
-        return subprocess.run([sys.executable, "-m", "tui.cli", *argv], capture_output=True,
-                              text=True, timeout=60)  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "-m", "tui.cli", *argv], capture_output=True, text=True, timeout=60
+        )
     if not SYSTEM_PYTHON.exists():
         pytest.skip("running as root without a system Python to run as another user")
     code = folder / "code"
     if not code.exists():
         folder.chmod(0o755)
-        shutil.copytree(Path(tui.__file__).parent, code / "tui",
-                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        shutil.copytree(
+            Path(tui.__file__).parent, code / "tui", ignore=shutil.ignore_patterns("__pycache__")
+        )
         shutil.copytree(STYLES_DIR, code / "tui" / "styles")
         shutil.copytree(SEEDS_DIR, code / "tui" / "seeds")
         folder.chmod(0o555)
-    return subprocess.run([str(SYSTEM_PYTHON), "-m", "tui.cli", *argv], capture_output=True,
-                          text=True, timeout=60, user=65534, cwd="/",
-                          env={"PYTHONPATH": str(code), "PATH": "/usr/bin:/bin"})  # fmt: skip
+    return subprocess.run(
+        [str(SYSTEM_PYTHON), "-m", "tui.cli", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        user=65534,
+        cwd="/",
+        env={"PYTHONPATH": str(code), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_corrupt_library_is_one_line_and_untouched(
@@ -169,16 +185,22 @@ def test_corrupt_library_is_one_line_and_untouched(
     for argv in (["list"], ["add", str(DATA / "article.txt")], ["rm", "1"]):
         status, _, err = run(capsys, *argv, "--db", str(db))
         assert status == 1
-        assert err == (f"byline: library '{db}' is damaged or not a Byline library; "
-                       "it was left untouched (see --db)\n")  # fmt: skip
+        assert err == (
+            f"byline: library '{db}' is damaged or not a Byline library; "
+            "it was left untouched (see --db)\n"
+        )
     assert db.read_bytes() == before
 
 
 def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
     db = tmp_path / "lib.sqlite3"
     db.write_text("not a database")
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "list", "--db", str(db)],
-                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "list", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 

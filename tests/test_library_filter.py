@@ -17,18 +17,39 @@ from tui.store import Library
 
 LONG_TITLE = "Harbour bridge to close for six weeks of repairs, council says after inspection"
 ARTICLES = [
-    Article(text=LONG_TITLE + "\n\nThe bridge closes in July.", title=LONG_TITLE,
-            source="The Coastal Herald", date="2024-05-14", author="Maria Okafor"),
-    Article(text="Tariff talks stall\n\nOfficials met again. President Trump said the tariffs "
-            "stay; Trump's aides agreed. Trump left early.", title="Tariff talks stall",
-            source="Wire Service", date="2024-06-02"),
-    Article(text="Trump rally draws thousands\n\nA crowd gathered.", title="Trump rally draws "
-            "thousands", source="Daily Planet", date="2024-06-03"),
-    Article(text="Ferry timetable\n\nNew times from May. A passenger said Trump once rode it.",
-            title="Ferry timetable", source="Island News", date="2024-04-01"),
-    Article(text="Glacier retreat\n\nThe glacier lost a tenth of its ice.",
-            title="Glacier retreat", source="Science Desk", date="2024-06-01"),
-]  # fmt: skip
+    Article(
+        text=LONG_TITLE + "\n\nThe bridge closes in July.",
+        title=LONG_TITLE,
+        source="The Coastal Herald",
+        date="2024-05-14",
+        author="Maria Okafor",
+    ),
+    Article(
+        text="Tariff talks stall\n\nOfficials met again. President Trump said the tariffs "
+        "stay; Trump's aides agreed. Trump left early.",
+        title="Tariff talks stall",
+        source="Wire Service",
+        date="2024-06-02",
+    ),
+    Article(
+        text="Trump rally draws thousands\n\nA crowd gathered.",
+        title="Trump rally draws thousands",
+        source="Daily Planet",
+        date="2024-06-03",
+    ),
+    Article(
+        text="Ferry timetable\n\nNew times from May. A passenger said Trump once rode it.",
+        title="Ferry timetable",
+        source="Island News",
+        date="2024-04-01",
+    ),
+    Article(
+        text="Glacier retreat\n\nThe glacier lost a tenth of its ice.",
+        title="Glacier retreat",
+        source="Science Desk",
+        date="2024-06-01",
+    ),
+]
 
 
 @pytest.fixture
@@ -60,8 +81,11 @@ async def test_the_filter_finds_words_in_the_text(library: Library) -> None:
         screen = await open_library(pilot)
         await pilot.press(*"trump")
         # The title that says it first, then the texts that do, most mentions first.
-        assert rows(screen) == ["Trump rally draws thousands", "Tariff talks stall",
-                                "Ferry timetable"]  # fmt: skip
+        assert rows(screen) == [
+            "Trump rally draws thousands",
+            "Tariff talks stall",
+            "Ferry timetable",
+        ]
         title = str(screen.query_one("#library-title").render())
         assert title == "Library: 3 of 5 articles (title, source, author, date, path or text)"
         await pilot.press("space", *"aides")  # every word, anywhere in the article
@@ -79,8 +103,11 @@ async def test_the_filter_still_matches_metadata_anywhere_in_a_word(library: Lib
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_library(pilot)
         await pilot.press(*"2024-06")  # a date
-        assert rows(screen) == ["Tariff talks stall", "Trump rally draws thousands",
-                                "Glacier retreat"]  # fmt: skip
+        assert rows(screen) == [
+            "Tariff talks stall",
+            "Trump rally draws thousands",
+            "Glacier retreat",
+        ]
         await pilot.press("escape", *"okafor")  # an author
         assert rows(screen) == [LONG_TITLE]
         await pilot.press("escape", *"etabl")  # the middle of a word of a title

@@ -18,13 +18,23 @@ from tui.store import Library, put_analysis
 from tui.store.cache import installed_model_id
 
 ARTICLES = [
-    Article(text="Ferry fares rise\n\nFares rise in June.", title="Ferry fares rise",
-            source="Island News", date="2024-03-01"),
-    Article(text="Bridge to close\n\nThe bridge closes, \"for good\", said Ann.",
-            title="Bridge to close", source="Coastal Herald"),
-    Article(text="Ferry timetable\n\nNew times from May.", title="Ferry timetable",
-            source="Coastal Herald"),
-]  # fmt: skip
+    Article(
+        text="Ferry fares rise\n\nFares rise in June.",
+        title="Ferry fares rise",
+        source="Island News",
+        date="2024-03-01",
+    ),
+    Article(
+        text='Bridge to close\n\nThe bridge closes, "for good", said Ann.',
+        title="Bridge to close",
+        source="Coastal Herald",
+    ),
+    Article(
+        text="Ferry timetable\n\nNew times from May.",
+        title="Ferry timetable",
+        source="Coastal Herald",
+    ),
+]
 #: A distinctive analysis: when the reader shows it, it came from the cache, not from spaCy.
 CACHED = Analysis(quotes=[Quote(start=31, end=39, text="for good", speaker="Ann")])
 
@@ -58,8 +68,16 @@ async def test_filter_then_open_shows_the_cached_analysis(library: Library) -> N
         screen = app.screen
         assert rows(screen) == ["Ferry fares rise", "Bridge to close", "Ferry timetable"]
         lines = drawn(screen)
-        assert lines[0].split() == ["Ferry", "fares", "rise", "Island", "News", "2024-03-01",
-                                    "0", "0"]  # fmt: skip
+        assert lines[0].split() == [
+            "Ferry",
+            "fares",
+            "rise",
+            "Island",
+            "News",
+            "2024-03-01",
+            "0",
+            "0",
+        ]
         assert lines[1].split()[-3:] == ["Herald", "1", "0"]
         await pilot.press(*"ferry")
         assert rows(screen) == ["Ferry fares rise", "Ferry timetable"]
@@ -103,6 +121,10 @@ async def test_opening_again_replaces_the_reader_opened_before(library: Library)
             await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
             await pilot.press(*title.lower())
             await pilot.press("enter")
-            await until(pilot, lambda t=title: getattr(app.screen, "article", None)
-                        and app.screen.article.title == t)  # fmt: skip
+            await until(
+                pilot,
+                lambda t=title: (
+                    getattr(app.screen, "article", None) and app.screen.article.title == t
+                ),
+            )
         assert len(app.screen_stack) == 2  # the first reader and the one from the library

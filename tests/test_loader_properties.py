@@ -22,36 +22,66 @@ from tui.model import Article, EntityMention
 from tui.widgets.article_view import ArticleView
 
 PARSERS = sorted({parser.__name__: parser for parser in FORMATS.values()}.items())
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: Text that likes to hold what terminals act on: escapes, controls, bidi, odd line breaks.
 NASTY = st.lists(
     st.one_of(
         st.characters(),
-        st.sampled_from(["\x1b", "\x1b[", "\x1b]", "\x07", "\x9b", "\r", "\t", "\u202e",
-                         "\u2028", "\u2069", "\x00", "\x85", "<p>", "</p>", "{", "\"text\":",
-                         "\n"]),
+        st.sampled_from(
+            [
+                "\x1b",
+                "\x1b[",
+                "\x1b]",
+                "\x07",
+                "\x9b",
+                "\r",
+                "\t",
+                "\u202e",
+                "\u2028",
+                "\u2069",
+                "\x00",
+                "\x85",
+                "<p>",
+                "</p>",
+                "{",
+                '"text":',
+                "\n",
+            ]
+        ),
     ),
     max_size=200,
-).map("".join)  # fmt: skip
+).map("".join)
 #: Bytes shaped like the formats, with noise.
 SHAPED = st.one_of(
     st.binary(max_size=400),
     NASTY.map(lambda t: t.encode("utf-8", "surrogatepass")),
     NASTY.map(lambda t: json.dumps({"title": t[:20], "text": t}).encode()),
-    NASTY.map(lambda t: f"<html><body><article><p>{t}</p></article></body></html>".encode(
-        "utf-8", "replace")),
-    NASTY.map(lambda t: f"<rss><channel><item><title>{t}</title><description>{t}"
-              "</description></item></channel></rss>".encode("utf-8", "replace")),
-)  # fmt: skip
+    NASTY.map(
+        lambda t: f"<html><body><article><p>{t}</p></article></body></html>".encode(
+            "utf-8", "replace"
+        )
+    ),
+    NASTY.map(
+        lambda t: (
+            f"<rss><channel><item><title>{t}</title><description>{t}"
+            "</description></item></channel></rss>".encode("utf-8", "replace")
+        )
+    ),
+)
 
 
 def assert_safe(article: Article) -> None:
     assert article.text.strip()
     assert is_safe(article.text.replace("\n", " "))
-    for field in (article.title, article.source, article.url, article.date, article.author,
-                  article.path):  # fmt: skip
+    for field in (
+        article.title,
+        article.source,
+        article.url,
+        article.date,
+        article.author,
+        article.path,
+    ):
         assert is_safe(field) and "\n" not in field
 
 
@@ -92,12 +122,16 @@ async def test_the_renderer_draws_no_control_from_any_text() -> None:
         view = app.query_one(ArticleView)
 
         @SETTINGS
-        @given(text=NASTY, title=NASTY, spans=st.lists(st.tuples(st.integers(0, 300),
-                                                                 st.integers(0, 300))))  # fmt: skip
+        @given(
+            text=NASTY,
+            title=NASTY,
+            spans=st.lists(st.tuples(st.integers(0, 300), st.integers(0, 300))),
+        )
         def draw(text: str, title: str, spans: list[tuple[int, int]]) -> None:
             view.set_article(Article(text=text, title=title))
-            view.set_entities([EntityMention(min(a, b), max(a, b), "PERSON", "", 0)
-                               for a, b in spans])  # fmt: skip
+            view.set_entities(
+                [EntityMention(min(a, b), max(a, b), "PERSON", "", 0) for a, b in spans]
+            )
             view.search(text[:3])
             for index in range(view.line_count):
                 for segment in view._render_display_line(index):

@@ -82,10 +82,13 @@ def test_json_object() -> None:
     assert article == Article(
         text="Ferry fares will rise by 5% in June, the operator said.\n\n"
         "Commuters said the rise was unfair.",
-        title="Ferry fares to rise in June", source="Island News",
-        url="https://island.example/fares", date="2024-03-01", author="Ann Park",
+        title="Ferry fares to rise in June",
+        source="Island News",
+        url="https://island.example/fares",
+        date="2024-03-01",
+        author="Ann Park",
         path=str(DATA / "article.json"),
-    )  # fmt: skip
+    )
 
 
 def test_json_list_of_objects(tmp_path: Path) -> None:
@@ -135,14 +138,17 @@ def test_byline_analyze_output_reads_back(tmp_path: Path, seed: Article) -> None
 def test_rss_feed_entries_with_full_text() -> None:
     articles, problems = load(DATA / "feed.rss")
     assert [a.title for a in articles] == [
-        "Harbour bridge to close for repairs", "Lifeboat crew honoured for night rescue",
-    ]  # fmt: skip
+        "Harbour bridge to close for repairs",
+        "Lifeboat crew honoured for night rescue",
+    ]
     first, second = articles
     assert "We have no choice but to act now" in first.text  # content:encoded, not the summary
     assert "<p>" not in first.text and "\n\n" in first.text
     assert (first.author, first.date, first.source) == (
-        "Maria Okafor", "2024-05-14", "The Coastal Herald - News",
-    )  # fmt: skip
+        "Maria Okafor",
+        "2024-05-14",
+        "The Coastal Herald - News",
+    )
     assert first.url == "https://coastalherald.example/news/harbour-bridge-repairs"
     assert second.text.startswith("Five volunteers")
     (problem,) = problems
@@ -153,8 +159,10 @@ def test_atom_feed() -> None:
     (article,), _ = load(DATA / "feed.atom")
     assert article.title == "Glacier retreat speeds up, study finds"
     assert (article.author, article.source, article.date) == (
-        "Lena Fischer", "Science Desk", "2024-06-01",
-    )  # fmt: skip
+        "Lena Fischer",
+        "Science Desk",
+        "2024-06-01",
+    )
 
 
 def test_directory_recursively_supported_files_only(tmp_path: Path) -> None:
@@ -303,8 +311,9 @@ def test_binary_file(tmp_path: Path) -> None:
         load(path)
 
 
-@pytest.mark.parametrize("name", ["empty.txt", "empty.md", "empty.html", "empty.json",
-                                  "empty.jsonl", "empty.rss"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["empty.txt", "empty.md", "empty.html", "empty.json", "empty.jsonl", "empty.rss"]
+)
 def test_empty_files(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_bytes(b"  \n")
@@ -332,8 +341,11 @@ def test_empty_directory(tmp_path: Path) -> None:
 
 def test_escapes_and_controls_never_get_in(tmp_path: Path) -> None:
     path = tmp_path / "evil.json"
-    evil = {"title": "Hi\x1b]0;pwned\x07\nthere", "author": "\x1b[31mRed",
-            "text": "Body \x1b[2J\x9bcleared\u202e reversed\ttab"}  # fmt: skip
+    evil = {
+        "title": "Hi\x1b]0;pwned\x07\nthere",
+        "author": "\x1b[31mRed",
+        "text": "Body \x1b[2J\x9bcleared\u202e reversed\ttab",
+    }
     path.write_text(json.dumps(evil))
     (article,), _ = load(path)
     assert_safe(article)

@@ -114,8 +114,10 @@ def test_kwic_lines_are_aligned_on_the_keyword(library: Library) -> None:
         assert "\n" not in line.left + line.text + line.right
         assert line.text == texts[line.article][line.start : line.end]
     printed = [row for row in lookup.render_text(result) if "Lavrov  " in row][:6]
-    columns = {row.index(line.text, 4 + KWIC_WIDTH) for row, line in zip(printed, result.mentions,
-                                                                         strict=True)}  # fmt: skip
+    columns = {
+        row.index(line.text, 4 + KWIC_WIDTH)
+        for row, line in zip(printed, result.mentions, strict=True)
+    }
     assert len(columns) == 1
     # At the very start of a text the left side is padding; a long right side is cut.
     assert kwic("", "Word", "x" * 100) == (" " * KWIC_WIDTH, "Word", "x" * KWIC_WIDTH)
@@ -135,23 +137,38 @@ def test_the_index_follows_the_cache_and_the_library(tmp_path: Path) -> None:
     article = Article(text=text, title="Meeting")
     with Library(tmp_path / "lib.sqlite3") as library:
         # Analysed (and cached) before the article was saved, as the reader may do.
-        put_analysis(library, article.content_hash, "m", synthetic(text, {
-            "Ann Lee": ("Ann Lee", "PERSON"), "Lee spoke": ("Ann Lee", "PERSON"),
-            "Bo Chen": ("Bo Chen", "PERSON")}))  # fmt: skip
+        put_analysis(
+            library,
+            article.content_hash,
+            "m",
+            synthetic(
+                text,
+                {
+                    "Ann Lee": ("Ann Lee", "PERSON"),
+                    "Lee spoke": ("Ann Lee", "PERSON"),
+                    "Bo Chen": ("Bo Chen", "PERSON"),
+                },
+            ),
+        )
         assert find_entity(library, "Ann Lee") is None
         (article_id,) = library.add([article]).ids or []
         found = find_entity(library, "Ann Lee")
         assert found is not None and found.mentions == 2
         # Re-analysed: the new analysis replaces the old one in the index.
-        again = synthetic(text, {"Ann Lee": ("Ann Lee", "PERSON"),
-                                 "Bo Chen": ("Bo Chen", "PERSON")})  # fmt: skip
+        again = synthetic(
+            text, {"Ann Lee": ("Ann Lee", "PERSON"), "Bo Chen": ("Bo Chen", "PERSON")}
+        )
         put_analysis(library, article.content_hash, "m", again, version=99)
         found = find_entity(library, "Ann Lee")
         assert found is not None and found.mentions == 1
         other = Article(text="Bo Chen said no.", title="Two")
         library.add([other])
-        put_analysis(library, other.content_hash, "m",
-                     synthetic(other.text, {"Bo Chen": ("Bo Chen", "PERSON")}))  # fmt: skip
+        put_analysis(
+            library,
+            other.content_hash,
+            "m",
+            synthetic(other.text, {"Bo Chen": ("Bo Chen", "PERSON")}),
+        )
         chen = find_entity(library, "Bo Chen")
         assert chen is not None and lookup.lookup(library, chen).article_count == 2
         library.remove(article_id)
@@ -164,8 +181,14 @@ def test_the_index_follows_the_cache_and_the_library(tmp_path: Path) -> None:
 
 def test_a_library_from_before_the_index_is_indexed_on_first_lookup(library: Library, nlp) -> None:
     with library.writing() as db:
-        for table in ("mentions", "article_entities", "statements", "aliases", "entities",
-                      "entity_names"):  # fmt: skip
+        for table in (
+            "mentions",
+            "article_entities",
+            "statements",
+            "aliases",
+            "entities",
+            "entity_names",
+        ):
             db.execute(f"DELETE FROM {table}")
         db.execute("UPDATE index_state SET value = 0")
     found = find_entity(library, "Lavrov")
@@ -204,8 +227,12 @@ def test_fuzzy_suggestions(library: Library) -> None:
 
 
 def byline(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args, "--db", str(db)],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_byline_lookup_json_schema(library: Library) -> None:
@@ -217,12 +244,15 @@ def test_byline_lookup_json_schema(library: Library) -> None:
     assert data["entity"]["name"] == "Sergey Lavrov" and data["entity"]["articles"] == 3
     assert set(data["entity"]["names"][0]) == {"name", "label", "mentions"}
     assert {tuple(sorted(a)) for a in data["articles"]} == {
-        ("date", "id", "mentions", "path", "source", "title")}  # fmt: skip
-    assert all(set(m) == {"article", "start", "end", "left", "text", "right"}
-               for m in data["mentions"])  # fmt: skip
+        ("date", "id", "mentions", "path", "source", "title")
+    }
+    assert all(
+        set(m) == {"article", "start", "end", "left", "text", "right"} for m in data["mentions"]
+    )
     for kind in ("quotes", "claims"):
-        assert data[kind] and all(set(q) == {"article", "start", "end", "text", "cue"}
-                                  for q in data[kind])  # fmt: skip
+        assert data[kind] and all(
+            set(q) == {"article", "start", "end", "text", "cue"} for q in data[kind]
+        )
     assert all(set(r) == {"id", "name", "label", "articles"} for r in data["cooccurring"])
     texts = {i + 1: a.text for i, a in enumerate(ARTICLES)}
     for mention in data["mentions"]:
@@ -236,8 +266,9 @@ def test_byline_lookup_text_and_no_match(library: Library) -> None:
     missing = byline("lookup", "Lavrof", db=library.path)
     assert missing.returncode == 1 and missing.stdout == ""
     assert missing.stderr.count("\n") == 1
-    assert missing.stderr.startswith("byline: no entity named 'Lavrof' in the library; closest: "
-                                     "Sergey Lavrov (PERSON)")  # fmt: skip
+    assert missing.stderr.startswith(
+        "byline: no entity named 'Lavrof' in the library; closest: Sergey Lavrov (PERSON)"
+    )
 
 
 def test_byline_lookup_merge_and_split(library: Library) -> None:

@@ -62,9 +62,11 @@ def indexed(library: Library, article: Article) -> dict[str, Any]:
     its quotes and claims with the name they are under."""
     key = article_id(library, article)
     with library.reading() as db:
-        origins = {r[0] for table in ("mentions", "article_entities", "statements")
-                   for r in db.execute(f"SELECT origin FROM {table} WHERE article = ?",
-                                       (key,))}  # fmt: skip
+        origins = {
+            r[0]
+            for table in ("mentions", "article_entities", "statements")
+            for r in db.execute(f"SELECT origin FROM {table} WHERE article = ?", (key,))
+        }
         mentions = db.execute(
             "SELECT e.name, m.start, m.end FROM mentions m JOIN entities e ON e.id = m.entity "
             "WHERE m.article = ? ORDER BY m.start",
@@ -129,8 +131,12 @@ def test_a_quote_moves_to_the_speaker_the_annotator_gave_it(
     assert quotes("Lavrov") == [("We will not give up,", "told"), ("This is nonsense,", "said")]
     assert quotes("John Kerry") == [kerry]
     # An edit to a done article's spans reaches the index in the same action.
-    session.set_speaker(quote.id, "John Kerry", SPOKEN.text.index("John Kerry"),
-                        SPOKEN.text.index("John Kerry") + len("John Kerry"))  # fmt: skip
+    session.set_speaker(
+        quote.id,
+        "John Kerry",
+        SPOKEN.text.index("John Kerry"),
+        SPOKEN.text.index("John Kerry") + len("John Kerry"),
+    )
     assert quotes("John Kerry") == [kerry, ("This is nonsense,", "said")]
 
 
@@ -193,8 +199,14 @@ def test_an_article_is_indexed_from_one_source_and_counted_once(
     # The index built incrementally is the one built from scratch.
     incremental = indexed(library, MISSED), indexed(library, SPOKEN), totals(library)
     with library.writing() as db:
-        for table in ("mentions", "article_entities", "statements", "aliases", "entities",
-                      "entity_names"):  # fmt: skip
+        for table in (
+            "mentions",
+            "article_entities",
+            "statements",
+            "aliases",
+            "entities",
+            "entity_names",
+        ):
             db.execute(f"DELETE FROM {table}")
         db.execute("UPDATE index_state SET value = 0")
     lookup.ensure_index(library)
@@ -214,8 +226,10 @@ def test_a_library_from_before_done_annotations_fed_the_index(
         db.execute("ALTER TABLE annotation_sessions DROP COLUMN done_seq")
         # ana's last action came after bob's (though bob marked the article done after her).
         for who, day in (("ana", 2), ("bob", 1)):
-            db.execute("UPDATE annotation_sessions SET updated = ? WHERE annotator = ?",
-                       (f"2024-05-0{day}T10:00:00.000Z", who))  # fmt: skip
+            db.execute(
+                "UPDATE annotation_sessions SET updated = ? WHERE annotator = ?",
+                (f"2024-05-0{day}T10:00:00.000Z", who),
+            )
         index.forget_article(db, article_id(library, MISSED))
         index.index_analysis(db, article_id(library, MISSED), analyses[MISSED.content_hash])
         db.execute("PRAGMA user_version = 3")

@@ -20,8 +20,12 @@ from tui.store.annotations import Annotations
 
 
 def byline(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args, "--db", str(db)],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -102,17 +106,32 @@ def test_a_name_whose_articles_are_gone_is_not_found(tmp_path: Path) -> None:
     second = Article(text="Stefanie Decker wrote a book.", title="Two")
     with Library(tmp_path / "lib.sqlite3") as library:
         ids = library.add([first, second]).ids or []
-        put_analysis(library, first.content_hash, "m", synthetic(first.text, {
-            "Stefanie Dekker": ("Stefanie Dekker", "PERSON"),
-            "Gaziantep": ("Gaziantep", "GPE")}))  # fmt: skip
-        put_analysis(library, second.content_hash, "m", synthetic(second.text, {
-            "Stefanie Decker": ("Stefanie Decker", "PERSON")}))  # fmt: skip
+        put_analysis(
+            library,
+            first.content_hash,
+            "m",
+            synthetic(
+                first.text,
+                {
+                    "Stefanie Dekker": ("Stefanie Dekker", "PERSON"),
+                    "Gaziantep": ("Gaziantep", "GPE"),
+                },
+            ),
+        )
+        put_analysis(
+            library,
+            second.content_hash,
+            "m",
+            synthetic(second.text, {"Stefanie Decker": ("Stefanie Decker", "PERSON")}),
+        )
         library.remove(ids[0])
     result = byline("lookup", "Stefanie Dekker", db=library.path)
     assert result.returncode == 1, result.stdout
     assert result.stdout == ""
-    assert result.stderr == ("byline: no entity named 'Stefanie Dekker' in the library; "
-                             "closest: Stefanie Decker (PERSON)\n")  # fmt: skip
+    assert result.stderr == (
+        "byline: no entity named 'Stefanie Dekker' in the library; "
+        "closest: Stefanie Decker (PERSON)\n"
+    )
 
 
 def _library_of(tmp_path: Path, names: list[str], label: str = "PERSON") -> Library:
@@ -121,8 +140,9 @@ def _library_of(tmp_path: Path, names: list[str], label: str = "PERSON") -> Libr
     for name in names:
         article = Article(text=f"{name} spoke in Houston on Monday.", title=name)
         library.add([article])
-        put_analysis(library, article.content_hash, "m",
-                     synthetic(article.text, {name: (name, label)}))  # fmt: skip
+        put_analysis(
+            library, article.content_hash, "m", synthetic(article.text, {name: (name, label)})
+        )
     return library
 
 
@@ -150,13 +170,20 @@ def test_father_and_son_are_two_people(tmp_path: Path, names: tuple[str, str]) -
 
 
 def test_names_a_letter_apart_are_still_one_person(tmp_path: Path) -> None:
-    with _library_of(tmp_path, ["Sergey Lavrov", "Sergei Lavrov", "George W. Bush",
-                                "George W Bush", "George H.W. Bush",
-                                "George H. W. Bush"]) as library:  # fmt: skip
+    with _library_of(
+        tmp_path,
+        [
+            "Sergey Lavrov",
+            "Sergei Lavrov",
+            "George W. Bush",
+            "George W Bush",
+            "George H.W. Bush",
+            "George H. W. Bush",
+        ],
+    ) as library:
         assert find_entity(library, "Sergei Lavrov") == find_entity(library, "Sergey Lavrov")
         assert find_entity(library, "George W Bush") == find_entity(library, "George W. Bush")
-        assert find_entity(library, "George H. W. Bush") == find_entity(library,
-                                                                        "George H.W. Bush")
+        assert find_entity(library, "George H. W. Bush") == find_entity(library, "George H.W. Bush")
         assert find_entity(library, "George H.W. Bush") != find_entity(library, "George W Bush")
 
 
@@ -164,8 +191,11 @@ def test_cooccurrence_counts_articles_not_names(tmp_path: Path) -> None:
     """An entity written two ways in one article is in that article once."""
     both = Article(text="Sergey Lavrov met envoys in Geneva. Sergei Lavrov left.", title="A")
     one = Article(text="Sergey Lavrov flew to Geneva.", title="B")
-    names = {"Sergey Lavrov": ("Sergey Lavrov", "PERSON"),
-             "Sergei Lavrov": ("Sergei Lavrov", "PERSON"), "Geneva": ("Geneva", "GPE")}
+    names = {
+        "Sergey Lavrov": ("Sergey Lavrov", "PERSON"),
+        "Sergei Lavrov": ("Sergei Lavrov", "PERSON"),
+        "Geneva": ("Geneva", "GPE"),
+    }
     with Library(tmp_path / "lib.sqlite3") as library:
         for article in (both, one):
             library.add([article])
@@ -187,8 +217,12 @@ def test_one_mention_is_singular(tmp_path: Path) -> None:
         assert lookup.summary(result) == "1 mention in 1 article"
         library.add([Article(text="Ann Lee and Ann Lee again.", title="Two")])
         text = "Ann Lee and Ann Lee again."
-        put_analysis(library, Article(text=text).content_hash, "m",
-                     synthetic(text, {"Ann Lee": ("Ann Lee", "PERSON")}))  # fmt: skip
+        put_analysis(
+            library,
+            Article(text=text).content_hash,
+            "m",
+            synthetic(text, {"Ann Lee": ("Ann Lee", "PERSON")}),
+        )
         found = find_entity(library, "Ann Lee")
         assert found is not None
         assert lookup.summary(lookup.lookup(library, found)) == "3 mentions in 2 articles"
@@ -208,8 +242,12 @@ async def test_the_lookup_screen_of_a_speaker_whose_mention_was_not_accepted(
     session.suggest(seed_analysis)
     session.accept_pending("quote")
     session.mark_done()
-    app = BylineApp([seed], library=seed_library, analyses={0: seed_analysis},
-                    analyser=lambda article: Analysis())  # fmt: skip
+    app = BylineApp(
+        [seed],
+        library=seed_library,
+        analyses={0: seed_analysis},
+        analyser=lambda article: Analysis(),
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         reader = app.screen
         await until(pilot, lambda: reader.ready)

@@ -44,8 +44,12 @@ def library(tmp_path: Path, analyses: list[Analysis]) -> Library:
 
 
 def app_for(library: Library, analyses: list[Analysis]) -> BylineApp:
-    return BylineApp([ARTICLES[0]], library=library, analyses={0: analyses[0]},
-                     analyser=lambda article: Analysis())  # fmt: skip
+    return BylineApp(
+        [ARTICLES[0]],
+        library=library,
+        analyses={0: analyses[0]},
+        analyser=lambda article: Analysis(),
+    )
 
 
 async def test_e_on_an_entity_then_enter_opens_that_article_at_that_span(
@@ -65,7 +69,9 @@ async def test_e_on_an_entity_then_enter_opens_that_article_at_that_span(
         await until(pilot, lambda: lookup.result is not None)
         assert lookup.result.entity.name == "Sergey Lavrov"
         assert [(a.title, a.mentions) for a in lookup.result.articles] == [
-            ("Talks stall", 2), ("Moscow responds", 2)]  # fmt: skip
+            ("Talks stall", 2),
+            ("Moscow responds", 2),
+        ]
         # The mentions tab: a KWIC line per mention; the second article's first one.
         await pilot.press("2")
         mentions = lookup.list_for("mentions")

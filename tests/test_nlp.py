@@ -32,8 +32,13 @@ def test_every_seed_quote_is_found_with_its_speaker(seed: Article, seed_analysis
 
 def test_seed_terms_are_not_speech(seed_analysis: Analysis):
     kinds = {q.text: q.kind for q in seed_analysis.quotes}
-    for term in ("giant graveyard", "terrorist", "humanitarian corridors",
-                 "consolidated their control", "biggest defeat since 2012"):  # fmt: skip
+    for term in (
+        "giant graveyard",
+        "terrorist",
+        "humanitarian corridors",
+        "consolidated their control",
+        "biggest defeat since 2012",
+    ):
         assert kinds.get(term) == "term", term
 
 
@@ -72,8 +77,9 @@ def test_seed_claims_have_sources(seed_analysis: Analysis):
     assert warned.source == "UN"
     assert warned.text.startswith("Aleppo risks becoming a “giant graveyard” in the middle")
     assert any(c.source == "analysts" and c.cue == "contend" for c in seed_analysis.claims)
-    assert not any("Absence of trust" in c.text or "READ MORE" in c.text
-                   for c in seed_analysis.claims)  # fmt: skip
+    assert not any(
+        "Absence of trust" in c.text or "READ MORE" in c.text for c in seed_analysis.claims
+    )
 
 
 def test_unknown_speaker_is_null(nlp):

@@ -123,16 +123,18 @@ def test_the_cache_only_ever_holds_the_complete_analysis(
     model = model_id(nlp)
     digest = long_article.content_hash
     with Library(tmp_path / "lib.sqlite3") as library:
-        steps = cached_analysis_steps(library, long_article, lambda: nlp, model,
-                                      focus=lambda: 0, chunk_chars=CHUNK)  # fmt: skip
+        steps = cached_analysis_steps(
+            library, long_article, lambda: nlp, model, focus=lambda: 0, chunk_chars=CHUNK
+        )
         next(steps), next(steps)
         assert get_analysis(library, digest, model) is None
         steps.close()  # the reader closed half-way: nothing stored
         assert get_analysis(library, digest, model) is None
 
         seen = []
-        for step in cached_analysis_steps(library, long_article, lambda: nlp, model,
-                                          chunk_chars=CHUNK):  # fmt: skip
+        for step in cached_analysis_steps(
+            library, long_article, lambda: nlp, model, chunk_chars=CHUNK
+        ):
             stored = get_analysis(library, digest, model)
             seen.append(step.complete)
             assert stored == (step.analysis if step.complete else None)
@@ -237,8 +239,9 @@ async def test_the_part_in_view_is_highlighted_before_the_whole_is_analysed(
         await until(pilot, lambda: screen.partial[0].done == 1)
         assert screen.query_one(ReaderBar).status == f"analysing 1/{total}…"
         in_view = sorted((m.start, m.end) for m in view._entities)
-        assert in_view == sorted((m.start, m.end) for m in one_shot.entities
-                                 if start <= m.start < end)  # fmt: skip
+        assert in_view == sorted(
+            (m.start, m.end) for m in one_shot.entities if start <= m.start < end
+        )
         assert screen.analysis is None
 
 

@@ -233,8 +233,12 @@ async def test_h_cycles_highlights(seed: Article, analyser: Analyser) -> None:
 def assert_nothing_cut_off(app: BylineApp) -> None:
     screen = reader(app)
     whole = Region(0, 0, *app.size)
-    parts = [screen.query_one(ReaderBar), screen.view, screen.query_one(EntityLegend),
-             screen.query_one(Footer)]  # fmt: skip
+    parts = [
+        screen.query_one(ReaderBar),
+        screen.view,
+        screen.query_one(EntityLegend),
+        screen.query_one(Footer),
+    ]
     if screen.show_panel:
         parts.append(screen.panel)
     for widget in parts:
@@ -248,8 +252,9 @@ def assert_nothing_cut_off(app: BylineApp) -> None:
     for key in keys:
         assert whole.contains_region(key.region), key
     legend = screen.query_one(EntityLegend)
-    needed = legend.get_content_height(Size(*app.size), Size(*app.size),
-                                       legend.content_region.width)  # fmt: skip
+    needed = legend.get_content_height(
+        Size(*app.size), Size(*app.size), legend.content_region.width
+    )
     assert needed <= legend.content_region.height
 
 
@@ -315,9 +320,7 @@ async def test_brackets_move_between_articles(seed: Article, analyser: Analyser)
         assert screen.view.scroll_y == 2  # where it was left
 
 
-async def test_o_lists_the_open_articles_and_goes_to_one(
-    seed: Article, analyser: Analyser
-) -> None:
+async def test_o_lists_the_open_articles_and_goes_to_one(seed: Article, analyser: Analyser) -> None:
     other = load_text("Second article\n\nAngela Merkel visited Paris.\n", "two.txt")
     third = load_text("[bold]Third[/] article\n\nIt rained in Oslo.\n", "three.txt")
     app = BylineApp([seed, other, third], analyser=analyser)
@@ -356,9 +359,21 @@ async def test_help_screen_lists_every_key(seed: Article, analyser: Analyser) ->
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(str(static.render()) for static in app.screen.query(".help-keys"))
-        for description in ("Quit", "Search", "Highlights", "Next match", "Quotes", "Claims",
-                            "Entities", "Prev article", "Next article", "Top", "Bottom",
-                            "Jump", "Command palette"):  # fmt: skip
+        for description in (
+            "Quit",
+            "Search",
+            "Highlights",
+            "Next match",
+            "Quotes",
+            "Claims",
+            "Entities",
+            "Prev article",
+            "Next article",
+            "Top",
+            "Bottom",
+            "Jump",
+            "Command palette",
+        ):
             assert description in text
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)

@@ -68,9 +68,11 @@ def test_seed_at_80x24_with_quotes_open(
     snap_compare: Callable[..., bool], seed: Article, seed_analysis: Analysis
 ) -> None:
     assert snap_compare(
-        reader(seed, seed_analysis), terminal_size=(80, 24), press=["1", "j", "enter"],
+        reader(seed, seed_analysis),
+        terminal_size=(80, 24),
+        press=["1", "j", "enter"],
         run_before=analysed,
-    )  # fmt: skip
+    )
 
 
 def test_seed_at_160x48(
@@ -84,9 +86,11 @@ def test_search_line_open_at_80x24(
 ) -> None:
     """`/` and "russia" typed, not yet Enter: the search line shows the typing and the count."""
     assert snap_compare(
-        reader(seed, seed_analysis), terminal_size=(80, 24), press=["slash", *"russia"],
+        reader(seed, seed_analysis),
+        terminal_size=(80, 24),
+        press=["slash", *"russia"],
         run_before=analysed,
-    )  # fmt: skip
+    )
 
 
 def test_panel_cursor_at_80x24(
@@ -94,9 +98,11 @@ def test_panel_cursor_at_80x24(
 ) -> None:
     """`1`, then `j` twice: the third quote's whole row is the cursor (reversed)."""
     assert snap_compare(
-        reader(seed, seed_analysis), terminal_size=(80, 24), press=["1", "j", "j"],
+        reader(seed, seed_analysis),
+        terminal_size=(80, 24),
+        press=["1", "j", "j"],
         run_before=analysed,
-    )  # fmt: skip
+    )
 
 
 def test_metadata_header_at_80x24(snap_compare: Callable[..., bool], nlp) -> None:

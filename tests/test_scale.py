@@ -42,14 +42,25 @@ def small_library(tmp_path) -> Library:
         library.add([Article(text=text, title=f"Report {n}")])
         ruiz = (text.index("Ana Ruiz"), text.index("Ana Ruiz") + 8)
         lisbon = (text.index("Lisbon"), text.index("Lisbon") + 6)
-        quote = Quote(text.index("We"), text.index("it,”") + 3, "We will build it,", "Ana Ruiz",
-                      *ruiz, "said")  # fmt: skip
-        put_analysis(library, Article(text=text).content_hash, "m", Analysis(
-            entities=[EntityMention(*ruiz, "PERSON", "Ana Ruiz", 0),
-                      EntityMention(*lisbon, "GPE", "Lisbon", 1)],
-            groups=[Entity(0, "Ana Ruiz", "PERSON", (ruiz,)),
-                    Entity(1, "Lisbon", "GPE", (lisbon,))],
-            quotes=[quote]))  # fmt: skip
+        quote = Quote(
+            text.index("We"), text.index("it,”") + 3, "We will build it,", "Ana Ruiz", *ruiz, "said"
+        )
+        put_analysis(
+            library,
+            Article(text=text).content_hash,
+            "m",
+            Analysis(
+                entities=[
+                    EntityMention(*ruiz, "PERSON", "Ana Ruiz", 0),
+                    EntityMention(*lisbon, "GPE", "Lisbon", 1),
+                ],
+                groups=[
+                    Entity(0, "Ana Ruiz", "PERSON", (ruiz,)),
+                    Entity(1, "Lisbon", "GPE", (lisbon,)),
+                ],
+                quotes=[quote],
+            ),
+        )
     return library
 
 
@@ -72,8 +83,11 @@ def test_an_entity_s_top_articles_are_read_off_an_index_not_sorted(tmp_path):
         result = lookup.lookup(library, found, limit=2)
         with library.reading() as db:
             db.set_trace_callback(None)
-            ranked = [sql for sql in statements if "article_entities" in sql
-                      and "ORDER BY" in sql and "mentions" in sql]  # fmt: skip
+            ranked = [
+                sql
+                for sql in statements
+                if "article_entities" in sql and "ORDER BY" in sql and "mentions" in sql
+            ]
             assert ranked
             for sql in ranked:
                 plan = [row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}")]

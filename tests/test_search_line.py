@@ -18,10 +18,6 @@ def no_analysis(article: Article) -> Analysis:
     return Analysis()
 
 
-
-
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
 async def test_what_is_typed_is_on_screen_with_the_match_count(
     seed: Article, size: tuple[int, int]
@@ -53,7 +49,7 @@ async def test_typing_searches_from_where_the_search_started(seed: Article) -> N
         view = screen.view
         await pilot.press("slash", *"al")
         first = view.mark
-        assert first is not None and seed.text[first[0]:first[1]].lower() == "al"
+        assert first is not None and seed.text[first[0] : first[1]].lower() == "al"
         await pilot.press("e")  # "ale": the first match from the start, not from "al"'s
         start = view.mark
         assert start is not None
@@ -112,9 +108,7 @@ async def test_a_long_article_is_searched_once_typing_pauses(
         assert view.match_count == seed.text.lower().count("aleppo")
 
 
-async def test_a_count_past_the_cap_says_so(
-    seed: Article, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_count_past_the_cap_says_so(seed: Article, monkeypatch: pytest.MonkeyPatch) -> None:
     import tui.widgets.article_view as article_view
     import tui.widgets.search_bar as search_bar
 
@@ -149,8 +143,9 @@ def test_in_a_real_terminal_the_typing_is_drawn_key_by_key() -> None:
             terminal.child.send(key)
             typed += key
             row = [f"/{typed}", f"{seed_text.count(typed):,}", "matches"]
-            assert terminal.wait_for(lambda lines, row=row: lines[-2].split() == row,
-                                     deadline=30), "\n".join(terminal.screen.display)  # fmt: skip
+            assert terminal.wait_for(
+                lambda lines, row=row: lines[-2].split() == row, deadline=30
+            ), "\n".join(terminal.screen.display)
         terminal.child.send("\r")
         assert terminal.wait_for(lambda lines: "/aleppo" not in lines[-2], deadline=30)
         terminal.child.send("q")

@@ -15,8 +15,13 @@ from tui.store import Library
 
 
 def byline(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args, "--db", str(db)],
-                          capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_plain_byline_puts_the_seed_in_the_library_and_indexes_it(tmp_path: Path) -> None:
@@ -24,13 +29,16 @@ def test_plain_byline_puts_the_seed_in_the_library_and_indexes_it(tmp_path: Path
     terminal = Terminal([sys.executable, "-m", "tui.cli", "--db", str(db)])
     try:
         # Analysed (the side panel lists the speakers) and no longer "analysing…".
-        assert terminal.wait_for(lambda lines: any("Stefanie Dekker — " in line for line in lines)
-                                 and not any("analysing" in line for line in lines)), (
-            "\n".join(terminal.screen.display))  # fmt: skip
+        assert terminal.wait_for(
+            lambda lines: (
+                any("Stefanie Dekker — " in line for line in lines)
+                and not any("analysing" in line for line in lines)
+            )
+        ), "\n".join(terminal.screen.display)
         terminal.child.send("e")  # the first entity in view: "Syrian"
-        assert terminal.wait_for(lambda lines: any(line.strip().startswith("Syrian (NORP): ")
-                                                   for line in lines)), (
-            "\n".join(terminal.screen.display))  # fmt: skip
+        assert terminal.wait_for(
+            lambda lines: any(line.strip().startswith("Syrian (NORP): ") for line in lines)
+        ), "\n".join(terminal.screen.display)
         assert not any("no entity named" in line for line in terminal.screen.display)
         terminal.child.send("\x1b")
         terminal.wait_for(lambda lines: any("Stefanie Dekker — " in line for line in lines))

@@ -101,9 +101,20 @@ class Server:
 
 
 def start_ssh(keys: Keys, folder: Path) -> tuple[Server, int]:
-    server = Server(["--ssh", "--port", "0", "--authorized-keys", str(keys.authorized),
-                     "--host-key", str(folder / "host_key"),
-                     "--db", str(folder / "library.sqlite3")], folder)  # fmt: skip
+    server = Server(
+        [
+            "--ssh",
+            "--port",
+            "0",
+            "--authorized-keys",
+            str(keys.authorized),
+            "--host-key",
+            str(folder / "host_key"),
+            "--db",
+            str(folder / "library.sqlite3"),
+        ],
+        folder,
+    )
     line = server.first_line()
     match = re.search(r"on 127\.0\.0\.1:(\d+) ", line)
     assert match, line
@@ -151,8 +162,14 @@ class Screen:
 
 
 async def connect(port: int, server: Server, user: str, key: asyncssh.SSHKey):
-    return await asyncssh.connect("127.0.0.1", port, username=user, client_keys=[key],
-                                  known_hosts=known_hosts(server), agent_path=None)  # fmt: skip
+    return await asyncssh.connect(
+        "127.0.0.1",
+        port,
+        username=user,
+        client_keys=[key],
+        known_hosts=known_hosts(server),
+        agent_path=None,
+    )
 
 
 async def test_ssh_session_shows_the_article_takes_keys_and_resizes(
@@ -160,8 +177,9 @@ async def test_ssh_session_shows_the_article_takes_keys_and_resizes(
 ) -> None:
     server, port = ssh_server
     async with await connect(port, server, "ana", keys.ana) as connection:
-        process = await connection.create_process(term_type="xterm-256color", term_size=(80, 24),
-                                                  encoding=None)  # fmt: skip
+        process = await connection.create_process(
+            term_type="xterm-256color", term_size=(80, 24), encoding=None
+        )
         screen = Screen(process, 80, 24)
         assert await screen.wait_for(lambda lines: HEADLINE in lines[1]), screen.text()
         # At 80 columns the side panel is below the article, shown on demand: `1` opens it.
@@ -210,8 +228,9 @@ async def test_ssh_server_stops_on_sigterm_and_tells_open_sessions(
     server, port = start_ssh(keys, tmp_path)
     try:
         async with await connect(port, server, "ana", keys.ana) as connection:
-            process = await connection.create_process(term_type="xterm", term_size=(80, 24),
-                                                      encoding=None)  # fmt: skip
+            process = await connection.create_process(
+                term_type="xterm", term_size=(80, 24), encoding=None
+            )
             screen = Screen(process, 80, 24)
             assert await screen.wait_for(lambda lines: HEADLINE in lines[1]), screen.text()
             server.terminate()
@@ -232,8 +251,9 @@ def free_port() -> int:
 
 def test_web_server_answers_http_on_loopback(tmp_path: Path) -> None:
     port = free_port()
-    server = Server(["--web", "--port", str(port), "--db", str(tmp_path / "library.sqlite3")],
-                    tmp_path)  # fmt: skip
+    server = Server(
+        ["--web", "--port", str(port), "--db", str(tmp_path / "library.sqlite3")], tmp_path
+    )
     try:
         end = time.monotonic() + DEADLINE
         page = ""

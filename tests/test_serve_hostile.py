@@ -75,9 +75,21 @@ def hostile_keys(tmp_path_factory: pytest.TempPathFactory) -> HostileKeys:
 
 
 def start(keys: HostileKeys, folder: Path, *options: str) -> tuple[Server, int]:
-    server = Server(["--ssh", "--port", "0", "--authorized-keys", str(keys.authorized),
-                     "--host-key", str(folder / "host_key"),
-                     "--db", str(folder / "library.sqlite3"), *options], folder)  # fmt: skip
+    server = Server(
+        [
+            "--ssh",
+            "--port",
+            "0",
+            "--authorized-keys",
+            str(keys.authorized),
+            "--host-key",
+            str(folder / "host_key"),
+            "--db",
+            str(folder / "library.sqlite3"),
+            *options,
+        ],
+        folder,
+    )
     line = server.first_line()
     match = re.search(r"on 127\.0\.0\.1:(\d+) ", line)
     assert match, line
@@ -94,13 +106,20 @@ def server(
 
 
 async def connect(port: int, server: Server, user: str, key: asyncssh.SSHKey):
-    connecting = asyncssh.connect("127.0.0.1", port, username=user, client_keys=[key],
-                                  known_hosts=known_hosts(server), agent_path=None)  # fmt: skip
+    connecting = asyncssh.connect(
+        "127.0.0.1",
+        port,
+        username=user,
+        client_keys=[key],
+        known_hosts=known_hosts(server),
+        agent_path=None,
+    )
     return await asyncio.wait_for(connecting, DEADLINE)
 
 
-async def open_session(connection: asyncssh.SSHClientConnection,
-                       size: tuple[int, int] = (80, 24)) -> Screen:  # fmt: skip
+async def open_session(
+    connection: asyncssh.SSHClientConnection, size: tuple[int, int] = (80, 24)
+) -> Screen:
     process = await connection.create_process(term_type="xterm", term_size=size, encoding=None)
     return Screen(process, *size)
 
@@ -146,9 +165,13 @@ async def test_key_options_are_enforced_and_unknown_ones_refuse_the_key(
 ) -> None:
     process, port = server
     keys = hostile_keys
-    for name, key in [("expired", keys.expired), ("no-pty", keys.no_pty),
-                      ("restrict", keys.restrict), ("command", keys.command),
-                      ("elsewhere", keys.elsewhere)]:  # fmt: skip
+    for name, key in [
+        ("expired", keys.expired),
+        ("no-pty", keys.no_pty),
+        ("restrict", keys.restrict),
+        ("command", keys.command),
+        ("elsewhere", keys.elsewhere),
+    ]:
         with pytest.raises(asyncssh.PermissionDenied):
             await connect(port, process, name, key)
     for name, key in [("later", keys.expires_later), ("rp", keys.restrict_pty)]:
@@ -199,8 +222,10 @@ async def test_one_user_cannot_take_every_session(
                 connection.run(term_type="xterm", term_size=(80, 24), check=False), DEADLINE
             )
             assert result.exit_status == 1
-            assert result.stdout == ("byline: you have 2 sessions open already (the most one "
-                                     "person may); close one first\r\n")  # fmt: skip
+            assert result.stdout == (
+                "byline: you have 2 sessions open already (the most one "
+                "person may); close one first\r\n"
+            )
         # Somebody else still gets in.
         screen = await open_session(other)
         assert await screen.wait_for(lambda lines: HEADLINE in lines[1]), screen.text()
@@ -217,8 +242,10 @@ async def test_an_oversized_window_is_answered_with_one_line(
                 connection.run(term_type="xterm", term_size=size, check=False), DEADLINE
             )
             assert result.exit_status == 2
-            assert result.stdout == (f"byline: a {size[0]}x{size[1]} window is too large (at "
-                                     "most 1000x1000); make it smaller\r\n")  # fmt: skip
+            assert result.stdout == (
+                f"byline: a {size[0]}x{size[1]} window is too large (at "
+                "most 1000x1000); make it smaller\r\n"
+            )
     assert "Traceback" not in process.stderr()
 
 
@@ -280,9 +307,11 @@ async def test_a_key_flood_waits_in_the_client_not_in_the_server(
         session_peak = max(session_peak, rss(session))
         screen.process.close()
     await all_sessions_ended(process)
-    print(f"key flood: {sent >> 20} MB offered; server RSS {before >> 20} MB -> peak "
-          f"{peak >> 20} MB; session RSS {session_before >> 20} MB -> peak "
-          f"{session_peak >> 20} MB")  # fmt: skip
+    print(
+        f"key flood: {sent >> 20} MB offered; server RSS {before >> 20} MB -> peak "
+        f"{peak >> 20} MB; session RSS {session_before >> 20} MB -> peak "
+        f"{session_peak >> 20} MB"
+    )
     assert peak - before < FLOOD_RSS_GROWTH
     assert session_peak - session_before < SESSION_RSS_GROWTH
     assert "Traceback" not in process.stderr()
@@ -297,8 +326,11 @@ async def test_a_hostile_terminal_type_is_refused_and_logged_harmlessly(
     process, port = server
     async with await connect(port, process, "ana", hostile_keys.ana) as connection:
         result = await asyncio.wait_for(
-            connection.run(term_type="\x1b]2;owned\x07\x1b[2Jxterm", term_size=(80, 24),
-                           check=False), DEADLINE)  # fmt: skip
+            connection.run(
+                term_type="\x1b]2;owned\x07\x1b[2Jxterm", term_size=(80, 24), check=False
+            ),
+            DEADLINE,
+        )
     assert result.exit_status == 2
     assert result.stdout == "byline: the terminal type (TERM) is not a terminal name\r\n"
     log = process.stderr()
@@ -432,23 +464,37 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serve
 
     folder = tmp_path_factory.mktemp("web")
     port = free_port()
-    server = Server(["--web", "--port", str(port), "--max-sessions", "2",
-                     "--db", str(folder / "library.sqlite3")], folder)  # fmt: skip
+    server = Server(
+        [
+            "--web",
+            "--port",
+            str(port),
+            "--max-sessions",
+            "2",
+            "--db",
+            str(folder / "library.sqlite3"),
+        ],
+        folder,
+    )
     server.first_line()
     yield server, port
     assert server.stop() == 0, server.stderr()
 
 
-async def websocket_status(port: int, origin: str | None, host: str | None = None,
-                           query: str = "") -> int:  # fmt: skip
+async def websocket_status(
+    port: int, origin: str | None, host: str | None = None, query: str = ""
+) -> int:
     """The HTTP status a WebSocket upgrade gets (101: a session)."""
     import aiohttp
 
     headers = {k: v for k, v in (("Origin", origin), ("Host", host)) if v}
     async with aiohttp.ClientSession() as client:
         try:
-            async with client.ws_connect(f"http://127.0.0.1:{port}/ws{query}", headers=headers,
-                                         timeout=aiohttp.ClientWSTimeout(ws_close=5)):  # fmt: skip
+            async with client.ws_connect(
+                f"http://127.0.0.1:{port}/ws{query}",
+                headers=headers,
+                timeout=aiohttp.ClientWSTimeout(ws_close=5),
+            ):
                 return 101
         except aiohttp.WSServerHandshakeError as error:
             return error.status
@@ -472,12 +518,16 @@ async def test_web_refuses_another_site_and_another_host_name(
     # A page on another site, or a DNS-rebinding name for this address: no session.
     assert await asyncio.wait_for(websocket_status(port, "http://evil.example"), DEADLINE) == 403
     assert await asyncio.wait_for(websocket_status(port, None), DEADLINE) == 403
-    assert await asyncio.wait_for(
-        websocket_status(port, "http://evil.example", host="evil.example"), DEADLINE
-    ) == 403  # fmt: skip
-    assert await asyncio.wait_for(
-        websocket_status(port, f"http://127.0.0.1:{port + 1}"), DEADLINE
-    ) == 403  # fmt: skip
+    assert (
+        await asyncio.wait_for(
+            websocket_status(port, "http://evil.example", host="evil.example"), DEADLINE
+        )
+        == 403
+    )
+    assert (
+        await asyncio.wait_for(websocket_status(port, f"http://127.0.0.1:{port + 1}"), DEADLINE)
+        == 403
+    )
     assert await asyncio.wait_for(http_status(port, f"evil.example:{port}"), DEADLINE) == 403
     # The server's own page, by address or as localhost: a session.
     assert await asyncio.wait_for(http_status(port, f"localhost:{port}"), DEADLINE) == 200
@@ -522,8 +572,9 @@ async def test_web_sessions_are_capped_and_their_size_clamped(
 # (tui/input_pressure.py), and loses nothing.
 
 
-def offer(terminal: Terminal, data: bytes, seconds: float,
-          sample: Callable[[], object] = lambda: None) -> int:  # fmt: skip
+def offer(
+    terminal: Terminal, data: bytes, seconds: float, sample: Callable[[], object] = lambda: None
+) -> int:
     """Write `data` to the terminal as fast as it takes it (a writer that waits while the pty is
     full, as `byline serve` and a terminal emulator do), reading the screen meanwhile, for at
     most `seconds`; the bytes written. `sample` is called between writes."""
@@ -565,8 +616,10 @@ def test_a_key_flood_in_a_terminal_waits_unread_not_in_the_readers_memory() -> N
 
         sent = offer(terminal, b"j" * (FLOOD_BYTES >> 7), FLOOD_SECONDS, sample)
         sample()
-        print(f"key flood in a terminal: {sent} keys taken in {FLOOD_SECONDS:g} s at most; "
-              f"reader RSS {before >> 20} MB -> peak {peak >> 20} MB")  # fmt: skip
+        print(
+            f"key flood in a terminal: {sent} keys taken in {FLOOD_SECONDS:g} s at most; "
+            f"reader RSS {before >> 20} MB -> peak {peak >> 20} MB"
+        )
         assert sent > 4 * MAX_PENDING  # the reader was flooded: more than it may hold
         assert peak - before < SESSION_RSS_GROWTH
         assert quit_terminal(terminal) == 0
@@ -578,8 +631,21 @@ def test_a_burst_of_keys_and_a_pasted_megabyte_arrive_whole_and_in_order(tmp_pat
     """A note typed as a burst of keys (more than the reader lets wait at once), then a
     bracketed paste of 1 MB, as a local terminal sends them: the note stored is all of it."""
     db = str(tmp_path / "library.sqlite3")
-    terminal = Terminal([sys.executable, "-m", "tui.cli", "annotate", "--db", db,
-                         "--annotator", "ana", str(DEFAULT_SEED)], 100, 30)  # fmt: skip
+    terminal = Terminal(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "annotate",
+            "--db",
+            db,
+            "--annotator",
+            "ana",
+            str(DEFAULT_SEED),
+        ],
+        100,
+        30,
+    )
     pasted = "".join(f" {number:07d}" for number in range(1 << 17))  # 1 MB
     typed = " ".join(f"k{number:04d}" for number in range(1000))  # 5999 keys
     try:

@@ -16,10 +16,8 @@ def quotes_of(seed: Article) -> Analysis:
     quotes = []
     for word in ("Russia", "Aleppo", "Turkey"):
         start = seed.text.index(word)
-        quotes.append(Quote(start, start + 30, seed.text[start:start + 30], speaker="Rami"))
+        quotes.append(Quote(start, start + 30, seed.text[start : start + 30], speaker="Rami"))
     return Analysis(quotes=quotes)
-
-
 
 
 def row_cells(span_list: SpanList, row: int) -> list[Segment]:

@@ -41,8 +41,9 @@ def test_db_path_option_then_env_then_user_data_dir(monkeypatch: pytest.MonkeyPa
 
 def test_same_text_twice_is_one_article(library: Library) -> None:
     first = library.add([ARTICLE])
-    again = library.add([Article(text=ARTICLE.text, title="Other title", source="Wire",
-                                 path="copy.txt")])  # fmt: skip
+    again = library.add(
+        [Article(text=ARTICLE.text, title="Other title", source="Wire", path="copy.txt")]
+    )
     assert (first.added, first.existing, again.added, again.existing) == (1, 0, 0, 1)
     assert first.ids == again.ids
     (entry,) = library.entries()

@@ -16,14 +16,27 @@ from tui.store import Library
 from tui.store.db import MIGRATIONS, statements
 
 ARTICLES = [
-    Article(text="Glacier retreat speeds up\n\nThe glacier lost a tenth of its ice. Glaciologists "
-            "said the glacier could be gone by 2100.", title="Glacier retreat speeds up",
-            source="Science Desk", author="Lena Fischer", date="2024-06-01"),
-    Article(text="Ferry fares rise\n\nFares rise in June. Passengers on the glacier tour boats "
-            "pay more, officials said.", title="Ferry fares rise", source="Island News"),
-    Article(text="Trade talks\n\nPresident Trump said the tariffs would stay, according to "
-            "Bashar al-Assad's café owner.", title="Trade talks", source="Wire"),
-]  # fmt: skip
+    Article(
+        text="Glacier retreat speeds up\n\nThe glacier lost a tenth of its ice. Glaciologists "
+        "said the glacier could be gone by 2100.",
+        title="Glacier retreat speeds up",
+        source="Science Desk",
+        author="Lena Fischer",
+        date="2024-06-01",
+    ),
+    Article(
+        text="Ferry fares rise\n\nFares rise in June. Passengers on the glacier tour boats "
+        "pay more, officials said.",
+        title="Ferry fares rise",
+        source="Island News",
+    ),
+    Article(
+        text="Trade talks\n\nPresident Trump said the tariffs would stay, according to "
+        "Bashar al-Assad's café owner.",
+        title="Trade talks",
+        source="Wire",
+    ),
+]
 
 
 @pytest.fixture
@@ -50,8 +63,10 @@ def test_the_text_is_searched_best_first_with_a_snippet(library: Library) -> Non
     assert titles(library.search("glacier passengers")) == ["Ferry fares rise"]
     assert library.search("glacier trump") == []
     # FTS5's own syntax: OR, phrases, prefixes, fields.
-    assert sorted(titles(library.search("trump OR passengers"))) == ["Ferry fares rise",
-                                                                      "Trade talks"]
+    assert sorted(titles(library.search("trump OR passengers"))) == [
+        "Ferry fares rise",
+        "Trade talks",
+    ]
     assert titles(library.search('"tour boats"')) == ["Ferry fares rise"]
     assert titles(library.search("glacio*")) == ["Glacier retreat speeds up"]
     assert titles(library.search("author:fischer")) == ["Glacier retreat speeds up"]
@@ -105,8 +120,10 @@ def test_an_existing_library_is_indexed_when_migrated(tmp_path: Path) -> None:
             old.execute(statement)
     old.execute(f"PRAGMA user_version = {before}")
     for article in ARTICLES:
-        old.execute("INSERT INTO articles (hash, title, source, text) VALUES (?, ?, ?, ?)",
-                    (article.content_hash, article.title, article.source, article.text))
+        old.execute(
+            "INSERT INTO articles (hash, title, source, text) VALUES (?, ?, ?, ?)",
+            (article.content_hash, article.title, article.source, article.text),
+        )
     old.close()
     with Library(path) as migrated:
         assert titles(migrated.search("trump")) == ["Trade talks"]
@@ -149,7 +166,10 @@ def test_byline_search_no_match_and_bad_queries(
 ) -> None:
     db = str(library.path)
     assert run(capsys, "search", "volcano", "--db", db) == (
-        1, "", "byline: no article in the library matches 'volcano'\n")
+        1,
+        "",
+        "byline: no article in the library matches 'volcano'\n",
+    )
     status, out, err = run(capsys, "search", "glacier OR", "--db", db)
     assert status == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("byline: bad search query 'glacier OR': ")
@@ -162,8 +182,15 @@ def test_byline_search_output_is_flat_and_safe(
 ) -> None:
     db = str(tmp_path / "lib.sqlite3")
     with Library(db) as library:  # as stored by an older loader: controls left in
-        library.add([Article(text="Storm\n\nA storm \x1b[2Jhit\x07 the coast.\nMore storm.",
-                             title="[bold]Storm[/bold]\x1b]0;x\x07", source="Wire\r\nX")])
+        library.add(
+            [
+                Article(
+                    text="Storm\n\nA storm \x1b[2Jhit\x07 the coast.\nMore storm.",
+                    title="[bold]Storm[/bold]\x1b]0;x\x07",
+                    source="Wire\r\nX",
+                )
+            ]
+        )
     status, out, err = run(capsys, "search", "storm", "--db", db)
     assert status == 0, err
     assert not any(c in out for c in "\x1b\x07\r")

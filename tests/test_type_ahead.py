@@ -41,8 +41,9 @@ def analysed(lines: list[str]) -> bool:
 
 
 def final_screen(db: Path, at_first_frame: bool, at_start: bool = False) -> list[str]:
-    terminal = Terminal([sys.executable, "-m", "tui.cli", str(DEFAULT_SEED), "--db", str(db)],
-                        COLUMNS, LINES)  # fmt: skip
+    terminal = Terminal(
+        [sys.executable, "-m", "tui.cli", str(DEFAULT_SEED), "--db", str(db)], COLUMNS, LINES
+    )
     try:
         if at_start:  # before Byline draws anything: the keys wait in the terminal for it
             # (Enter after the text shows: typed while the terminal is still in cooked mode it

@@ -22,8 +22,11 @@ HEADLINE = "Syrian rebels blame Russia for stalled Aleppo talks"
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The `bin` folder of a fresh venv with Byline's wheel and its dependencies installed."""
     root = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(root),
-                    str(REPO_ROOT)], check=True, timeout=600)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(root), str(REPO_ROOT)],
+        check=True,
+        timeout=600,
+    )
     (wheel,) = root.glob("byline-*.whl")
     venv.create(root / "venv", with_pip=True)
     bin_dir = root / "venv" / "bin"
@@ -33,21 +36,28 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _byline(bin_dir: Path, cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(bin_dir / "byline"), *argv], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [str(bin_dir / "byline"), *argv], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 def _installed_value(bin_dir: Path, expression: str) -> str:
     """EXPRESSION evaluated by the installed package's Python, away from the checkout."""
     return subprocess.run(
         [str(bin_dir / "python"), "-c", f"import tui; print({expression})"],
-        capture_output=True, text=True, cwd=bin_dir, check=True, timeout=60,
-    ).stdout.strip()  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=bin_dir,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
 
 
 def test_the_wheel_carries_styles_and_seed(installed: Path) -> None:
-    where = [_installed_value(installed, "tui.STYLES_DIR"),
-             _installed_value(installed, "tui.DEFAULT_SEED")]  # fmt: skip
+    where = [
+        _installed_value(installed, "tui.STYLES_DIR"),
+        _installed_value(installed, "tui.DEFAULT_SEED"),
+    ]
     venv_root = installed.parent
     for path in map(Path, where):
         assert path.exists() and venv_root in path.parents, path  # not the checkout's files

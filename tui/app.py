@@ -82,8 +82,9 @@ def spacy_analyser(model: str | None = None, *, chunk_chars: int | None = None) 
         from tui.nlp.pipeline import load_pipeline
 
         nlp = load_pipeline(model)
-        yield from analyze_steps(article.text, nlp, chunk_chars=chunk_chars or CHUNK_CHARS,
-                                 focus=focus)  # fmt: skip
+        yield from analyze_steps(
+            article.text, nlp, chunk_chars=chunk_chars or CHUNK_CHARS, focus=focus
+        )
 
     return SteppedAnalyser(steps)
 
@@ -111,9 +112,15 @@ def cached_analyser(
 
         key = installed_model_id(model_name(model))
         in_child = None if child is None else partial(child_steps, child)
-        yield from cached_analysis_steps(library, article, lambda: load_pipeline(model), key,
-                                         focus=focus, chunk_chars=chunk_chars,
-                                         steps=in_child)  # fmt: skip
+        yield from cached_analysis_steps(
+            library,
+            article,
+            lambda: load_pipeline(model),
+            key,
+            focus=focus,
+            chunk_chars=chunk_chars,
+            steps=in_child,
+        )
 
     analyser = SteppedAnalyser(steps)
     if child is not None:
@@ -132,9 +139,12 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
     # The library, lookup and annotation screens bring their own stylesheets when first shown:
     # parsing them is not the reader's first frame's work.
     CSS_PATH = [STYLES_DIR / "app.tcss", STYLES_DIR / "reader.tcss"]
-    BINDINGS = [Binding("q", "quit", "Quit"), Binding("L", "library", "Library", show=False),
-                Binding("E", "find_entity", "Find entity", show=False),
-                Binding("a", "annotate", "Annotate", show=False)]  # fmt: skip
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("L", "library", "Library", show=False),
+        Binding("E", "find_entity", "Find entity", show=False),
+        Binding("a", "annotate", "Annotate", show=False),
+    ]
 
     def __init__(
         self,
@@ -236,8 +246,13 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
             from tui.store.annotations import Annotations
 
             assert self.library is not None
-            return AnnotateScreen(self.articles, self.analyser, self.analyses,
-                                  Annotations(self.library), self.annotator)  # fmt: skip
+            return AnnotateScreen(
+                self.articles,
+                self.analyser,
+                self.analyses,
+                Annotations(self.library),
+                self.annotator,
+            )
         return ReaderScreen(self.articles, self.analyser, self.analyses)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -263,9 +278,17 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
             return
         if not isinstance(reader, ReaderScreen):
             return
-        self.push_screen(AnnotateScreen(reader.articles, reader.analyser, reader.analyses,
-                                        Annotations(self.library), self.annotator,
-                                        current=reader.current, pushed=True))  # fmt: skip
+        self.push_screen(
+            AnnotateScreen(
+                reader.articles,
+                reader.analyser,
+                reader.analyses,
+                Annotations(self.library),
+                self.annotator,
+                current=reader.current,
+                pushed=True,
+            )
+        )
 
     def action_library(self) -> None:
         from tui.errors import BylineError
@@ -279,8 +302,7 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
         except BylineError as error:
             self.notify(str(error), title="Library", severity="error")
             return
-        self.push_screen(LibraryScreen(entries, self.library.text_matches),
-                         self._open_from_library)  # fmt: skip
+        self.push_screen(LibraryScreen(entries, self.library.text_matches), self._open_from_library)
 
     def _open_from_library(self, article_id: int | None) -> None:
         if article_id is not None:
@@ -336,5 +358,6 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
         except BylineError as error:
             self.notify(str(error), title="Library", severity="error")
             return
-        self.push_screen(ReaderScreen([article], self.analyser,
-                                      mark=(message.start, message.end), back=True))  # fmt: skip
+        self.push_screen(
+            ReaderScreen([article], self.analyser, mark=(message.start, message.end), back=True)
+        )

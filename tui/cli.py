@@ -45,9 +45,14 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_max_size_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-size", type=int, default=64, metavar="MB",
-                        help="read at most this many megabytes from one input: a file, "
-                        "standard input, a URL (default: 64)")  # fmt: skip
+    parser.add_argument(
+        "--max-size",
+        type=int,
+        default=64,
+        metavar="MB",
+        help="read at most this many megabytes from one input: a file, "
+        "standard input, a URL (default: 64)",
+    )
 
 
 def max_bytes(args: argparse.Namespace) -> int:
@@ -190,34 +195,52 @@ def analyze_parser() -> Parser:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="article files ('-': stdin)")
     add_model_option(parser)
-    parser.add_argument("--n-process", type=int, default=1, metavar="N",
-                        help="worker processes for spaCy (default: 1)")  # fmt: skip
-    parser.add_argument("--batch-size", type=int, default=16, metavar="N",
-                        help="articles per spaCy batch (default: 16)")  # fmt: skip
+    parser.add_argument(
+        "--n-process",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes for spaCy (default: 1)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=16,
+        metavar="N",
+        help="articles per spaCy batch (default: 16)",
+    )
     add_max_size_option(parser)
     add_dask_option(parser)
     return parser
 
 
 def add_dask_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dask", metavar="ADDRESS",
-                        help="analyse on a Dask cluster: a scheduler (tcp://host:8786) or "
-                        "local[:N] (N worker processes started here); needs byline[dask] "
-                        "and the model installed on every worker")  # fmt: skip
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="analyse on a Dask cluster: a scheduler (tcp://host:8786) or "
+        "local[:N] (N worker processes started here); needs byline[dask] "
+        "and the model installed on every worker",
+    )
 
 
 def _dask_progress(verb: str) -> Callable[[int, int, int], None]:
     def shown(done: int, total: int, workers: int) -> None:
         if sys.stderr.isatty():
-            _show_progress(f"{verb} {done}/{total}… on {workers} worker"
-                           f"{'s' if workers != 1 else ''}")  # fmt: skip
+            _show_progress(
+                f"{verb} {done}/{total}… on {workers} worker{'s' if workers != 1 else ''}"
+            )
 
     return shown
 
 
 def _report_failed_analysis(reporter: Reporter, article: Article, error: str) -> None:
-    reporter.error(BylineError(f"{article.path or article.title or 'an article'}: analysis "
-                               f"failed twice ({error}); left out"))  # fmt: skip
+    reporter.error(
+        BylineError(
+            f"{article.path or article.title or 'an article'}: analysis "
+            f"failed twice ({error}); left out"
+        )
+    )
 
 
 def _analysis_line(article: Article, analysis: dict) -> str:
@@ -241,10 +264,13 @@ def _analyze_on_dask(args: argparse.Namespace, articles: list[Article], reporter
     with dask_client(args.dask) as client:
         model_on_cluster(client, model)
         batches = analyse_on_cluster(
-            client, [a.text for a in articles], model, batch_size=args.batch_size,
+            client,
+            [a.text for a in articles],
+            model,
+            batch_size=args.batch_size,
             progress=_dask_progress("analysed"),
             failed=lambda f: _report_failed_analysis(reporter, articles[f.index], f.error),
-        )  # fmt: skip
+        )
         try:
             for _, results in batches:
                 sys.stdout.write("".join(_analysis_line(articles[i], data) for i, data in results))
@@ -269,8 +295,9 @@ def run_analyze(argv: list[str]) -> int:
     failed = reporter.failed
     nlp = load_pipeline(args.model)
     progress = sys.stderr.isatty() and len(articles) > 1
-    analyses = analyze_texts((a.text for a in articles), nlp, batch_size=args.batch_size,
-                             n_process=args.n_process)  # fmt: skip
+    analyses = analyze_texts(
+        (a.text for a in articles), nlp, batch_size=args.batch_size, n_process=args.n_process
+    )
     try:
         for done, (article, analysis) in enumerate(zip(articles, analyses, strict=True), 1):
             sys.stdout.write(_analysis_line(article, analysis.to_json()))
@@ -292,10 +319,13 @@ def add_parser() -> Parser:
         "others are still imported (exit status 1).",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, URLs, '-'")
-    parser.add_argument("--analyze", action="store_true",
-                        help="also analyse the articles now (entities, quotes, claims), so "
-                        "they open with highlights and `byline lookup` finds their "
-                        "entities")  # fmt: skip
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="also analyse the articles now (entities, quotes, claims), so "
+        "they open with highlights and `byline lookup` finds their "
+        "entities",
+    )
     add_model_option(parser)
     add_db_option(parser)
     add_max_size_option(parser)
@@ -316,9 +346,11 @@ def run_add(argv: list[str]) -> int:
         result = library.add(_counted(articles, len(args.paths)))
         total = len(library)
         _clear_progress()
-        print(f"added {result.added} article{'s' if result.added != 1 else ''}"
-              f"{f', {result.existing} already there' if result.existing else ''}; "
-              f"{total} in {library.path}")  # fmt: skip
+        print(
+            f"added {result.added} article{'s' if result.added != 1 else ''}"
+            f"{f', {result.existing} already there' if result.existing else ''}; "
+            f"{total} in {library.path}"
+        )
         if args.analyze and args.dask:
             count = _add_analyze_on_dask(args, library, result.ids or [], reporter)
             print(f"analysed {count} article{'s' if count != 1 else ''}")
@@ -349,9 +381,13 @@ def _add_analyze_on_dask(
     with dask_client(args.dask) as client:
         try:
             return analyse_missing_on_cluster(
-                library, ids, client, model_name(args.model), progress=_dask_progress("analysed"),
+                library,
+                ids,
+                client,
+                model_name(args.model),
+                progress=_dask_progress("analysed"),
                 failed=lambda article, error: _report_failed_analysis(reporter, article, error),
-            )  # fmt: skip
+            )
         finally:
             _clear_progress()
 
@@ -371,8 +407,9 @@ def list_parser() -> Parser:
         description="Print the library: id, title, source, date, and the number of quotes and "
         "claims found (blank until the article is analysed).",
     )
-    parser.add_argument("--json", action="store_true",
-                        help="one JSON object per article (JSON Lines)")  # fmt: skip
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per article (JSON Lines)"
+    )
     add_db_option(parser)
     return parser
 
@@ -398,22 +435,36 @@ def _print_list(library: Library, as_json: bool) -> None:
     out = sys.stdout
     if as_json:
         for e in entries:
-            record = {"id": e.id, "title": e.title, "source": e.source, "date": e.date,
-                      "quotes": e.quotes, "claims": e.claims, "entities": e.entities,
-                      "path": e.path, "url": e.url, "author": e.author, "hash": e.hash,
-                      "added": e.added}  # fmt: skip
+            record = {
+                "id": e.id,
+                "title": e.title,
+                "source": e.source,
+                "date": e.date,
+                "quotes": e.quotes,
+                "claims": e.claims,
+                "entities": e.entities,
+                "path": e.path,
+                "url": e.url,
+                "author": e.author,
+                "hash": e.hash,
+                "added": e.added,
+            }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         return
     width = max(60, shutil.get_terminal_size((100, 24)).columns)
     id_width = max(2, len(str(library.last_id())))
     title_width = max(20, width - id_width - 16 - 10 - 12 - 5)
-    out.write(f"{'ID':>{id_width}}  {'TITLE':<{title_width}}  {'SOURCE':<16}  "
-              f"{'DATE':<10}  {'Q':>3} {'C':>3}\n")  # fmt: skip
+    out.write(
+        f"{'ID':>{id_width}}  {'TITLE':<{title_width}}  {'SOURCE':<16}  "
+        f"{'DATE':<10}  {'Q':>3} {'C':>3}\n"
+    )
     for e in entries:
         title = _fit(e.title or e.path, title_width)
         counts = f"{e.quotes:>3} {e.claims:>3}" if e.analysed else f"{'-':>3} {'-':>3}"
-        out.write(f"{e.id:>{id_width}}  {title:<{title_width}}  "
-                  f"{_fit(e.source, 16):<16}  {e.date[:10]:<10}  {counts}\n")  # fmt: skip
+        out.write(
+            f"{e.id:>{id_width}}  {title:<{title_width}}  "
+            f"{_fit(e.source, 16):<16}  {e.date[:10]:<10}  {counts}\n"
+        )
 
 
 def _say_empty(library: Library, as_json: bool) -> None:
@@ -429,8 +480,11 @@ def _fit(text: str, width: int) -> str:
 
 
 def rm_parser() -> Parser:
-    parser = Parser(prog="byline rm", description="Remove articles (and their cached analyses) "
-                    "from the library, by the id 'byline list' shows.")  # fmt: skip
+    parser = Parser(
+        prog="byline rm",
+        description="Remove articles (and their cached analyses) "
+        "from the library, by the id 'byline list' shows.",
+    )
     parser.add_argument("ids", nargs="+", type=int, metavar="ID", help="article ids")
     add_db_option(parser)
     return parser
@@ -465,13 +519,18 @@ def lookup_parser() -> Parser:
     parser.add_argument("name", metavar="NAME", help="the entity's name")
     parser.add_argument("--label", metavar="L", help="only entities of this kind (PERSON, ORG...)")
     parser.add_argument("--json", action="store_true", help="one JSON object")
-    parser.add_argument("--limit", type=int, default=100, metavar="N",
-                        help="rows per section (default: 100)")  # fmt: skip
-    parser.add_argument("--merge-into", metavar="OTHER",
-                        help="by hand: make NAME part of entity OTHER")  # fmt: skip
-    parser.add_argument("--split", action="store_true",
-                        help="by hand: take the name NAME out of the entity it was merged into "
-                        "(or, for the entity's own name, every name merged into it)")  # fmt: skip
+    parser.add_argument(
+        "--limit", type=int, default=100, metavar="N", help="rows per section (default: 100)"
+    )
+    parser.add_argument(
+        "--merge-into", metavar="OTHER", help="by hand: make NAME part of entity OTHER"
+    )
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="by hand: take the name NAME out of the entity it was merged into "
+        "(or, for the entity's own name, every name merged into it)",
+    )
     add_db_option(parser)
     return parser
 
@@ -489,8 +548,10 @@ def run_lookup(argv: list[str]) -> int:
     with Library(args.db, create=args.split or bool(args.merge_into)) as library:
         if args.split:
             freed = lookup.split(library, args.name)
-            print(f"split: {', '.join(lookup.flat(n) for n in freed) or 'nothing was merged'}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"split: {', '.join(lookup.flat(n) for n in freed) or 'nothing was merged'}",
+                file=sys.stderr,
+            )
         if args.merge_into:
             _, into = lookup.merge(library, args.name, args.merge_into)
             args.name, label = into.name, into.label
@@ -498,8 +559,11 @@ def run_lookup(argv: list[str]) -> int:
         if found is None:
             raise lookup.not_found(library, args.name, label)
         result = lookup.lookup(library, found, limit=args.limit)
-    out = (json.dumps(result.to_json(), ensure_ascii=False) if args.json
-           else "\n".join(lookup.render_text(result)))  # fmt: skip
+    out = (
+        json.dumps(result.to_json(), ensure_ascii=False)
+        if args.json
+        else "\n".join(lookup.render_text(result))
+    )
     sys.stdout.write(out + "\n")
     return 0
 
@@ -514,10 +578,12 @@ def search_parser() -> Parser:
         "nothing matches, 2 for a query that cannot be read.",
     )
     parser.add_argument("query", nargs="+", metavar="QUERY", help="words to look for")
-    parser.add_argument("--json", action="store_true",
-                        help="one JSON object per article (JSON Lines)")  # fmt: skip
-    parser.add_argument("--limit", type=int, default=20, metavar="N",
-                        help="at most N articles (default: 20)")  # fmt: skip
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per article (JSON Lines)"
+    )
+    parser.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="at most N articles (default: 20)"
+    )
     add_db_option(parser)
     return parser
 
@@ -541,16 +607,28 @@ def run_search(argv: list[str]) -> int:
     for hit in hits:
         e = hit.entry
         if args.json:
-            out.append(json.dumps({"id": e.id, "title": e.title, "source": e.source,
-                                   "date": e.date, "author": e.author, "url": e.url,
-                                   "path": e.path, "score": round(hit.score, 6),
-                                   "snippet": hit.snippet,
-                                   "matches": [list(span) for span in hit.matches]},
-                                  ensure_ascii=False))  # fmt: skip
+            out.append(
+                json.dumps(
+                    {
+                        "id": e.id,
+                        "title": e.title,
+                        "source": e.source,
+                        "date": e.date,
+                        "author": e.author,
+                        "url": e.url,
+                        "path": e.path,
+                        "score": round(hit.score, 6),
+                        "snippet": hit.snippet,
+                        "matches": [list(span) for span in hit.matches],
+                    },
+                    ensure_ascii=False,
+                )
+            )
             continue
         # Everything shown came from the articles: one line each, controls removed.
-        about = " · ".join(one_line(part) for part in (e.title or e.path, e.source, e.date[:10])
-                           if one_line(part))  # fmt: skip
+        about = " · ".join(
+            one_line(part) for part in (e.title or e.path, e.source, e.date[:10]) if one_line(part)
+        )
         out.append(f"{e.id:>4}  {about}")
         out.append("      " + _emphasised(hit.snippet, hit.matches, bold))
     sys.stdout.write("\n".join(out) + "\n")  # a closed pipe (`| head`): handled in main
@@ -575,14 +653,20 @@ def annotate_parser() -> Parser:
         "machine's entities, quotes and claims, or add your own; every action is saved in the "
         "library as it is made, with your name and the time. Press ? for every key.",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="articles to annotate (added to the library); default: the bundled "
-                        "seed article")  # fmt: skip
-    parser.add_argument("--library", action="store_true",
-                        help="annotate every article in the library, in order")  # fmt: skip
-    parser.add_argument("--annotator", metavar="NAME",
-                        help="whose annotations these are (default: $BYLINE_ANNOTATOR, else "
-                        "the OS user)")  # fmt: skip
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="articles to annotate (added to the library); default: the bundled seed article",
+    )
+    parser.add_argument(
+        "--library", action="store_true", help="annotate every article in the library, in order"
+    )
+    parser.add_argument(
+        "--annotator",
+        metavar="NAME",
+        help="whose annotations these are (default: $BYLINE_ANNOTATOR, else the OS user)",
+    )
     add_model_option(parser)
     add_db_option(parser)
     add_max_size_option(parser)
@@ -607,8 +691,7 @@ def run_annotate(argv: list[str]) -> int:
                 raise BylineError(f"the library {library.path} has no articles (see byline add)")
         else:
             reporter = Reporter()
-            articles = list(load_all(args.paths or [str(DEFAULT_SEED)], reporter,
-                                     max_bytes(args)))  # fmt: skip
+            articles = list(load_all(args.paths or [str(DEFAULT_SEED)], reporter, max_bytes(args)))
             if not articles:
                 return 1
             library.add(articles)  # before the screen: every session refers to a stored article
@@ -616,8 +699,9 @@ def run_annotate(argv: list[str]) -> int:
             _keyboard_from_terminal()
         from tui.app import BylineApp
 
-        app = BylineApp(articles, model=args.model, library=library, annotate=True,
-                        annotator=annotator)  # fmt: skip
+        app = BylineApp(
+            articles, model=args.model, library=library, annotate=True, annotator=annotator
+        )
         app.check_stylesheets()
         app.run()
     finally:

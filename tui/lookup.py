@@ -210,8 +210,9 @@ def lookup(
             f"WHERE m.entity IN ({marks}) ORDER BY m.article, m.start LIMIT ?",
             [*ids, limit],
         ).fetchall()
-        mentions = [Kwic(a, s, e, *kwic(left, word, right, width))
-                    for a, s, e, left, word, right in rows]  # fmt: skip
+        mentions = [
+            Kwic(a, s, e, *kwic(left, word, right, width)) for a, s, e, left, word, right in rows
+        ]
         said: dict[str, list[Statement]] = {"quote": [], "claim": []}
         for kind in said:
             said[kind] = [
@@ -258,12 +259,16 @@ def _ranked_articles(db: Any, ids: list[int], limit: int) -> tuple[list[tuple[in
             ids,
         ).fetchall()
         rows, mentioning = every[:limit], len(every)
-    only_said = [row[0] for row in db.execute(
-        f"SELECT DISTINCT s.article FROM statements s WHERE s.entity IN ({marks}) AND NOT EXISTS "
-        f"(SELECT 1 FROM article_entities ae WHERE ae.article = s.article "
-        f"AND ae.entity IN ({marks})) ORDER BY s.article",
-        [*ids, *ids],
-    )]  # fmt: skip
+    only_said = [
+        row[0]
+        for row in db.execute(
+            f"SELECT DISTINCT s.article FROM statements s WHERE s.entity IN ({marks}) "
+            f"AND NOT EXISTS "
+            f"(SELECT 1 FROM article_entities ae WHERE ae.article = s.article "
+            f"AND ae.entity IN ({marks})) ORDER BY s.article",
+            [*ids, *ids],
+        )
+    ]
     rows += [(article, 0) for article in only_said[: max(0, limit - len(rows))]]
     return rows, mentioning + len(only_said)
 
@@ -274,13 +279,18 @@ def _related(db: Any, root: int, ids: list[int]) -> list[Related]:
     Counted in distinct articles: an article naming an entity by two of its names (two groups
     of its analysis) counts once."""
     marks = ",".join("?" * len(ids))
-    counts: Counter[int] = Counter(dict(db.execute(
-        f"SELECT coalesce(e.root, e.id) r, count(DISTINCT o.article) FROM article_entities o "
-        f"JOIN entities e ON e.id = o.entity WHERE o.article IN "
-        f"(SELECT DISTINCT article FROM article_entities WHERE entity IN ({marks}) "
-        f"ORDER BY article DESC LIMIT ?) GROUP BY r",
-        [*ids, RELATED_ARTICLES],
-    ).fetchall()))  # fmt: skip
+    counts: Counter[int] = Counter(
+        dict(
+            db.execute(
+                f"SELECT coalesce(e.root, e.id) r, count(DISTINCT o.article) "
+                f"FROM article_entities o "
+                f"JOIN entities e ON e.id = o.entity WHERE o.article IN "
+                f"(SELECT DISTINCT article FROM article_entities WHERE entity IN ({marks}) "
+                f"ORDER BY article DESC LIMIT ?) GROUP BY r",
+                [*ids, RELATED_ARTICLES],
+            ).fetchall()
+        )
+    )
     counts.pop(root, None)
     best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:RELATED]
     found = {f.id: f for f in index.entities_by_id(db, [r for r, _ in best])}
@@ -308,8 +318,9 @@ def split(library: Library, name: str) -> list[str]:
         raise BylineError(f"'{flat(name)}' is not a name of its own; split one of its names")
     with library.writing() as db:
         freed = index.split(db, row[0])
-        return [db.execute("SELECT name FROM entities WHERE id = ?", (f,)).fetchone()[0]
-                for f in freed]  # fmt: skip
+        return [
+            db.execute("SELECT name FROM entities WHERE id = ?", (f,)).fetchone()[0] for f in freed
+        ]
 
 
 def _named(library: Library, name: str, label: str | None = None) -> Found:
@@ -330,7 +341,7 @@ def not_found(library: Library, name: str, label: str | None = None) -> BylineEr
 
 
 def counted(count: int, noun: str) -> str:
-    """"1 mention", "2 mentions"."""
+    """ "1 mention", "2 mentions"."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
@@ -358,14 +369,28 @@ def render_text(result: Lookup) -> list[str]:
         lines.extend(["", f"{title}{more}" if rows else f"{title}: none"])
         lines.extend(rows)
 
-    section("Articles", [f"  {a.id:>{width}}  {a.mentions:>4}×  {flat(a.name) or '(untitled)'}"
-                         f"{' — ' + flat(a.source) if a.source else ''}"
-                         f"{', ' + a.date[:10] if a.date else ''}"
-                         for a in result.articles], result.article_count)  # fmt: skip
-    section("Mentions", [f"  {k.article:>{width}}  {k.left} {k.text} {k.right}"
-                         for k in result.mentions], entity.mentions)  # fmt: skip
+    section(
+        "Articles",
+        [
+            f"  {a.id:>{width}}  {a.mentions:>4}×  {flat(a.name) or '(untitled)'}"
+            f"{' — ' + flat(a.source) if a.source else ''}"
+            f"{', ' + a.date[:10] if a.date else ''}"
+            for a in result.articles
+        ],
+        result.article_count,
+    )
+    section(
+        "Mentions",
+        [f"  {k.article:>{width}}  {k.left} {k.text} {k.right}" for k in result.mentions],
+        entity.mentions,
+    )
     section("Quotes", [f"  {q.article:>{width}}  “{flat(q.text)}”" for q in result.quotes])
     section("Claims", [f"  {c.article:>{width}}  {flat(c.text)}" for c in result.claims])
-    section("Co-occurs with", [f"  {flat(r.name)} ({r.label}) in {counted(r.articles, 'article')}"
-                               for r in result.related])  # fmt: skip
+    section(
+        "Co-occurs with",
+        [
+            f"  {flat(r.name)} ({r.label}) in {counted(r.articles, 'article')}"
+            for r in result.related
+        ],
+    )
     return lines

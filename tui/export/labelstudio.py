@@ -72,10 +72,15 @@ def results(record: Annotated) -> list[dict[str, Any]]:
         return ident
 
     relations = [
-        {"type": "relation", "from_id": from_id, "to_id": to_id, "direction": "right",
-         "labels": [relation]}
+        {
+            "type": "relation",
+            "from_id": from_id,
+            "to_id": to_id,
+            "direction": "right",
+            "labels": [relation],
+        }
         for from_id, to_id, relation in linked_spans(accepted, region)
-    ]  # fmt: skip
+    ]
     return regions + relations
 
 

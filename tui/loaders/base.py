@@ -47,8 +47,12 @@ def read_limited(stream: BinaryIO, name: str, max_bytes: int = MAX_BYTES) -> byt
     return b"".join(chunks)
 
 
-def check_unicode(value: object, where: str, report: Report,
-                  what: str = "text that is not Unicode (a lone surrogate)") -> None:  # fmt: skip
+def check_unicode(
+    value: object,
+    where: str,
+    report: Report,
+    what: str = "text that is not Unicode (a lone surrogate)",
+) -> None:
     """One warning line when `value` (a JSON record, a file name) holds lone surrogates (JSON's
     "\\ud800", a file name that is not UTF-8): they are shown and stored as U+FFFD, and the
     rest of the input is kept. `where` names the input, as shown; `what` says what was wrong."""

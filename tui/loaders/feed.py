@@ -46,9 +46,15 @@ def _entry(entry: dict, name: str, number: int, source: str) -> Article:
     text = html_to_text(body) if isinstance(body, str) else ""
     if not text.strip():
         raise BylineError(f"'{shown(name)}' entry {number}: no text in it")
-    return make_article(text, f"{name}#{number}", title=entry.get("title", ""), source=source,
-                        url=entry.get("link", ""), author=entry.get("author", ""),
-                        date=_date(entry))  # fmt: skip
+    return make_article(
+        text,
+        f"{name}#{number}",
+        title=entry.get("title", ""),
+        source=source,
+        url=entry.get("link", ""),
+        author=entry.get("author", ""),
+        date=_date(entry),
+    )
 
 
 def _date(entry: dict) -> str:

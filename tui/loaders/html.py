@@ -24,17 +24,25 @@ def parse_html(data: bytes, name: str, report: Report = ignore, *, url: str = ""
 
     markup = decode_bytes(data, name, report)
     try:
-        document = trafilatura.bare_extraction(markup, url=url or None, with_metadata=True,
-                                               include_comments=False)  # fmt: skip
+        document = trafilatura.bare_extraction(
+            markup, url=url or None, with_metadata=True, include_comments=False
+        )
     except Exception as error:  # lxml and trafilatura raise many kinds on broken markup
         raise BylineError(f"cannot read '{shown(name)}': not parseable as HTML ({error})") from None
     text = getattr(document, "text", None) or ""
     if len(text.split()) < MIN_ARTICLE_WORDS:
         raise BylineError(f"cannot read '{shown(name)}': no article text found in the page")
-    return [make_article(paragraphs(text), name, title=document.title or "",
-                         author=document.author or "", date=document.date or "",
-                         source=document.sitename or document.hostname or "",
-                         url=url or document.url or "")]  # fmt: skip
+    return [
+        make_article(
+            paragraphs(text),
+            name,
+            title=document.title or "",
+            author=document.author or "",
+            date=document.date or "",
+            source=document.sitename or document.hostname or "",
+            url=url or document.url or "",
+        )
+    ]
 
 
 def paragraphs(text: str) -> str:

@@ -23,17 +23,23 @@ from tui.loaders.text import decode_bytes
 from tui.model import Article
 
 
-def _article(record: Any, name: str, where: str, report: Report = ignore,
-             shown_as: str | None = None) -> Article:  # fmt: skip
+def _article(
+    record: Any, name: str, where: str, report: Report = ignore, shown_as: str | None = None
+) -> Article:
     """`where` prefixes an error; `shown_as` (default: `where`) names the record in a warning."""
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise BylineError(f'{where}: expected an object with a "text" string')
     check_unicode(record, shown_as or where, report)
-    return make_article(record["text"], name, title=record.get("title", ""),
-                        source=record.get("source", ""), url=record.get("url", ""),
-                        date=record.get("date", ""), author=record.get("author", ""),
-                        path=record.get("path") if isinstance(record.get("path"), str)
-                        else name)  # fmt: skip
+    return make_article(
+        record["text"],
+        name,
+        title=record.get("title", ""),
+        source=record.get("source", ""),
+        url=record.get("url", ""),
+        date=record.get("date", ""),
+        author=record.get("author", ""),
+        path=record.get("path") if isinstance(record.get("path"), str) else name,
+    )
 
 
 def parse_json(data: bytes, name: str, report: Report = ignore) -> list[Article]:
@@ -41,8 +47,10 @@ def parse_json(data: bytes, name: str, report: Report = ignore) -> list[Article]
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
-        raise BylineError(f"cannot read '{shown(name)}': invalid JSON at line {error.lineno} "
-                          f"column {error.colno} ({error.msg})") from None  # fmt: skip
+        raise BylineError(
+            f"cannot read '{shown(name)}': invalid JSON at line {error.lineno} "
+            f"column {error.colno} ({error.msg})"
+        ) from None
     except RecursionError:
         raise BylineError(f"cannot read '{shown(name)}': JSON nested too deeply") from None
     if is_json_feed(value):
@@ -51,8 +59,9 @@ def parse_json(data: bytes, name: str, report: Report = ignore) -> list[Article]
     articles = []
     for number, record in enumerate(records, 1):
         if not isinstance(value, list):
-            return [_article(record, name, f"cannot read '{shown(name)}'", report,
-                             f"'{shown(name)}'")]  # fmt: skip
+            return [
+                _article(record, name, f"cannot read '{shown(name)}'", report, f"'{shown(name)}'")
+            ]
         try:
             articles.append(_article(record, name, f"'{shown(name)}' item {number}", report))
         except BylineError as error:
@@ -67,8 +76,11 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1"
 
 
 def is_json_feed(value: object) -> bool:
-    return (isinstance(value, dict) and isinstance(value.get("version"), str)
-            and value["version"].startswith(JSON_FEED_VERSION))  # fmt: skip
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("version"), str)
+        and value["version"].startswith(JSON_FEED_VERSION)
+    )
 
 
 def parse_json_feed(feed: dict[str, Any], name: str, report: Report = ignore) -> list[Article]:
@@ -110,9 +122,15 @@ def _feed_item(item: object, where: str, name: str, source: str, authors: str) -
     text = text if text.strip() else field("summary")
     if not text.strip():
         raise BylineError(f"{where}: no text in it")
-    return make_article(text, name, title=field("title"), source=source,
-                        url=field("url", "external_url"), author=_authors(item) or authors,
-                        date=field("date_published", "date_modified"))  # fmt: skip
+    return make_article(
+        text,
+        name,
+        title=field("title"),
+        source=source,
+        url=field("url", "external_url"),
+        author=_authors(item) or authors,
+        date=field("date_published", "date_modified"),
+    )
 
 
 def _authors(holder: dict[str, Any]) -> str:

@@ -29,8 +29,10 @@ def front_matter(text: str) -> tuple[dict[str, str], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    fields = {key.lower(): value.strip(" \t").strip("\"'")
-              for key, value in _FIELD.findall(match.group(1))}  # fmt: skip
+    fields = {
+        key.lower(): value.strip(" \t").strip("\"'")
+        for key, value in _FIELD.findall(match.group(1))
+    }
     return {k: v for k, v in fields.items() if k in _KEYS}, text[match.end() :]
 
 
@@ -63,6 +65,14 @@ def parse_markdown(data: bytes, name: str, report: Report = ignore) -> list[Arti
     fields, body = front_matter(decode_bytes(data, name, report).replace("\r\n", "\n"))
     title = fields.get("title") or _first_heading(body)
     text = _SETEXT.sub("", plain(body)) if title and not fields.get("title") else plain(body)
-    return [make_article(text, name, title=title, author=fields.get("author", ""),
-                         date=fields.get("date", ""), source=fields.get("source", ""),
-                         url=fields.get("url", ""))]  # fmt: skip
+    return [
+        make_article(
+            text,
+            name,
+            title=title,
+            author=fields.get("author", ""),
+            date=fields.get("date", ""),
+            source=fields.get("source", ""),
+            url=fields.get("url", ""),
+        )
+    ]

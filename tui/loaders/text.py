@@ -48,8 +48,11 @@ def _decode(data: bytes, name: str, report: Report) -> tuple[str, bool]:
     except UnicodeDecodeError as error:
         where = error.start
     guess, encoding = _guess(data)
-    report(Problem(f"'{shown(name)}' is not valid UTF-8 (byte {where}); read as {encoding}",
-                   skipped=False))  # fmt: skip
+    report(
+        Problem(
+            f"'{shown(name)}' is not valid UTF-8 (byte {where}); read as {encoding}", skipped=False
+        )
+    )
     return guess, False
 
 

@@ -95,8 +95,10 @@ def fetch(
     finally:
         timer.cancel()
     if len(data) > max_bytes:
-        raise BylineError(f"cannot fetch '{shown(url)}': larger than "
-                          f"{max_bytes / (1 << 20):g} MB (see --max-size)")  # fmt: skip
+        raise BylineError(
+            f"cannot fetch '{shown(url)}': larger than "
+            f"{max_bytes / (1 << 20):g} MB (see --max-size)"
+        )
     return data, kind
 
 
@@ -130,9 +132,11 @@ class _Guard:
         elif self.first_public and not public and not self.allow_private:
             sock.close()
             where = one_line(str(peer[0]))
-            raise BylineError(f"cannot fetch '{shown(self.url)}': redirected to "
-                              f"'{shown(self.target)}', a private address ({where}); "
-                              "refused")  # fmt: skip
+            raise BylineError(
+                f"cannot fetch '{shown(self.url)}': redirected to "
+                f"'{shown(self.target)}', a private address ({where}); "
+                "refused"
+            )
 
     def redirected(self, target: str) -> None:
         from urllib.parse import urlsplit
@@ -142,8 +146,10 @@ class _Guard:
         if self.redirects > MAX_REDIRECTS:
             raise BylineError(f"cannot fetch '{shown(self.url)}': too many redirects (a loop?)")
         if urlsplit(target).scheme.lower() not in ("http", "https"):
-            raise BylineError(f"cannot fetch '{shown(self.url)}': redirected to "
-                              f"'{shown(target)}', which is not http(s); refused")  # fmt: skip
+            raise BylineError(
+                f"cannot fetch '{shown(self.url)}': redirected to "
+                f"'{shown(target)}', which is not http(s); refused"
+            )
 
     def expire(self) -> None:
         """The deadline passed: unblock every read (shutting a socket down wakes its reader)."""
@@ -158,8 +164,9 @@ class _Guard:
             raise self._late()
 
     def _late(self) -> BylineError:
-        return BylineError(f"cannot fetch '{shown(self.url)}': no answer within "
-                           f"{self.deadline:g} s")  # fmt: skip
+        return BylineError(
+            f"cannot fetch '{shown(self.url)}': no answer within {self.deadline:g} s"
+        )
 
 
 def _handlers(guard: _Guard) -> list[urllib.request.BaseHandler]:
@@ -187,8 +194,7 @@ def _handlers(guard: _Guard) -> list[urllib.request.BaseHandler]:
 
     class HTTPS(urllib.request.HTTPSHandler):
         def https_open(self, req: Any) -> Any:
-            return self.do_open(guarded(http.client.HTTPSConnection), req,
-                                context=self._context)  # type: ignore[attr-defined]  # fmt: skip
+            return self.do_open(guarded(http.client.HTTPSConnection), req, context=self._context)  # type: ignore[attr-defined]
 
     class Redirects(urllib.request.HTTPRedirectHandler):
         max_repeats = max_redirections = MAX_REDIRECTS + 2  # ours is checked first, in one line

@@ -78,8 +78,9 @@ def _child_main(connection: Connection, model: str | None) -> None:
             return connection.recv()
 
         try:
-            for result in analyze_chunks(text, nlp, chunk_chars=chunk_chars,
-                                         focus=focus if focused else None):  # fmt: skip
+            for result in analyze_chunks(
+                text, nlp, chunk_chars=chunk_chars, focus=focus if focused else None
+            ):
                 connection.send(("chunk", result))
         except Exception as error:
             connection.send(("error", str(error) or type(error).__name__))
@@ -140,8 +141,9 @@ class ChildAnalyser:
         if self._process is None:
             context = multiprocessing.get_context("spawn")
             parent, child = context.Pipe()
-            process = context.Process(target=_child_main, args=(child, self.model),
-                                      name="byline-analysis", daemon=True)  # fmt: skip
+            process = context.Process(
+                target=_child_main, args=(child, self.model), name="byline-analysis", daemon=True
+            )
             with _real_stderr():
                 process.start()
             child.close()

@@ -265,8 +265,7 @@ def _inverted_subject(verb: Token) -> Token | None:
     return None
 
 
-def _parenthetical(verb: Token, resolver: SpeakerResolver,
-                   in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+def _parenthetical(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
     """`The truth, the senator said, was that ...`: the attribution sits inside its claim."""
     if verb.dep_ != "parataxis":
         return None
@@ -294,8 +293,7 @@ _ADJUNCT_DEPS = frozenset(
 )
 
 
-def _as_reported(verb: Token, resolver: SpeakerResolver,
-                 in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+def _as_reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
     """`X happened, as the Times reported.` / `As the minister said, X happened.`"""
     introduced = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
     if verb.dep_ != "advcl" or not introduced:
@@ -313,8 +311,7 @@ def _as_reported(verb: Token, resolver: SpeakerResolver,
     return _claim(verb.doc, start.idx, last.idx + len(last.text), subject, verb.lower_, resolver)
 
 
-def _that_clause(verb: Token, resolver: SpeakerResolver,
-                 in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+def _that_clause(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
     """`X said in an interview last week that ...` when the parser hangs the that-clause
     elsewhere: the clause after the first "that" within a few words of the verb."""
     subject = _subject_of(verb)
@@ -331,13 +328,13 @@ def _that_clause(verb: Token, resolver: SpeakerResolver,
                 return None
             end = clause.right_edge
             start = verb.doc[token.i + 1]
-            return _claim(verb.doc, start.idx, end.idx + len(end.text), subject, verb.lower_,
-                          resolver)  # fmt: skip
+            return _claim(
+                verb.doc, start.idx, end.idx + len(end.text), subject, verb.lower_, resolver
+            )
     return None
 
 
-def _sentence_final(verb: Token, resolver: SpeakerResolver,
-                    in_quote: _QuoteIndex) -> Claim | None:  # fmt: skip
+def _sentence_final(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
     """`X happened on Friday, the observatory said.` / `..., reported the local paper.` when
     the parse gives the verb no subject or complement: the noun phrase between the last comma
     and the verb (or right after the verb) is the source, the words before the comma the claim."""
@@ -352,16 +349,18 @@ def _sentence_final(verb: Token, resolver: SpeakerResolver,
     if comma is None or not any(t.pos_ in {"VERB", "AUX"} for t in sentence[: comma.i - offset]):
         return None
     between = [t for t in verb.doc[comma.i + 1 : verb.i] if not t.is_space]
-    if len(between) > 12 or any(t.pos_ in {"VERB", "AUX", "SCONJ"} or t.tag_ in {"WRB", "WDT",
-                                "WP"} for t in between):  # fmt: skip
+    if len(between) > 12 or any(
+        t.pos_ in {"VERB", "AUX", "SCONJ"} or t.tag_ in {"WRB", "WDT", "WP"} for t in between
+    ):
         return None
     allowed = _ADJUNCT_DEPS | ({"dobj"} if verb.lemma_.lower() in _TOLD else set())
     if between and any(t.dep_ not in allowed for t in after):
         return None  # "..., though they noted delays": the verb has an object of its own
     nouns = {"PROPN", "NOUN", "PRON"}
     candidates = between if between else after[:8]
-    source = next((t for t in candidates if t.pos_ in nouns and t.ent_type_ not in
-                   {"DATE", "TIME"}), None)  # fmt: skip
+    source = next(
+        (t for t in candidates if t.pos_ in nouns and t.ent_type_ not in {"DATE", "TIME"}), None
+    )
     if source is None:
         return None
     while source.dep_ in {"compound", "flat"} and source.head.i > source.i:
@@ -400,8 +399,9 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _claim(doc: Doc, start: int, end: int, source: Token, cue: str,
-           resolver: SpeakerResolver) -> Claim | None:  # fmt: skip
+def _claim(
+    doc: Doc, start: int, end: int, source: Token, cue: str, resolver: SpeakerResolver
+) -> Claim | None:
     text = resolver.text  # spaCy's Doc.text joins every token on each call
     start, end = _strip(text, start, end)
     if len(text[start:end].split()) < MIN_CLAIM_WORDS:

@@ -54,8 +54,9 @@ def parse_address(address: str) -> tuple[str | None, int]:
             raise UsageError("--dask local:N needs at least one worker")
         return None, workers
     if "://" not in address and not re.fullmatch(r"[\w.\-\[\]:]+:\d+", address):
-        raise UsageError(f"--dask {address!r}: give a scheduler address (tcp://host:8786) "
-                         "or local[:N]")  # fmt: skip
+        raise UsageError(
+            f"--dask {address!r}: give a scheduler address (tcp://host:8786) or local[:N]"
+        )
     return address, 0
 
 
@@ -86,9 +87,12 @@ def dask_client(address: str) -> Iterator[Client]:
     try:
         if scheduler is None:
             cluster = distributed.LocalCluster(
-                n_workers=local_workers, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.CRITICAL,
-            )  # fmt: skip
+                n_workers=local_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.CRITICAL,
+            )
             scheduler = cluster.scheduler_address
         client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as error:
@@ -142,8 +146,12 @@ def model_on_cluster(client: Client, model: str) -> str:
     """Load the model on every worker at once (not one after another as batches reach them);
     its id as the workers load it. A worker without the model is a BylineError."""
     workers = list(client.scheduler_info().get("workers", {})) or [None]
-    futures = [client.submit(worker_model_id, model, pure=False, workers=[w] if w else None,
-                             allow_other_workers=True) for w in workers]  # fmt: skip
+    futures = [
+        client.submit(
+            worker_model_id, model, pure=False, workers=[w] if w else None, allow_other_workers=True
+        )
+        for w in workers
+    ]
     try:
         return client.gather(futures)[0]
     except BylineError as error:
@@ -177,8 +185,9 @@ def analyse_on_cluster(
     next_to_submit = next_to_yield = done = 0
 
     def submit(batch: int, indices: list[int], retry: bool) -> None:
-        future = client.submit(analyse_batch, [texts[i] for i in indices], model, batch_size,
-                               pure=False)  # fmt: skip
+        future = client.submit(
+            analyse_batch, [texts[i] for i in indices], model, batch_size, pure=False
+        )
         batch_of[future.key] = (batch, indices, retry)
         pending.add(future)
 
@@ -214,8 +223,11 @@ def analyse_on_cluster(
             if retry:
                 retries[batch] -= 1
             fill()
-            while next_to_yield < len(batches) and next_to_yield in ready and \
-                    not retries.get(next_to_yield):  # fmt: skip
+            while (
+                next_to_yield < len(batches)
+                and next_to_yield in ready
+                and not retries.get(next_to_yield)
+            ):
                 results = sorted(ready.pop(next_to_yield))
                 done += len(batches[next_to_yield])
                 next_to_yield += 1

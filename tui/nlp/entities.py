@@ -17,8 +17,21 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 #: Labels that name something (grouped by name); the others (dates, numbers) group by exact text.
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT",
-                         "WORK_OF_ART", "LAW", "LANGUAGE"})  # fmt: skip
+NAME_LABELS = frozenset(
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "NORP",
+        "LOC",
+        "FAC",
+        "PRODUCT",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+    }
+)
 _POSSESSIVE = re.compile(r"[’']s?$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _NICKNAME = re.compile(r"\s[‘“'\"][^‘’“”'\"]{1,30}[’”'\"]\s")
@@ -71,10 +84,16 @@ def _name_part(span: Span) -> Span:
     capitalised nouns in a span that holds a verb, pronoun, adverb or a lower-case word."""
 
     def in_name(token: Token) -> bool:
-        return token.lower_ in _NAME_PARTICLES or (
-            token.text[:1].isupper() and token.pos_ not in _NOT_IN_NAME
-        ) or (token.text in {"-", "."} and not token.whitespace_ and token.i > span.start
-              and not token.doc[token.i - 1].whitespace_)  # fmt: skip
+        return (
+            token.lower_ in _NAME_PARTICLES
+            or (token.text[:1].isupper() and token.pos_ not in _NOT_IN_NAME)
+            or (
+                token.text in {"-", "."}
+                and not token.whitespace_
+                and token.i > span.start
+                and not token.doc[token.i - 1].whitespace_
+            )
+        )
 
     if all(in_name(token) or token.tag_ == "POS" for token in span):
         return span
@@ -139,7 +158,7 @@ def group_mentions(
     groups = [
         Entity(entity_id, canonical[key][0], canonical[key][1], tuple(members[key]))
         for key, entity_id in ids.items()
-    ]  # fmt: skip
+    ]
     return found, groups
 
 

@@ -105,8 +105,10 @@ def score_article(text: str, analysis: Analysis, gold: dict, name: str = "") -> 
             if same_name(quote.speaker, item["speaker"]):
                 score.right_speakers += 1
             else:
-                score.errors.append(f"{name}: speaker {quote.speaker!r} != {item['speaker']!r} "
-                                    f"for {item['snippet'][:40]!r}")  # fmt: skip
+                score.errors.append(
+                    f"{name}: speaker {quote.speaker!r} != {item['speaker']!r} "
+                    f"for {item['snippet'][:40]!r}"
+                )
         else:
             score.errors.append(f"{name}: missed quote {item['snippet'][:50]!r}")
     score.true_quotes = len(covering)
@@ -127,8 +129,9 @@ def score_article(text: str, analysis: Analysis, gold: dict, name: str = "") -> 
             if _source_matches(claims[hits[0]].source, item["source"]):
                 score.right_sources += 1
             else:
-                score.errors.append(f"{name}: source {claims[hits[0]].source!r} != "
-                                    f"{item['source']!r}")  # fmt: skip
+                score.errors.append(
+                    f"{name}: source {claims[hits[0]].source!r} != {item['source']!r}"
+                )
         else:
             score.errors.append(f"{name}: missed claim {item['snippet'][:50]!r}")
     score.true_claims = len(true)

@@ -245,14 +245,18 @@ def find_transcript_quotes(
     for number, (start, end) in enumerate(paras):
         match = _LABEL.match(text, start, end)
         if match:
-            candidates.append((number, match.group("label").split(",")[0].strip(),
-                               match.start("speech")))  # fmt: skip
+            candidates.append(
+                (number, match.group("label").split(",")[0].strip(), match.start("speech"))
+            )
     people = {g.name.split()[-1].lower() for g in resolver.groups.values() if g.label == "PERSON"}
     speakers = [label for _, label, _ in candidates if _speaker_label(label, people)]
     surnames = {label.split()[-1].lower() for label in speakers}
     # "MARSH:" after "DR. ELAINE MARSH, COMMISSIONER:" is the same speaker.
-    labelled = [(number, label, speech) for number, label, speech in candidates
-                if label in speakers or label.split()[-1].lower() in surnames]  # fmt: skip
+    labelled = [
+        (number, label, speech)
+        for number, label, speech in candidates
+        if label in speakers or label.split()[-1].lower() in surnames
+    ]
     caps = [label for _, label, _ in labelled if label.isupper() and len(label) > 1]
     for _, label, _ in labelled:
         name = resolver.name_for(label)
@@ -385,8 +389,9 @@ def _according_to(doc: Doc, text: str, start: int, end: int) -> Token | None:
     return token
 
 
-def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
-              resolver: SpeakerResolver) -> None:  # fmt: skip
+def attribute(
+    doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote], resolver: SpeakerResolver
+) -> None:
     """Give each quote its speaker and cue (or leave it None), and tell quotes from terms."""
     text = doc.text
     by_paragraph: dict[int, list[RawQuote]] = {}
@@ -429,12 +434,14 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
         found = _attribution_in(doc, after_start, after_end, resolver, quote.open_mark, after=True)
         if found is None and text[quote.start : quote.end].rstrip()[-1:] in _HANDS_OVER:
             # `"...?" Hannity pressed.`: any verb with a subject right after the quote.
-            found = _attribution_in(doc, after_start, after_end, resolver, quote.open_mark,
-                                    after=True, any_verb=True)  # fmt: skip
+            found = _attribution_in(
+                doc, after_start, after_end, resolver, quote.open_mark, after=True, any_verb=True
+            )
         adjacent = found is not None and _words(text, after_start, found[2]) <= 4
         if found is None:
-            found = _attribution_in(doc, before_start, before_end, resolver, quote.open_mark,
-                                    after=False)  # fmt: skip
+            found = _attribution_in(
+                doc, before_start, before_end, resolver, quote.open_mark, after=False
+            )
             # `"A," said X, the mediator, "B."`: the second half of a split quote.
             split = position > 0 and siblings[position - 1].kind == "quote"
             adjacent = found is not None and (split or _introduces(text, found[3], before_end))
@@ -460,8 +467,9 @@ def attribute(doc: Doc, paras: list[tuple[int, int]], quotes: list[RawQuote],
         elif quote.open_mark == para_start and quote.paragraph > 0:
             # A paragraph of quotation after one that ends "..., he added.": the same voice.
             prev_start, prev_end = paras[quote.paragraph - 1]
-            found = _attribution_in(doc, prev_start, prev_end, resolver, quote.open_mark,
-                                    after=False)  # fmt: skip
+            found = _attribution_in(
+                doc, prev_start, prev_end, resolver, quote.open_mark, after=False
+            )
             if found is None and text[prev_start:prev_end].rstrip().endswith(":"):
                 found = _last_named(resolver, prev_start, prev_end)  # "From Jane Roe:"
             if found is not None and found[0].name:
@@ -531,9 +539,16 @@ def _last_named(
     return None
 
 
-def _attribution_in(doc: Doc, start: int, end: int, resolver: SpeakerResolver, said_at: int,
-                    *, after: bool,
-                    any_verb: bool = False) -> tuple[Speaker, str, int, int] | None:  # fmt: skip
+def _attribution_in(
+    doc: Doc,
+    start: int,
+    end: int,
+    resolver: SpeakerResolver,
+    said_at: int,
+    *,
+    after: bool,
+    any_verb: bool = False,
+) -> tuple[Speaker, str, int, int] | None:
     """The speaker and cue of the attribution in [start, end), with the cue's offsets; with
     `any_verb`, the first verb of its first few words, speech verb or not."""
     if end <= start:
@@ -572,8 +587,9 @@ def _attribution_in(doc: Doc, start: int, end: int, resolver: SpeakerResolver, s
     return None
 
 
-def _name_near(doc: Doc, start: int, end: int, verb: Token,
-               resolver: SpeakerResolver) -> Token | None:  # fmt: skip
+def _name_near(
+    doc: Doc, start: int, end: int, verb: Token, resolver: SpeakerResolver
+) -> Token | None:
     """The head of the first person's name in [start, verb) outside quotation marks, or of
     one right after the verb (`said Edward Leamer, an economist who ...`)."""
     verb_end = verb.idx + len(verb.text)

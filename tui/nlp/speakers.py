@@ -102,8 +102,9 @@ class SpeakerResolver:
 
     def name_for(self, text: str) -> str | None:
         """Canonical name for a bare name string ("MARSH", "Dr. Marsh"), if one matches."""
-        words = [w for w in normalise(text).replace(".", " ").split()
-                 if w.lower() not in HONORIFICS]  # fmt: skip
+        words = [
+            w for w in normalise(text).replace(".", " ").split() if w.lower() not in HONORIFICS
+        ]
         if not words:
             return None
         group = self.by_name.get(" ".join(words).lower())

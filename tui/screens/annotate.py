@@ -97,8 +97,10 @@ class AnnotateScreen(ReaderScreen):
         Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("j", "next_item(1)", "Next item", show=False),
         Binding("k", "next_item(-1)", "Previous item", show=False),
-        *(Binding(str(n), f"label('{n}')", label, show=False) for n, label in
-          enumerate(LABEL_KEYS, 1)),
+        *(
+            Binding(str(n), f"label('{n}')", label, show=False)
+            for n, label in enumerate(LABEL_KEYS, 1)
+        ),
         # q quits as in the reader (everything is saved already); with a selection, a quote.
         Binding("q", "label('q')", "Quit"),
         Binding("c", "label('c')", "Claim (selection)", show=False),
@@ -121,7 +123,7 @@ class AnnotateScreen(ReaderScreen):
         Binding("tab", "switch_pane", "Pane", show=False),
         Binding("left_square_bracket", "next_article(-1)", "Prev article", show=False),
         Binding("right_square_bracket", "next_article(1)", "Next article", show=False),
-    ]  # fmt: skip
+    ]
 
     view_class = AnnotationView
     annotating = True
@@ -225,8 +227,11 @@ class AnnotateScreen(ReaderScreen):
         spans = state.spans
         self.spans = {span.id: span for span in spans}
         kept = [s for s in spans if s.status != REJECTED]
-        mentions = [EntityMention(s.start, s.end, s.label, text[s.start : s.end], 0)
-                    for s in kept if s.kind == "entity"]  # fmt: skip
+        mentions = [
+            EntityMention(s.start, s.end, s.label, text[s.start : s.end], 0)
+            for s in kept
+            if s.kind == "entity"
+        ]
         view = self.view
         view.set_entities(mentions)
         view.set_spans(
@@ -321,8 +326,10 @@ class AnnotateScreen(ReaderScreen):
         return kinds[at:] + kinds[:at]
 
     def _ordered(self, kind: str) -> list[Span]:
-        return sorted((s for s in self.spans.values() if s.kind == kind),
-                      key=lambda s: (s.start, -s.end, s.id))  # fmt: skip
+        return sorted(
+            (s for s in self.spans.values() if s.kind == kind),
+            key=lambda s: (s.start, -s.end, s.id),
+        )
 
     def _next_pending(self, after: Span | None) -> int | None:
         """The next pending span: after `after` in its kind (wrapping round), else the first
@@ -518,8 +525,9 @@ class AnnotateScreen(ReaderScreen):
             start = previous_word(text, start) if step < 0 else next_word(text, start)
         if not (0 <= start < end <= len(text)) or (start, end) == (span.start, span.end):
             return
-        self._commit(lambda: self.session.move(span.id, start=start, end=end),
-                     lambda _: self._show_item())  # fmt: skip
+        self._commit(
+            lambda: self.session.move(span.id, start=start, end=end), lambda _: self._show_item()
+        )
 
     def action_delete(self) -> None:
         span = self.current_span()
@@ -557,8 +565,9 @@ class AnnotateScreen(ReaderScreen):
         if span is None or span.label not in (QUOTE, CLAIM):
             self.status.hint("Only a quote has a speaker and a claim a source")
             return
-        candidates = speaker_candidates(self.article.text, span, list(self.spans.values()),
-                                        self.analysis)  # fmt: skip
+        candidates = speaker_candidates(
+            self.article.text, span, list(self.spans.values()), self.analysis
+        )
         role = "speaker" if span.label == QUOTE else "source"
 
         def picked(candidate: object) -> None:
@@ -659,8 +668,9 @@ class AnnotateScreen(ReaderScreen):
         if pair is None:
             self.status.hint("Nobody else has annotated this article: nothing to review")
             return
-        self.app.push_screen(ReviewScreen(self.store, self.session, *pair),
-                             lambda _: self._refresh())  # fmt: skip
+        self.app.push_screen(
+            ReviewScreen(self.store, self.session, *pair), lambda _: self._refresh()
+        )
 
     # Messages up from the widgets.
 
@@ -696,8 +706,11 @@ class AnnotateScreen(ReaderScreen):
     def key_sections(self) -> list[tuple[str, list[Binding]]]:
         mine = [b for b in self.BINDINGS if isinstance(b, Binding)]
         taken = {key for b in mine for key in b.key.split(",")}
-        reading = [b for b in ReaderScreen.BINDINGS if isinstance(b, Binding)
-                   and not taken & set(b.key.split(","))]  # fmt: skip
+        reading = [
+            b
+            for b in ReaderScreen.BINDINGS
+            if isinstance(b, Binding) and not taken & set(b.key.split(","))
+        ]
         return [
             ("Annotation", mine),
             ("Cursor and selection", list(AnnotationView.BINDINGS)),

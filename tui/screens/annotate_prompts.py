@@ -72,8 +72,9 @@ def speaker_candidates(
             distance = len(text) + start
         known = best.get(name.lower())
         if known is None or distance < known.distance:
-            best[name.lower()] = Candidate(name, label or (known.label if known else ""),
-                                           start, end, distance)  # fmt: skip
+            best[name.lower()] = Candidate(
+                name, label or (known.label if known else ""), start, end, distance
+            )
     return sorted(best.values(), key=lambda c: (c.distance, c.name))
 
 
@@ -120,8 +121,10 @@ class SpeakerPicker(ModalScreen[Candidate | None]):
             yield Static(Content(f"{self.role.capitalize()} (now: {now})"), classes="dialog-title")
             yield Input(placeholder="type a name…", id="picker-input")
             yield OptionList(id="picker-list", markup=False)
-            yield Static(Content("Enter takes it · a name not listed is kept as typed · "
-                                 "escape cancels"), classes="dialog-hint")  # fmt: skip
+            yield Static(
+                Content("Enter takes it · a name not listed is kept as typed · escape cancels"),
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one(OptionList).can_focus = False
@@ -173,8 +176,10 @@ class NotePrompt(ModalScreen[str | None]):
         with Vertical(id="note-body", classes="annotation-dialog"):
             yield Static(Content(self.title_text), classes="dialog-title")
             yield Input(value=self.note, placeholder="a note…", id="note-input")
-            yield Static(Content("Enter saves (empty removes the note) · escape cancels"),
-                         classes="dialog-hint")  # fmt: skip
+            yield Static(
+                Content("Enter saves (empty removes the note) · escape cancels"),
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -23,14 +23,14 @@ def article_title(article: Article) -> str:
 
 
 def article_option(number: int, article: Article, current: bool) -> str:
-    """"▸ 3. Title" and, under it, the metadata "by Author · Source · date · URL"."""
+    """ "▸ 3. Title" and, under it, the metadata "by Author · Source · date · URL"."""
     first = f"{'▸ ' if current else '  '}{number}. "
     meta = meta_line(article)
     return first + article_title(article) + (f"\n{' ' * len(first)}{meta}" if meta else "")
 
 
 def article_row(number: int, article: Article) -> str:
-    """"3. Title · Source · date": untrusted parts flattened, for one row."""
+    """ "3. Title · Source · date": untrusted parts flattened, for one row."""
     parts = [article_title(article), one_line(article.source), one_line(article.date)]
     return f"{number}. " + " · ".join(part for part in parts if part)
 
@@ -54,10 +54,12 @@ class ArticlesScreen(ModalScreen[int | None]):
             yield Static(Content(f"Open articles ({len(self.articles)})"), id="articles-title")
             # Content, not markup: a title like "[bold]" is shown as written.
             yield OptionList(
-                *(Option(Content(article_option(i + 1, a, i == self.current)))
-                  for i, a in enumerate(self.articles)),
+                *(
+                    Option(Content(article_option(i + 1, a, i == self.current)))
+                    for i, a in enumerate(self.articles)
+                ),
                 id="articles-list",
-            )  # fmt: skip
+            )
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

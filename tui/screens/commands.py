@@ -96,6 +96,9 @@ class ReaderCommands(Provider):
             score = matcher.match(prompt)
             if score > 0:
                 yield Hit(
-                    score, literal_highlight(matcher, prompt), callback, text=prompt,
+                    score,
+                    literal_highlight(matcher, prompt),
+                    callback,
+                    text=prompt,
                     help=Content(help_),
-                )  # fmt: skip
+                )

@@ -35,8 +35,13 @@ if TYPE_CHECKING:  # the core is imported when a lookup starts, not with the rea
 
 #: Tab ids, in the order of the keys 1-5, and their titles.
 TABS = ("articles", "mentions", "quotes", "claims", "related")
-TITLES = {"articles": "Articles", "mentions": "Mentions", "quotes": "Quotes",
-          "claims": "Claims", "related": "Appears with"}  # fmt: skip
+TITLES = {
+    "articles": "Articles",
+    "mentions": "Mentions",
+    "quotes": "Quotes",
+    "claims": "Claims",
+    "related": "Appears with",
+}
 
 
 #: An article's title is cut to this many characters in a row.
@@ -62,7 +67,10 @@ class TargetList(OptionList):
     """Rows that lead somewhere; `Enter` posts `OpenAt` or `LookUp` for the highlighted one."""
 
     COMPONENT_CLASSES = OptionList.COMPONENT_CLASSES | {
-        "target-list--where", "target-list--context", "target-list--keyword"}  # fmt: skip
+        "target-list--where",
+        "target-list--context",
+        "target-list--keyword",
+    }
     BINDINGS = [
         Binding("j,down", "cursor_down", "Next", show=False),
         Binding("k,up", "cursor_up", "Previous", show=False),
@@ -185,11 +193,18 @@ class LookupScreen(Screen[None]):
             what = one_line(a.name) or "(untitled)"
             extra = ", ".join(one_line(x) for x in (a.source, a.date[:10]) if x)
             extra = f"  {extra}" if extra else ""
-            content = Content.assemble((where, lst.style("where")), what,
-                                       (extra, lst.style("context")))  # fmt: skip
+            content = Content.assemble(
+                (where, lst.style("where")), what, (extra, lst.style("context"))
+            )
             # Its first mention; an article where it only speaks: its first quote or claim.
-            first = next((k for k in (*result.mentions, *result.quotes, *result.claims)
-                          if k.article == a.id), None)  # fmt: skip
+            first = next(
+                (
+                    k
+                    for k in (*result.mentions, *result.quotes, *result.claims)
+                    if k.article == a.id
+                ),
+                None,
+            )
             target = Target(a.id, first.start, first.end) if first else Target(a.id)
             rows.append((content, target))
         return rows
@@ -198,32 +213,52 @@ class LookupScreen(Screen[None]):
         lst = self.list_for("mentions")
         width = len(str(max((k.article for k in result.mentions), default=0)))
         return [
-            (Content.assemble((f"{k.article:>{width}} ", lst.style("where")),
-                              (k.left, lst.style("context")), " ",
-                              (k.text, lst.style("keyword")), " ",
-                              (k.right, lst.style("context"))),
-             Target(k.article, k.start, k.end))
+            (
+                Content.assemble(
+                    (f"{k.article:>{width}} ", lst.style("where")),
+                    (k.left, lst.style("context")),
+                    " ",
+                    (k.text, lst.style("keyword")),
+                    " ",
+                    (k.right, lst.style("context")),
+                ),
+                Target(k.article, k.start, k.end),
+            )
             for k in result.mentions
-        ]  # fmt: skip
+        ]
 
     def _statement_rows(self, result: Lookup, kind: str) -> list[tuple[Content, Target]]:
         lst = self.list_for(kind)
         titles = {a.id: a.name for a in result.articles}
         return [
-            (Content.assemble((f"{_cut(one_line(titles.get(s.article, '')) or str(s.article))} — ",
-                               lst.style("where")), one_line(s.text, ROW_WORDS * 2)),
-             Target(s.article, s.start, s.end))
+            (
+                Content.assemble(
+                    (
+                        f"{_cut(one_line(titles.get(s.article, '')) or str(s.article))} — ",
+                        lst.style("where"),
+                    ),
+                    one_line(s.text, ROW_WORDS * 2),
+                ),
+                Target(s.article, s.start, s.end),
+            )
             for s in getattr(result, kind)
-        ]  # fmt: skip
+        ]
 
     def _related_rows(self, result: Lookup) -> list[tuple[Content, Target]]:
         lst = self.list_for("related")
         return [
-            (Content.assemble(one_line(r.name), (f"  {r.label} · {r.articles} article"
-                              f"{'s' if r.articles != 1 else ''}", lst.style("context"))),
-             Target(entity=r.name, label=r.label))
+            (
+                Content.assemble(
+                    one_line(r.name),
+                    (
+                        f"  {r.label} · {r.articles} article{'s' if r.articles != 1 else ''}",
+                        lst.style("context"),
+                    ),
+                ),
+                Target(entity=r.name, label=r.label),
+            )
             for r in result.related
-        ]  # fmt: skip
+        ]
 
     # Actions.
 
@@ -255,8 +290,9 @@ class EntitySearchScreen(Screen["Found | None"]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Find an entity in the library"), id="entity-search-title")
-        yield Input(placeholder="Type a name; Enter looks it up, Escape goes back",
-                    id="entity-query")  # fmt: skip
+        yield Input(
+            placeholder="Type a name; Enter looks it up, Escape goes back", id="entity-query"
+        )
         yield OptionList(id="entity-results", markup=False)
         yield Footer()
 

@@ -118,8 +118,9 @@ class ReaderScreen(Screen[None]):
         Binding("1", "show_tab('quotes')", "Quotes", show=False),
         Binding("2", "show_tab('claims')", "Claims", show=False),
         Binding("3", "show_tab('entities')", "Entities", show=False),
-        Binding("p", "toggle_panel", "Side panel", show=False,
-                tooltip="Side panel: show or hide it"),
+        Binding(
+            "p", "toggle_panel", "Side panel", show=False, tooltip="Side panel: show or hide it"
+        ),
         Binding("left_square_bracket", "next_article(-1)", "Prev article"),
         Binding("right_square_bracket", "next_article(1)", "Next article"),
         Binding("o", "articles", "Articles"),
@@ -267,8 +268,9 @@ class ReaderScreen(Screen[None]):
         try:
             await self.query_one("#article-pane").mount(EntityLegend(id="legend"))
             slot = self.query_one("#panel-slot")
-            await self.query_one("#body").mount(SidePanel(id="panel", classes="side-panel"),
-                                                before=slot)  # fmt: skip
+            await self.query_one("#body").mount(
+                SidePanel(id="panel", classes="side-panel"), before=slot
+            )
             await slot.remove()
             await self.query_one("#footer-slot").remove()
             await self.mount(SearchLine(id="search-line"), Footer())
@@ -521,12 +523,18 @@ class ReaderScreen(Screen[None]):
         from tui.widgets.span_list import SpanList
 
         return [
-            ("Anywhere", [*self.app.BINDINGS, *self.BINDINGS,
-                          Binding("ctrl+p", "command_palette", "Command palette")]),
+            (
+                "Anywhere",
+                [
+                    *self.app.BINDINGS,
+                    *self.BINDINGS,
+                    Binding("ctrl+p", "command_palette", "Command palette"),
+                ],
+            ),
             ("Article", list(ArticleView.BINDINGS)),
             ("Side panel lists", list(SpanList.BINDINGS)),
             ("Search line", [Binding("enter", "submit", "Search"), *SearchBar.BINDINGS]),
-        ]  # fmt: skip
+        ]
 
     def action_search(self) -> None:
         search = self.query_one(SearchBar)
@@ -554,9 +562,7 @@ class ReaderScreen(Screen[None]):
         modes = HIGHLIGHT_MODES
         view.highlight_mode = modes[(modes.index(view.highlight_mode) + 1) % len(modes)]
         analysis = self.shown_analysis
-        self.legend.show(
-            analysis.entities if analysis else None, view.highlight_mode
-        )
+        self.legend.show(analysis.entities if analysis else None, view.highlight_mode)
 
     def action_switch_pane(self) -> None:
         """The other pane: see `SWITCH_PANE`."""

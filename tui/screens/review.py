@@ -80,10 +80,14 @@ class ReviewScreen(ModalScreen[None]):
         with Vertical(id="review-body", classes="annotation-dialog"):
             yield Static(id="review-title", classes="dialog-title")
             yield OptionList(id="review-list", markup=False)
-            yield Static(Content(f"a takes {one_line(self.a)}'s side, b takes "
-                                 f"{one_line(self.b)}'s, into {one_line(self.reviewer.annotator)}"
-                                 "'s annotations · escape goes back"),
-                         classes="dialog-hint")  # fmt: skip
+            yield Static(
+                Content(
+                    f"a takes {one_line(self.a)}'s side, b takes "
+                    f"{one_line(self.b)}'s, into {one_line(self.reviewer.annotator)}"
+                    "'s annotations · escape goes back"
+                ),
+                classes="dialog-hint",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -95,8 +99,12 @@ class ReviewScreen(ModalScreen[None]):
         self.disagreements = compare(self.store, self.reviewer.article, self.a, self.b)
         title = self.query_one("#review-title", Static)
         count = len(self.disagreements)
-        title.update(Content(f"{one_line(self.a)} | {one_line(self.b)}: {count} disagreement"
-                             f"{'s' if count != 1 else ''}"))  # fmt: skip
+        title.update(
+            Content(
+                f"{one_line(self.a)} | {one_line(self.b)}: {count} disagreement"
+                f"{'s' if count != 1 else ''}"
+            )
+        )
         options = self.query_one(OptionList)
         highlighted = options.highlighted or 0
         options.clear_options()

@@ -26,44 +26,85 @@ def serve_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.Argume
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--ssh", action="store_true", help="an SSH server (asyncssh)")
     mode.add_argument("--web", action="store_true", help="a web server (textual-serve)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default: 127.0.0.1)")  # fmt: skip
-    parser.add_argument("--port", type=int, metavar="N",
-                        help=f"port (default: {DEFAULT_SSH_PORT} for --ssh, {DEFAULT_WEB_PORT} "
-                        "for --web; 0 with --ssh: any free port, printed)")  # fmt: skip
-    parser.add_argument("--authorized-keys", metavar="FILE",
-                        help="--ssh: OpenSSH authorized_keys of the people let in (a key's "
-                        "principals=\"a,b\" option limits the user names it may use; default: "
-                        "authorized_keys in the user config directory)")  # fmt: skip
-    parser.add_argument("--host-key", metavar="FILE",
-                        help="--ssh: the server's private host key, generated there on the "
-                        "first start (default: ssh_host_ed25519_key in the user data "
-                        "directory)")  # fmt: skip
-    parser.add_argument("--max-sessions", type=int, metavar="N",
-                        help="sessions open at once, at most (default: 32 for --ssh, 8 for "
-                        "--web)")  # fmt: skip
-    parser.add_argument("--max-user-sessions", type=int, default=4, metavar="N",
-                        help="--ssh: sessions open at once under one user name or with one key, "
-                        "at most (default: 4)")  # fmt: skip
-    parser.add_argument("--idle-timeout", type=float, default=1800, metavar="SECONDS",
-                        help="--ssh: close a session after this long without a key from its "
-                        "client (the work is saved; default: 1800; 0: never)")  # fmt: skip
-    parser.add_argument("--public-url", metavar="URL",
-                        help="--web: the address browsers use, when behind a reverse proxy "
-                        "(e.g. https://byline.example.org)")  # fmt: skip
-    parser.add_argument("--annotate", action="store_true",
-                        help="sessions open in annotation mode (byline annotate) as the SSH "
-                        "user; without it, the reader ('a' there annotates too)")  # fmt: skip
-    parser.add_argument("--reviewers", metavar="NAME,...", default="",
-                        help="--ssh: the user names that may review (R: compare their "
-                        "annotations with other annotators'); in served sessions nobody else "
-                        "sees another annotator's work (default: nobody)")  # fmt: skip
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="articles each session opens (default: the bundled seed)")  # fmt: skip
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        metavar="N",
+        help=f"port (default: {DEFAULT_SSH_PORT} for --ssh, {DEFAULT_WEB_PORT} "
+        "for --web; 0 with --ssh: any free port, printed)",
+    )
+    parser.add_argument(
+        "--authorized-keys",
+        metavar="FILE",
+        help="--ssh: OpenSSH authorized_keys of the people let in (a key's "
+        'principals="a,b" option limits the user names it may use; default: '
+        "authorized_keys in the user config directory)",
+    )
+    parser.add_argument(
+        "--host-key",
+        metavar="FILE",
+        help="--ssh: the server's private host key, generated there on the "
+        "first start (default: ssh_host_ed25519_key in the user data "
+        "directory)",
+    )
+    parser.add_argument(
+        "--max-sessions",
+        type=int,
+        metavar="N",
+        help="sessions open at once, at most (default: 32 for --ssh, 8 for --web)",
+    )
+    parser.add_argument(
+        "--max-user-sessions",
+        type=int,
+        default=4,
+        metavar="N",
+        help="--ssh: sessions open at once under one user name or with one key, "
+        "at most (default: 4)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=1800,
+        metavar="SECONDS",
+        help="--ssh: close a session after this long without a key from its "
+        "client (the work is saved; default: 1800; 0: never)",
+    )
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="--web: the address browsers use, when behind a reverse proxy "
+        "(e.g. https://byline.example.org)",
+    )
+    parser.add_argument(
+        "--annotate",
+        action="store_true",
+        help="sessions open in annotation mode (byline annotate) as the SSH "
+        "user; without it, the reader ('a' there annotates too)",
+    )
+    parser.add_argument(
+        "--reviewers",
+        metavar="NAME,...",
+        default="",
+        help="--ssh: the user names that may review (R: compare their "
+        "annotations with other annotators'); in served sessions nobody else "
+        "sees another annotator's work (default: nobody)",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="articles each session opens (default: the bundled seed)",
+    )
     parser.add_argument("--model", metavar="NAME", help="installed spaCy pipeline")
-    parser.add_argument("--db", metavar="PATH",
-                        help="the shared library (default: $BYLINE_DB, else library.sqlite3 in "
-                        "the user data directory)")  # fmt: skip
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="the shared library (default: $BYLINE_DB, else library.sqlite3 in "
+        "the user data directory)",
+    )
     return parser
 
 

@@ -54,9 +54,13 @@ def set_size(fd: int, columns: int, lines: int, width: int = 0, height: int = 0)
 class PtyProcess:
     """A process on a new pty. Create with `await PtyProcess.start(...)`."""
 
-    def __init__(self, master: int, process: asyncio.subprocess.Process,
-                 on_output: Callable[[bytes], None],
-                 on_input_drained: Callable[[], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        master: int,
+        process: asyncio.subprocess.Process,
+        on_output: Callable[[bytes], None],
+        on_input_drained: Callable[[], None] | None = None,
+    ) -> None:
         self.master = master
         self.process = process
         self._on_output = on_output

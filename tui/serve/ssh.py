@@ -221,10 +221,18 @@ class Hub:
 
     def environment(self, username: str, term: str, client: Mapping[str, str]) -> dict[str, str]:
         env = base_environment()
-        env.update({k: v for k, v in client.items() if k in CLIENT_VARIABLES or
-                    k.startswith("LC_")})  # fmt: skip
-        env.update({"TERM": term, ANNOTATOR_ENV: username, "LOGNAME": username,
-                    "USER": username, SERVED_ENV: "ssh"})  # fmt: skip
+        env.update(
+            {k: v for k, v in client.items() if k in CLIENT_VARIABLES or k.startswith("LC_")}
+        )
+        env.update(
+            {
+                "TERM": term,
+                ANNOTATOR_ENV: username,
+                "LOGNAME": username,
+                "USER": username,
+                SERVED_ENV: "ssh",
+            }
+        )
         env.pop(REVIEWER_ENV, None)  # the server's own, if set, is nobody's
         if username in self.options.reviewers:
             env[REVIEWER_ENV] = "1"
@@ -261,8 +269,9 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[override,type-arg]
         self.chan = chan
 
-    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
-                      term_modes: Mapping[int, int]) -> bool:  # fmt: skip
+    def pty_requested(
+        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Mapping[int, int]
+    ) -> bool:
         return True
 
     def shell_requested(self) -> bool:
@@ -291,16 +300,20 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def _same_user(self) -> int:
         """Sessions open under this user name or with this key."""
-        return sum(1 for s in self.hub.sessions if s.username == self.username or
-                   (self.key and s.key == self.key))  # fmt: skip
+        return sum(
+            1
+            for s in self.hub.sessions
+            if s.username == self.username or (self.key and s.key == self.key)
+        )
 
     async def _run(self) -> None:
         chan = self.chan
         assert chan is not None
         term = chan.get_terminal_type()
         if self.command:
-            return self._refuse("this server runs the Byline reader only; connect without a "
-                                "command", 2)  # fmt: skip
+            return self._refuse(
+                "this server runs the Byline reader only; connect without a command", 2
+            )
         if not term:
             return self._refuse("Byline needs a terminal: connect with 'ssh -t'", 2)
         if not TERMINAL_TYPE.fullmatch(term):
@@ -310,32 +323,44 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         if self.hub.stopping:
             return self._refuse("the server is shutting down", 1)
         if len(self.hub.sessions) >= options.max_sessions:
-            return self._refuse(f"the server is full ({options.max_sessions} "
-                                "sessions); try again later", 1)  # fmt: skip
+            return self._refuse(
+                f"the server is full ({options.max_sessions} sessions); try again later", 1
+            )
         if self._same_user() >= options.max_user_sessions:
-            log(f"{self.username}@{self.peer}: refused: {options.max_user_sessions} sessions "
-                "open already under this name or key")  # fmt: skip
-            return self._refuse(f"you have {options.max_user_sessions} sessions open already "
-                                "(the most one person may); close one first", 1)  # fmt: skip
+            log(
+                f"{self.username}@{self.peer}: refused: {options.max_user_sessions} sessions "
+                "open already under this name or key"
+            )
+            return self._refuse(
+                f"you have {options.max_user_sessions} sessions open already "
+                "(the most one person may); close one first",
+                1,
+            )
         columns, lines, width, height = chan.get_terminal_size()
         if columns > MAX_COLUMNS or lines > MAX_LINES:
-            return self._refuse(f"a {columns}x{lines} window is too large (at most "
-                                f"{MAX_COLUMNS}x{MAX_LINES}); make it smaller", 2)  # fmt: skip
+            return self._refuse(
+                f"a {columns}x{lines} window is too large (at most "
+                f"{MAX_COLUMNS}x{MAX_LINES}); make it smaller",
+                2,
+            )
         env = self.hub.environment(self.username, term, chan.get_environment())
         self.hub.sessions.add(self)
         idle_watch: asyncio.Task[None] | None = None
         try:
             try:
                 size = (columns or 80, lines or 24)
-                self.pty = await PtyProcess.start(options.argv, env, size, self._output,
-                                                  on_input_drained=self._input_drained)  # fmt: skip
+                self.pty = await PtyProcess.start(
+                    options.argv, env, size, self._output, on_input_drained=self._input_drained
+                )
             except OSError as error:
                 log(f"{self.username}@{self.peer}: cannot start byline: {error}")
                 return self._refuse(f"cannot start a session: {error.strerror}", 1)
             if width or height:
                 self.pty.resize(columns or 80, lines or 24, width, height)
-            log(f"{self.username}@{self.peer}: session started (pid {self.pty.pid}, {term}, "
-                f"{columns}x{lines}; {len(self.hub.sessions)} open)")  # fmt: skip
+            log(
+                f"{self.username}@{self.peer}: session started (pid {self.pty.pid}, {term}, "
+                f"{columns}x{lines}; {len(self.hub.sessions)} open)"
+            )
             if options.idle_timeout > 0:
                 idle_watch = asyncio.ensure_future(self._watch_idle(options.idle_timeout))
             status = await self.pty.process.wait()
@@ -343,16 +368,21 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.pty.output_done.wait(), 2)
             self.pty.close()
-            log(f"{self.username}@{self.peer}: session ended (status {status}"
-                f"{'; idle' if self.idle else ''})")  # fmt: skip
+            log(
+                f"{self.username}@{self.peer}: session ended (status {status}"
+                f"{'; idle' if self.idle else ''})"
+            )
             if not self.lost:
                 with contextlib.suppress(OSError, asyncssh.Error):
                     if self.hub.stopping:
-                        chan.write(b"\r\nbyline: the server is shutting down; your work is "
-                                   b"saved.\r\n")  # fmt: skip
+                        chan.write(
+                            b"\r\nbyline: the server is shutting down; your work is saved.\r\n"
+                        )
                     elif self.idle:
-                        chan.write(f"\r\nbyline: closed after {options.idle_timeout:g} s "
-                                   "without a key; your work is saved.\r\n".encode())  # fmt: skip
+                        chan.write(
+                            f"\r\nbyline: closed after {options.idle_timeout:g} s "
+                            "without a key; your work is saved.\r\n".encode()
+                        )
                     chan.exit(status if status >= 0 else 128 - status)
         finally:
             if idle_watch is not None:
@@ -386,8 +416,7 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         if self.chan is not None and not self.lost:
             self.chan.resume_reading()
 
-    def terminal_size_changed(self, width: int, height: int, pixwidth: int,
-                              pixheight: int) -> None:  # fmt: skip
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         if self.pty is not None:  # a window past the limits gets the largest allowed
             self.pty.resize(min(width, MAX_COLUMNS), min(height, MAX_LINES), pixwidth, pixheight)
 
@@ -499,9 +528,11 @@ async def serve(options: SSHOptions) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    print(f"byline: serving over SSH on {options.host}:{port} ({keys.count} authorized keys in "
-          f"{shown(str(options.authorized_keys))}; host key {key.get_fingerprint()})",
-          flush=True)  # fmt: skip
+    print(
+        f"byline: serving over SSH on {options.host}:{port} ({keys.count} authorized keys in "
+        f"{shown(str(options.authorized_keys))}; host key {key.get_fingerprint()})",
+        flush=True,
+    )
     print(f"byline: connect with: ssh -p {port} NAME@{options.host}", flush=True)
     await stop.wait()
     listener.close()

@@ -100,8 +100,9 @@ class RequestCheck:
         return f"Origin {shown(origin)!r} is not this server's page"
 
 
-def make_server(command: str, host: str, port: int, public_url: str | None,
-                max_sessions: int) -> Any:  # fmt: skip
+def make_server(
+    command: str, host: str, port: int, public_url: str | None, max_sessions: int
+) -> Any:
     """A textual-serve `Server` with the checks above (textual-serve is imported only here)."""
     from aiohttp import web
     from textual_serve.app_service import AppService
@@ -167,8 +168,9 @@ def make_server(command: str, host: str, port: int, public_url: str | None,
             import logging
 
             websocket = web.WebSocketResponse(heartbeat=15)
-            width, height = clamp_size(request.query.get("width", 80),
-                                       request.query.get("height", 24))  # fmt: skip
+            width, height = clamp_size(
+                request.query.get("width", 80), request.query.get("height", 24)
+            )
             app_service: AppService | None = None
             try:
                 await websocket.prepare(request)
@@ -194,8 +196,9 @@ def make_server(command: str, host: str, port: int, public_url: str | None,
                     await app_service.stop()
             return websocket
 
-        async def _process_messages(self, websocket: web.WebSocketResponse,
-                                    app_service: AppService) -> None:  # fmt: skip
+        async def _process_messages(
+            self, websocket: web.WebSocketResponse, app_service: AppService
+        ) -> None:
             """textual-serve's loop, but a malformed message is ignored, not a traceback."""
             from aiohttp import WSMsgType
 
@@ -221,13 +224,17 @@ def make_server(command: str, host: str, port: int, public_url: str | None,
     return BylineServer(command, host=host, port=port, title="Byline", public_url=public_url)
 
 
-def run(host: str, port: int, argv: list[str], public_url: str | None = None,
-        max_sessions: int = 8) -> int:  # fmt: skip
+def run(
+    host: str, port: int, argv: list[str], public_url: str | None = None, max_sessions: int = 8
+) -> int:
     """Serve `argv` (one process per browser session) on host:port until ctrl+c or SIGTERM."""
     if not is_loopback(host):
-        print(f"byline: warning: serving on {host} without authentication: anyone who can reach "
-              "it can use Byline (put it behind an authenticating reverse proxy)",
-              file=sys.stderr, flush=True)  # fmt: skip
+        print(
+            f"byline: warning: serving on {host} without authentication: anyone who can reach "
+            "it can use Byline (put it behind an authenticating reverse proxy)",
+            file=sys.stderr,
+            flush=True,
+        )
     for name in TERMINAL_VARIABLES:  # sessions draw in the browser, not in this terminal
         os.environ.pop(name, None)
     os.environ[SERVED_ENV] = "web"  # the sessions inherit it

@@ -596,8 +596,9 @@ class Session:
         for span in spans:
             self._check_label(span.label)
             self._check_offsets(span.label, span.start, span.end)
-            speaker = self._check_speaker(span.label, span.speaker, span.speaker_start,
-                                          span.speaker_end)[0]  # fmt: skip
+            speaker = self._check_speaker(
+                span.label, span.speaker, span.speaker_start, span.speaker_end
+            )[0]
             if span.status not in STATUSES or span.origin not in ORIGINS:
                 raise BylineError(f"span {span.start}-{span.end}: unknown status or origin")
             checked.append(replace(span, speaker=speaker, note=sanitize(span.note)))

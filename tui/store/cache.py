@@ -52,9 +52,7 @@ def put_analysis(
         _write_analysis(db, content_hash, model, analysis, version)
 
 
-def put_analyses(
-    library: Library, model: str, analyses: Iterable[tuple[str, Analysis]]
-) -> None:
+def put_analyses(library: Library, model: str, analyses: Iterable[tuple[str, Analysis]]) -> None:
     """Store and index several (content hash, analysis) in one transaction: all or none."""
     with library.writing() as db:
         for content_hash, analysis in analyses:
@@ -68,9 +66,16 @@ def _write_analysis(
     db.execute(
         "INSERT OR REPLACE INTO analyses "
         "(hash, model, version, data, entities, quotes, claims) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (content_hash, model, version, data, len(analysis.entities),
-         sum(q.kind == "quote" for q in analysis.quotes), len(analysis.claims)),
-    )  # fmt: skip
+        (
+            content_hash,
+            model,
+            version,
+            data,
+            len(analysis.entities),
+            sum(q.kind == "quote" for q in analysis.quotes),
+            len(analysis.claims),
+        ),
+    )
     index_stored_analysis(db, content_hash, analysis)  # the entity index follows the cache
 
 
@@ -224,13 +229,20 @@ def analyse_missing_on_cluster(
     ]
     stored = 0
     batches = analyse_on_cluster(
-        client, [a.text for a in todo], model, batch_size=batch_size, progress=progress,
+        client,
+        [a.text for a in todo],
+        model,
+        batch_size=batch_size,
+        progress=progress,
         failed=(lambda f: failed(todo[f.index], f.error)) if failed else None,
-    )  # fmt: skip
+    )
     try:
         for _, results in batches:
-            put_analyses(library, key, [(todo[i].content_hash, Analysis.from_json(data))
-                                        for i, data in results])  # fmt: skip
+            put_analyses(
+                library,
+                key,
+                [(todo[i].content_hash, Analysis.from_json(data)) for i, data in results],
+            )
             stored += len(results)
     finally:
         batches.close()  # cancels what is still pending (Ctrl-C, a full disk)

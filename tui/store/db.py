@@ -277,8 +277,9 @@ def connect(path: Path, create: bool = True) -> sqlite3.Connection:
             return _connect_empty(path)
         _check_header(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=10, isolation_level=None,
-                                     check_same_thread=False)  # fmt: skip
+        connection = sqlite3.connect(
+            path, timeout=10, isolation_level=None, check_same_thread=False
+        )
         try:
             _prepare(connection, path)
         except sqlite3.OperationalError as error:
@@ -306,13 +307,16 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     """Open a library whose file or directory is not writable. SQLite cannot even read a WAL
     database there without `immutable` (it could not create the -shm file)."""
     uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-    connection = sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None,
-                                 check_same_thread=False)  # fmt: skip
+    connection = sqlite3.connect(
+        uri, uri=True, timeout=10, isolation_level=None, check_same_thread=False
+    )
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
-            raise BylineError(f"cannot write to library '{shown(str(path))}': it is read-only "
-                              f"(and at schema {version}, not {SCHEMA_VERSION})")  # fmt: skip
+            raise BylineError(
+                f"cannot write to library '{shown(str(path))}': it is read-only "
+                f"(and at schema {version}, not {SCHEMA_VERSION})"
+            )
     except BaseException:
         connection.close()
         raise

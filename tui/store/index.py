@@ -169,13 +169,15 @@ def index_analysis(
     for quote in analysis.quotes:
         entity = who(quote.speaker, quote.speaker_start, quote.speaker_end)
         if quote.kind == "quote" and entity is not None:
-            statements.append((article_id, origin, entity, "quote", quote.start, quote.end,
-                               quote.text, quote.cue))  # fmt: skip
+            statements.append(
+                (article_id, origin, entity, "quote", quote.start, quote.end, quote.text, quote.cue)
+            )
     for claim in analysis.claims:
         entity = who(claim.source, claim.source_start, claim.source_end)
         if entity is not None:
-            statements.append((article_id, origin, entity, "claim", claim.start, claim.end,
-                               claim.text, claim.cue))  # fmt: skip
+            statements.append(
+                (article_id, origin, entity, "claim", claim.start, claim.end, claim.text, claim.cue)
+            )
     db.executemany(
         "INSERT INTO statements (article, origin, entity, kind, start, end, text, cue) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -293,8 +295,9 @@ def annotation_analysis(db: sqlite3.Connection, content_hash: str, annotator: st
                     named_as.add(name_key(who))
                     groups.append(Entity(len(groups), who, found[1], ()))
         if label == _QUOTE:
-            words = (quoted.get((start, end)) or text[start:end].strip(_QUOTE_MARKS)
-                     or text[start:end])  # fmt: skip
+            words = (
+                quoted.get((start, end)) or text[start:end].strip(_QUOTE_MARKS) or text[start:end]
+            )
             quotes.append(Quote(start, end, words, who, who_start, who_end, cue))
         else:
             claims.append(Claim(start, end, text[start:end], who, who_start, who_end, cue))
@@ -462,15 +465,23 @@ def _join_alike(db: sqlite3.Connection, entity: int, aliases: Iterable[str]) -> 
             if _alone(db, other.id):
                 _auto_merge(db, other.id, _row(db, entity).root)
     if _alone(db, entity):
-        holders = {r.root for r in _rows(db, "id IN (SELECT entity FROM aliases "
-                                             "WHERE alias = ?) AND label = ? AND id != ?",
-                                         (me.norm, me.label, entity))}  # fmt: skip
+        holders = {
+            r.root
+            for r in _rows(
+                db,
+                "id IN (SELECT entity FROM aliases WHERE alias = ?) AND label = ? AND id != ?",
+                (me.norm, me.label, entity),
+            )
+        }
         if len(holders) == 1:
             _auto_merge(db, entity, holders.pop())
     # Full names a letter or two apart.
     if me.words > 1:
-        alike = _rows(db, "last = ? AND label = ? AND id != ? AND norm != last",
-                      (_surname(me.norm), me.label, entity))  # fmt: skip
+        alike = _rows(
+            db,
+            "last = ? AND label = ? AND id != ? AND norm != last",
+            (_surname(me.norm), me.label, entity),
+        )
         for other in alike:
             if same_by_score(me.norm, other.norm):
                 _auto_merge(db, other.root, _row(db, entity).root)
@@ -478,14 +489,18 @@ def _join_alike(db: sqlite3.Connection, entity: int, aliases: Iterable[str]) -> 
     # A lone surname and the one full name ending with it.
     if me.label == "PERSON":
         if me.words == 1:
-            full = {r.root for r in _rows(db, "last = ? AND label = 'PERSON' AND norm != last",
-                                          (me.norm,))}  # fmt: skip
+            full = {
+                r.root
+                for r in _rows(db, "last = ? AND label = 'PERSON' AND norm != last", (me.norm,))
+            }
             if len(full) == 1 and _alone(db, entity):
                 _auto_merge(db, entity, full.pop())
         else:
             surname = _surname(me.norm)
-            full = {r.root for r in _rows(db, "last = ? AND label = 'PERSON' AND norm != last",
-                                          (surname,))}  # fmt: skip
+            full = {
+                r.root
+                for r in _rows(db, "last = ? AND label = 'PERSON' AND norm != last", (surname,))
+            }
             if len(full) == 1:
                 for lone in _rows(db, "norm = ? AND label = 'PERSON'", (surname,)):
                     if _alone(db, lone.id):
@@ -494,14 +509,18 @@ def _join_alike(db: sqlite3.Connection, entity: int, aliases: Iterable[str]) -> 
 
 def _alone(db: sqlite3.Connection, entity: int) -> bool:
     """Not merged with any other name."""
-    row = db.execute("SELECT root IS NULL AND NOT EXISTS (SELECT 1 FROM entities WHERE root = ?) "
-                     "FROM entities WHERE id = ?", (entity, entity)).fetchone()  # fmt: skip
+    row = db.execute(
+        "SELECT root IS NULL AND NOT EXISTS (SELECT 1 FROM entities WHERE root = ?) "
+        "FROM entities WHERE id = ?",
+        (entity, entity),
+    ).fetchone()
     return bool(row and row[0])
 
 
 def _members(db: sqlite3.Connection, root: int) -> list[int]:
-    return [r[0] for r in db.execute("SELECT id FROM entities WHERE id = ? OR root = ?",
-                                     (root, root))]  # fmt: skip
+    return [
+        r[0] for r in db.execute("SELECT id FROM entities WHERE id = ? OR root = ?", (root, root))
+    ]
 
 
 def _kept_apart(db: sqlite3.Connection, a: list[int], b: list[int]) -> bool:
@@ -568,8 +587,10 @@ def split(db: sqlite3.Connection, entity: int) -> list[int]:
         freed = [r[0] for r in db.execute("SELECT id FROM entities WHERE root = ?", (entity,))]
     marks = ",".join("?" * len(freed))
     db.execute(f"UPDATE entities SET root = NULL, manual = 0 WHERE id IN ({marks})", freed)
-    db.executemany("INSERT OR IGNORE INTO entities_apart VALUES (?, ?)",
-                   [(min(f, root), max(f, root)) for f in freed])  # fmt: skip
+    db.executemany(
+        "INSERT OR IGNORE INTO entities_apart VALUES (?, ?)",
+        [(min(f, root), max(f, root)) for f in freed],
+    )
     return freed
 
 
@@ -587,12 +608,17 @@ def find(db: sqlite3.Connection, name: str, label: str | None = None) -> Found |
     extra = [label] if label else []
     tries = [
         (f"SELECT coalesce(e.root, e.id) FROM entities e WHERE e.norm = ?{labelled}", [key]),
-        (f"SELECT DISTINCT coalesce(e.root, e.id) FROM aliases m JOIN entities e "
-         f"ON e.id = m.entity WHERE m.alias = ?{labelled}", [key]),
-        (f"SELECT DISTINCT coalesce(e.root, e.id) FROM entity_names f JOIN entities e "
-         f"ON e.id = f.rowid WHERE entity_names MATCH ?{labelled} LIMIT 200",
-         [_fts_query(key, prefix=False)]),
-    ]  # fmt: skip
+        (
+            f"SELECT DISTINCT coalesce(e.root, e.id) FROM aliases m JOIN entities e "
+            f"ON e.id = m.entity WHERE m.alias = ?{labelled}",
+            [key],
+        ),
+        (
+            f"SELECT DISTINCT coalesce(e.root, e.id) FROM entity_names f JOIN entities e "
+            f"ON e.id = f.rowid WHERE entity_names MATCH ?{labelled} LIMIT 200",
+            [_fts_query(key, prefix=False)],
+        ),
+    ]
     for sql, parameters in tries:
         if not parameters[0]:
             continue
@@ -659,8 +685,9 @@ def suggest(db: sqlite3.Connection, name: str, limit: int = 3) -> list[Found]:
     if not names:
         return []
     choices = [n for _, n in names]
-    best = process.extract(name, choices, scorer=fuzz.WRatio, processor=str.casefold,
-                           limit=limit * 4, score_cutoff=70)  # fmt: skip
+    best = process.extract(
+        name, choices, scorer=fuzz.WRatio, processor=str.casefold, limit=limit * 4, score_cutoff=70
+    )
     roots: list[int] = []
     for _, _, index in best:
         root = names[index][0]

@@ -57,11 +57,11 @@ def _query_error(query: str, error: sqlite3.OperationalError) -> UsageError | No
     """The one-line error for a query FTS5 refused (None: not the query's fault)."""
     message = str(error)
     if message.startswith("fts5: "):
-        message = message[len("fts5: "):]
+        message = message[len("fts5: ") :]
     if message.endswith('near ""'):
         message = "it stops in the middle"
     elif message.startswith("no such column: "):
-        field = message[len("no such column: "):]
+        field = message[len("no such column: ") :]
         message = f"no field '{field}' (fields: title, source, author, text)"
     elif message.startswith("unknown special query"):
         message = "a '*' needs the start of a word before it"
@@ -69,8 +69,10 @@ def _query_error(query: str, error: sqlite3.OperationalError) -> UsageError | No
         return None
     from tui.loaders.sanitize import one_line
 
-    return UsageError(f"bad search query '{one_line(query)}': {message} (words with "
-                      'punctuation go in "double quotes")')  # fmt: skip
+    return UsageError(
+        f"bad search query '{one_line(query)}': {message} (words with "
+        'punctuation go in "double quotes")'
+    )
 
 
 def _snippet(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -278,8 +280,12 @@ class Library:
                 ).fetchall()
             except sqlite3.OperationalError as error:
                 raise _query_error(query, error) or error from None
-        entries = {e.id: e for e in self._entries("a.id IN (SELECT value FROM json_each(?))",
-                                                    (json.dumps([row[0] for row in rows]),))}
+        entries = {
+            e.id: e
+            for e in self._entries(
+                "a.id IN (SELECT value FROM json_each(?))", (json.dumps([row[0] for row in rows]),)
+            )
+        }
         hits = []
         for article_id, score, marked in rows:
             if article_id in entries:

@@ -21,11 +21,13 @@ class AnnotationStatus(Static):
     def saved(self, action: Action) -> None:
         """Call only after the store call returned: the action is committed."""
         self.last_saved = action
-        self.update(Content.assemble(
-            (f"saved #{action.seq}", self.get_visual_style("annotation-status--saved")),
-            " ",
-            one_line(action.summary),
-        ))  # fmt: skip
+        self.update(
+            Content.assemble(
+                (f"saved #{action.seq}", self.get_visual_style("annotation-status--saved")),
+                " ",
+                one_line(action.summary),
+            )
+        )
 
     def hint(self, text: str) -> None:
         style = self.get_visual_style("annotation-status--hint")

@@ -146,8 +146,14 @@ class AnnotationView(ArticleView, inherit_bindings=False):
         Binding("v", "toggle_selection", "Select", show=True),
     ]
 
-    def __init__(self, article: Article, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        article: Article,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(article, name=name, id=id, classes=classes)
         self.cursor = 0
         #: Where `v` started the selection (None: no selection).

@@ -19,8 +19,12 @@ SEPARATOR = " · "
 
 def meta_parts(article: Article) -> list[tuple[str, str]]:
     """(field, text) for each of author, source, date and URL that the article has."""
-    fields = (("author", one_line(article.author)), ("source", one_line(article.source)),
-              ("date", one_line(article.date)), ("url", one_line(article.url)))  # fmt: skip
+    fields = (
+        ("author", one_line(article.author)),
+        ("source", one_line(article.source)),
+        ("date", one_line(article.date)),
+        ("url", one_line(article.url)),
+    )
     return [(name, f"by {text}" if name == "author" else text) for name, text in fields if text]
 
 
@@ -32,8 +36,12 @@ def meta_line(article: Article) -> str:
 class ArticleMeta(Static):
     """The metadata line of the article shown; hidden when it has no metadata."""
 
-    COMPONENT_CLASSES = {"article-meta--author", "article-meta--source", "article-meta--date",
-                         "article-meta--url"}  # fmt: skip
+    COMPONENT_CLASSES = {
+        "article-meta--author",
+        "article-meta--source",
+        "article-meta--date",
+        "article-meta--url",
+    }
 
     def __init__(self, article: Article, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)

@@ -27,9 +27,25 @@ from tui.model import Article, EntityMention
 
 #: spaCy's English NER labels; each has a component class `entity--LABEL` in the stylesheet.
 ENTITY_LABELS = (
-    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
-    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
-)  # fmt: skip
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+    "DATE",
+    "TIME",
+    "PERCENT",
+    "MONEY",
+    "QUANTITY",
+    "ORDINAL",
+    "CARDINAL",
+)
 ENTITY_COMPONENTS = {label: f"entity--{label}" for label in ENTITY_LABELS}
 HIGHLIGHT_MODES = ("all", "names", "off")
 #: Labels highlighted in the "names" mode: who and where, not numbers and dates.
@@ -87,8 +103,14 @@ class ArticleView(ScrollView, can_focus=True):
 
     highlight_mode: reactive[str] = reactive("all")
 
-    def __init__(self, article: Article, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        article: Article,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.article = article
         self._wrapped: WrappedText | None = None
@@ -353,11 +375,15 @@ class ArticleView(ScrollView, can_focus=True):
         start, end = self._wrapped.line(index)
         text = self.article.text
         base = self.rich_style
-        layers = (self._title_layer, self._entity_layer, *self._extra_layers(),
-                  self._mark_layer, self._match_layer)  # fmt: skip
+        layers = (
+            self._title_layer,
+            self._entity_layer,
+            *self._extra_layers(),
+            self._mark_layer,
+            self._match_layer,
+        )
         spans = [span for layer in layers for span in layer.overlapping(start, end)]
-        cuts = sorted({start, end, *(max(start, min(end, p)) for s in spans
-                                      for p in (s[0], s[1]))})  # fmt: skip
+        cuts = sorted({start, end, *(max(start, min(end, p)) for s in spans for p in (s[0], s[1]))})
         segments = []
         for left, right in pairwise(cuts):
             style = base

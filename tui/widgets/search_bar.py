@@ -27,7 +27,7 @@ class SearchBar(Input):
 
 
 class SearchLine(Horizontal):
-    """"/", the search field, and how many matches what is typed so far has."""
+    """ "/", the search field, and how many matches what is typed so far has."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content("/"), id="search-prompt")

@@ -131,10 +131,12 @@ class SpanList(OptionList):
         # A rich style: Textual's visual styles leave `reverse` out, and NO_COLOR needs it.
         cursor = self.get_component_rich_style("option-list--option-highlighted")
         return Strip(
-            [Segment(text, cursor if style is None else style + cursor, control)
-             for text, style, control in strip],
+            [
+                Segment(text, cursor if style is None else style + cursor, control)
+                for text, style, control in strip
+            ],
             strip.cell_length,
-        )  # fmt: skip
+        )
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
