@@ -10,8 +10,8 @@ gold claim or quote the machine missed: cursor moves (the fewest, found by a bre
 search over the real move functions), `v`, moves, `c`/`q`, then its speaker. Every key goes
 through `pilot.press` and is counted. The result is scored with the dev set's own scorer.
 
-Then the same keys are sent to a real `byline annotate` in a pseudo-terminal (bench.tui's
-Terminal; the analysis comes from the library's cache) and each key's latency is measured as the
+Then the same keys are sent to a real `byline annotate` in a pseudo-terminal (tests/terminal.py;
+the analysis comes from the library's cache) and each key's latency is measured as the
 user sees it: from sending the key to the first and the last byte of the repaint, which comes
 after the store has committed the action. The pty run must end with the same annotations.
 
@@ -235,7 +235,7 @@ def replay_in_a_terminal(
     article: Article, analysis: Analysis, keys: list[str], expected: set, size: tuple[int, int]
 ) -> None:
     """The same keys to a real `byline annotate` in a pty; the latency of each."""
-    from bench.tui import Terminal
+    from tests.terminal import Terminal
     from tui.nlp.pipeline import load_pipeline, model_name
     from tui.store import Library, cached_analysis
     from tui.store.annotations import Annotations
@@ -262,7 +262,7 @@ def replay_in_a_terminal(
         ]
         terminal = Terminal(argv, *size)
         try:
-            if terminal.wait_for(lambda screen: "saved #1" in "".join(screen.display)) is None:
+            if not terminal.until(lambda: "saved #1" in "".join(terminal.display)):
                 raise SystemExit("byline annotate did not start")
             for key in keys:
                 first, last, _ = terminal.keystroke(KEY_BYTES.get(key, key))

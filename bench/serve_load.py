@@ -31,16 +31,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncssh
-import pyte
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.terminal import RemoteTerminal  # noqa: E402
 from tui import DEFAULT_SEED  # noqa: E402
 
 SAVED = re.compile(r"saved #(\d+)")
@@ -59,31 +58,16 @@ class Result:
     error: str = ""
 
 
-class Screen:
+class Screen(RemoteTerminal):
+    """The client's screen of one session (tests/terminal.py)."""
+
     def __init__(self, process: asyncssh.SSHClientProcess, columns: int, lines: int) -> None:
-        self.process = process
-        self.screen = pyte.Screen(columns, lines)
-        self.stream = pyte.ByteStream(self.screen)
+        super().__init__(process.stdout, columns, lines, STEP_DEADLINE)
 
     def saved(self) -> int:
         """The highest `saved #K` on screen (0: none)."""
-        found = [int(m.group(1)) for line in self.screen.display for m in SAVED.finditer(line)]
+        found = [int(m.group(1)) for line in self.display for m in SAVED.finditer(line)]
         return max(found, default=0)
-
-    async def until(self, predicate: Callable[[], bool], deadline: float = STEP_DEADLINE) -> bool:
-        end = time.perf_counter() + deadline
-        while not predicate():
-            left = end - time.perf_counter()
-            if left <= 0:
-                return False
-            try:
-                data = await asyncio.wait_for(self.process.stdout.read(1 << 16), min(left, 1.0))
-            except TimeoutError:
-                continue
-            if not data:
-                return predicate()
-            self.stream.feed(data)
-        return True
 
 
 async def session(
@@ -106,7 +90,7 @@ async def session(
         screen = Screen(process, *size)
         # Ready: the machine's suggestions are in (the first action of this annotator's log).
         if not await screen.until(lambda: screen.saved() >= 1):
-            result.error = "no first screen:\n" + "\n".join(screen.screen.display)
+            result.error = "no first screen:\n" + screen.text()
             return result
         result.first_screen = time.perf_counter() - started
         done = screen.saved()

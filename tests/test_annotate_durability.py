@@ -18,9 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pexpect
-import pyte
-from checkout import REPO_ROOT
+from terminal import Terminal
 
 from tui.loaders import load_path
 from tui.nlp.pipeline import model_name
@@ -33,13 +31,9 @@ COLUMNS, LINES = 80, 24  # narrow: the side panel is hidden, the status line is 
 KILLS = max(50, int(os.environ.get("BYLINE_KILLS", "50")))
 #: A bound on waiting for a child to show its first screen (not a timing assertion).
 START_DEADLINE = 60.0
-#: The status line; a summary never has two spaces in a row (a toast may follow on the row).
 #: Seconds without output after which a frame is taken as complete.
 QUIET = 0.02
-#: Textual asks the terminal whether it can hold a frame until it is whole (DEC mode 2026) and,
-#: told yes, writes every frame between these marks: a frame still open is not read.
-SYNC_QUERY, SYNC_SUPPORTED = b"\x1b[?2026$p", "\x1b[?2026;2$y"
-SYNC_BEGIN, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
+#: The status line; a summary never has two spaces in a row (a toast may follow on the row).
 SAVED = re.compile(r"saved #(\d+) (.*?)(?:\s{2}|\s*$)")
 
 ARTICLE = """Ministers meet over the port strike
@@ -68,9 +62,9 @@ KEYS = (
 )
 
 
-def seen_saved(screen: pyte.Screen) -> list[tuple[int, str]]:
+def seen_saved(terminal: Terminal) -> list[tuple[int, str]]:
     found = []
-    for line in screen.display:
+    for line in terminal.display:
         line = re.split(r"[▌▏▎│]", line)[0]  # a toast may cover the end of the status line
         match = SAVED.search(line)
         if match:
@@ -82,63 +76,40 @@ def one_run(argv: list[str], rng: random.Random, shown: dict[int, str]) -> tuple
     """Start the child, send keys, SIGKILL it at a random point. Adds what it showed as saved
     to `shown`; returns how many keys were sent and whether it was killed (a `q` with no
     selection, e.g. after a label key that failed, quits it first)."""
-    screen = pyte.Screen(COLUMNS, LINES)
-    stream = pyte.ByteStream(screen)
-    env = {**os.environ, "TERM": "xterm-256color"}
-    child = pexpect.spawn(
-        argv[0], argv[1:], dimensions=(LINES, COLUMNS), env=env, cwd=str(REPO_ROOT)
-    )
-    child.delaybeforesend = None
-
-    in_frame = False  # between Textual's "begin/end synchronized update" marks
+    # As a terminal that holds frames until they are whole: a frame still open is not read.
+    terminal = Terminal(argv, COLUMNS, LINES, answer_sync=True)
 
     def pump(timeout: float, read: bool = True) -> None:
         """Read what the child wrote; once it has been quiet for a moment and no frame is half
         written (a line half redrawn is never read), note what the status line says was saved."""
-        nonlocal in_frame
-        quiet = False
-        while True:
-            try:
-                data = child.read_nonblocking(1 << 16, timeout=timeout)
-            except pexpect.TIMEOUT:
-                quiet = True
-                break
-            except pexpect.EOF:
-                break
-            if SYNC_QUERY in data:  # answer as a terminal that supports synchronized output
-                child.send(SYNC_SUPPORTED)
-            begin, end = data.rfind(SYNC_BEGIN), data.rfind(SYNC_END)
-            if begin != -1 or end != -1:
-                in_frame = begin > end
-            stream.feed(data)
-            timeout = QUIET
-        if quiet and read and not in_frame:
-            for seq, summary in seen_saved(screen):
+        if terminal.pump(timeout):
+            terminal.settle(QUIET)
+        if read and not terminal.ended and not terminal.in_frame:
+            for seq, summary in seen_saved(terminal):
                 shown.setdefault(seq, summary)
 
     try:
-        end = time.monotonic() + START_DEADLINE
-        while not any("decided" in line for line in screen.display):
-            assert child.isalive() and time.monotonic() < end, "\n".join(screen.display)
-            pump(0.02)
+        assert terminal.until(lambda: terminal.shows("decided"), START_DEADLINE), terminal.text()
+        pump(0)
         sent = 0
         for _ in range(rng.randint(0, 25)):
-            if not child.isalive():
+            if not terminal.alive():
                 return sent, False
-            child.send(rng.choice(KEYS))
+            terminal.send(rng.choice(KEYS))
             sent += 1
             pump(rng.choice((0.0, 0.02, 0.05, 0.1)))
-        if not child.isalive():
+        if not terminal.alive():
             return sent, False
         if rng.random() < 0.5:  # sometimes right after a key, while it is being saved
-            child.send(rng.choice(("y", "x", "u", "vww1")))
+            terminal.send(rng.choice(("y", "x", "u", "vww1")))
             pump(rng.random() * 0.01)
-        child.kill(signal.SIGKILL)
+        terminal.kill(signal.SIGKILL)
         pump(0.05, read=False)  # a frame cut short by the kill may be torn: not read
         return sent, True
     finally:
-        child.close(force=True)
-        assert child.signalstatus == signal.SIGKILL or child.exitstatus is not None
+        terminal.close()
+        status = terminal.exit_status()  # ended by itself, or by our SIGKILL
+        assert status is not None and (status >= 0 or status == -signal.SIGKILL), status
 
 
 #: Children running at once, each its own annotator on the same library (concurrent writers).

@@ -206,8 +206,7 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown(tmp_path: Path) -> None:
 
 def test_the_reader_opens_an_article_with_a_lone_surrogate(tmp_path: Path) -> None:
     """In a real terminal: the article is shown (U+FFFD in place), no traceback, `q` quits."""
-    import pexpect
-    from test_e2e import Terminal
+    from terminal import Terminal
 
     article = tmp_path / "bad.json"
     article.write_text(
@@ -217,12 +216,10 @@ def test_the_reader_opens_an_article_with_a_lone_surrogate(tmp_path: Path) -> No
     terminal = Terminal([sys.executable, "-m", "tui.cli", str(article)], 100, 30)
     try:
         assert terminal.wait_for(
-            lambda rows: any("bridge \ufffd would" in r for r in rows), deadline=60
-        ), "\n".join(terminal.screen.display)
-        terminal.child.send("q")
-        terminal.child.expect(pexpect.EOF, timeout=20)
-        terminal.child.close()
-        assert terminal.child.exitstatus == 0
+            lambda rows: any("bridge \ufffd would" in r for r in rows), timeout=60
+        ), terminal.text()
+        terminal.send("q")
+        assert terminal.wait_exit() == 0
         assert not any("Traceback" in row for row in terminal.screen.display)
     finally:
         terminal.close()

@@ -11,8 +11,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import pexpect
 import pytest
+from terminal import Terminal
 
 import tui
 from tui import SEEDS_DIR, STYLES_DIR
@@ -206,25 +206,20 @@ def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def reader_terminal(tmp_path: Path) -> Iterator[tuple[pexpect.spawn, str]]:
+def reader_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, str]]:
     db = str(tmp_path / "reader.sqlite3")
-    argv = ["-m", "tui.cli", "--db", db, str(DATA / "article.md")]
-    env = {**os.environ, "TERM": "xterm-256color"}
-    child = pexpect.spawn(sys.executable, argv, dimensions=(24, 80), env=env)
-    yield child, db
-    if child.isalive():
-        child.terminate(force=True)
+    argv = [sys.executable, "-m", "tui.cli", "--db", db, str(DATA / "article.md")]
+    with Terminal(argv, 80, 24) as terminal:
+        yield terminal, db
 
 
 def test_opening_a_file_in_the_reader_adds_it_to_the_library(
-    reader_terminal: tuple[pexpect.spawn, str],
+    reader_terminal: tuple[Terminal, str],
 ) -> None:
-    child, db = reader_terminal
-    child.expect("Night market", timeout=60)
-    child.send("q")
-    child.expect(pexpect.EOF, timeout=30)
-    child.close()
-    assert child.exitstatus == 0
+    terminal, db = reader_terminal
+    assert terminal.until(lambda: terminal.shows("Night market"), timeout=60), terminal.text()
+    terminal.send("q")
+    assert terminal.wait_exit() == 0
     assert [e.title for e in Library(db).entries()] == ["Night market returns to the old town"]
 
 

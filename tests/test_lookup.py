@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tui import lookup
 from tui.lookup import KWIC_WIDTH, find_entity, kwic
 from tui.model import Analysis, Article, Entity, EntityMention
@@ -34,21 +32,6 @@ ARTICLES = [
         title="Kerry meets",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def analyses(nlp) -> list[Analysis]:
-    return [analyze_text(article.text, nlp) for article in ARTICLES]
-
-
-@pytest.fixture
-def library(tmp_path: Path, nlp, analyses: list[Analysis]) -> Library:
-    """The three articles, analysed by spaCy (once per module) and cached in a real library."""
-    with Library(tmp_path / "lib.sqlite3") as opened:
-        opened.add(ARTICLES)
-        for article, analysis in zip(ARTICLES, analyses, strict=True):
-            put_analysis(opened, article.content_hash, "model-1", analysis)
-        yield opened
 
 
 def synthetic(text: str, names: dict[str, tuple[str, str]]) -> Analysis:

@@ -4,10 +4,7 @@ wins), in the same transaction as the action, and from exactly one source at a t
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tui import lookup
 from tui.lookup import find_entity
@@ -28,21 +25,8 @@ SPOKEN = Article(
     title="Moscow responds",
 )
 LAVROV = MISSED.text.index("Sergey Lavrov")
-
-
-@pytest.fixture(scope="module")
-def analyses(nlp) -> dict[str, Analysis]:
-    return {a.content_hash: analyze_text(a.text, nlp) for a in (MISSED, SPOKEN)}
-
-
-@pytest.fixture
-def library(tmp_path: Path, analyses: dict[str, Analysis]) -> Library:
-    """Both articles, analysed by spaCy and cached (so indexed from the analysis)."""
-    with Library(tmp_path / "lib.sqlite3") as opened:
-        opened.add([MISSED, SPOKEN])
-        for content_hash, analysis in analyses.items():
-            put_analysis(opened, content_hash, "model-1", analysis)
-        yield opened
+#: Both, analysed by spaCy and cached: indexed from the analysis (conftest's `library`).
+ARTICLES = [MISSED, SPOKEN]
 
 
 def annotated(library: Library, article: Article, annotator: str, analyses: Any) -> Session:

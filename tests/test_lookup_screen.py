@@ -3,17 +3,13 @@ that article at that span, `escape` goes back; `E` finds an entity as you type."
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from waiting import until
 
 from tui.app import BylineApp
 from tui.model import Analysis, Article
-from tui.nlp.analyze import analyze_text
 from tui.screens.lookup import EntitySearchScreen, LookupScreen, TargetList
 from tui.screens.reader import ReaderScreen
-from tui.store import Library, put_analysis
+from tui.store import Library
 
 ARTICLES = [
     Article(
@@ -29,31 +25,17 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def analyses(nlp) -> list[Analysis]:
-    return [analyze_text(article.text, nlp) for article in ARTICLES]
-
-
-@pytest.fixture
-def library(tmp_path: Path, analyses: list[Analysis]) -> Library:
-    with Library(tmp_path / "lib.sqlite3") as opened:
-        opened.add(ARTICLES)
-        for article, analysis in zip(ARTICLES, analyses, strict=True):
-            put_analysis(opened, article.content_hash, "model-1", analysis)
-        yield opened
-
-
-def app_for(library: Library, analyses: list[Analysis]) -> BylineApp:
+def app_for(library: Library, analyses: dict[str, Analysis]) -> BylineApp:
     return BylineApp(
         [ARTICLES[0]],
         library=library,
-        analyses={0: analyses[0]},
+        analyses={0: analyses[ARTICLES[0].content_hash]},
         analyser=lambda article: Analysis(),
     )
 
 
 async def test_e_on_an_entity_then_enter_opens_that_article_at_that_span(
-    library: Library, analyses: list[Analysis]
+    library: Library, analyses: dict[str, Analysis]
 ) -> None:
     app = app_for(library, analyses)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -94,7 +76,7 @@ async def test_e_on_an_entity_then_enter_opens_that_article_at_that_span(
 
 
 async def test_e_on_a_quote_looks_up_its_speaker_and_quotes_are_listed(
-    library: Library, analyses: list[Analysis]
+    library: Library, analyses: dict[str, Analysis]
 ) -> None:
     app = app_for(library, analyses)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -110,7 +92,9 @@ async def test_e_on_a_quote_looks_up_its_speaker_and_quotes_are_listed(
         assert "We will not give up" in str(quotes.get_option_at_index(0).prompt)
 
 
-async def test_E_finds_entities_as_you_type(library: Library, analyses: list[Analysis]) -> None:
+async def test_E_finds_entities_as_you_type(
+    library: Library, analyses: dict[str, Analysis]
+) -> None:
     app = app_for(library, analyses)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("E")
@@ -129,8 +113,8 @@ async def test_E_finds_entities_as_you_type(library: Library, analyses: list[Ana
         assert isinstance(app.screen.focused, TargetList)
 
 
-async def test_without_a_library_e_is_not_offered(analyses: list[Analysis]) -> None:
-    app = BylineApp([ARTICLES[0]], analyses={0: analyses[0]})
+async def test_without_a_library_e_is_not_offered(analyses: dict[str, Analysis]) -> None:
+    app = BylineApp([ARTICLES[0]], analyses={0: analyses[ARTICLES[0].content_hash]})
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.screen.ready)
         assert app.screen.check_action("lookup", ()) is False

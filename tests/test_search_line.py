@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pexpect
 import pytest
 from waiting import reader_ready, screen_lines
 
@@ -127,7 +126,7 @@ def test_in_a_real_terminal_the_typing_is_drawn_key_by_key() -> None:
     the search line (it does not open annotation mode, as the reader's `a` does)."""
     import sys
 
-    from test_e2e import Terminal
+    from terminal import Terminal
 
     from tui import DEFAULT_SEED
 
@@ -137,19 +136,19 @@ def test_in_a_real_terminal_the_typing_is_drawn_key_by_key() -> None:
         headline = "Syrian rebels blame Russia for stalled Aleppo talks"
         assert terminal.wait_for(lambda lines: any(headline in line for line in lines))
         assert terminal.wait_for(lambda lines: "/ Search" in lines[-1])  # the footer is up
-        terminal.child.send("/a")
+        terminal.send("/a")
         typed = "a"
         for key in ["", *"leppo"]:
-            terminal.child.send(key)
+            terminal.send(key)
             typed += key
             row = [f"/{typed}", f"{seed_text.count(typed):,}", "matches"]
-            assert terminal.wait_for(
-                lambda lines, row=row: lines[-2].split() == row, deadline=30
-            ), "\n".join(terminal.screen.display)
-        terminal.child.send("\r")
-        assert terminal.wait_for(lambda lines: "/aleppo" not in lines[-2], deadline=30)
-        terminal.child.send("q")
-        terminal.child.expect(pexpect.EOF, timeout=20)
+            assert terminal.wait_for(lambda lines, row=row: lines[-2].split() == row, timeout=30), (
+                terminal.text()
+            )
+        terminal.send("\r")
+        assert terminal.wait_for(lambda lines: "/aleppo" not in lines[-2], timeout=30)
+        terminal.send("q")
+        assert terminal.wait_exit() == 0
     finally:
         terminal.close()
 

@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pexpect
-from test_e2e import Terminal
+from terminal import Terminal
 
 from tui import DEFAULT_SEED
 from tui.store import Library
@@ -26,7 +25,7 @@ def byline(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
 
 def test_plain_byline_puts_the_seed_in_the_library_and_indexes_it(tmp_path: Path) -> None:
     db = tmp_path / "lib.sqlite3"
-    terminal = Terminal([sys.executable, "-m", "tui.cli", "--db", str(db)])
+    terminal = Terminal([sys.executable, "-m", "tui.cli", "--db", str(db)], 160, 48)
     try:
         # Analysed (the side panel lists the speakers) and no longer "analysing…".
         assert terminal.wait_for(
@@ -34,18 +33,16 @@ def test_plain_byline_puts_the_seed_in_the_library_and_indexes_it(tmp_path: Path
                 any("Stefanie Dekker — " in line for line in lines)
                 and not any("analysing" in line for line in lines)
             )
-        ), "\n".join(terminal.screen.display)
-        terminal.child.send("e")  # the first entity in view: "Syrian"
+        ), terminal.text()
+        terminal.send("e")  # the first entity in view: "Syrian"
         assert terminal.wait_for(
             lambda lines: any(line.strip().startswith("Syrian (NORP): ") for line in lines)
-        ), "\n".join(terminal.screen.display)
+        ), terminal.text()
         assert not any("no entity named" in line for line in terminal.screen.display)
-        terminal.child.send("\x1b")
+        terminal.send("\x1b")
         terminal.wait_for(lambda lines: any("Stefanie Dekker — " in line for line in lines))
-        terminal.child.send("q")
-        terminal.child.expect(pexpect.EOF, timeout=30)
-        terminal.child.close()
-        assert terminal.child.exitstatus == 0
+        terminal.send("q")
+        assert terminal.wait_exit() == 0
     finally:
         terminal.close()
     with Library(db) as library:

@@ -13,14 +13,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
-import pyte
 import pytest
 from checkout import REPO_ROOT
+from terminal import RemoteTerminal
 
 HEADLINE = "Syrian rebels blame Russia for stalled Aleppo talks"
 #: Bounds, not expectations: a session shows its first screen in about a second.
@@ -135,30 +135,12 @@ def known_hosts(server: Server) -> tuple[list[asyncssh.SSHKey], list[asyncssh.SS
     return [asyncssh.read_public_key(server.folder / "host_key.pub")], [], []
 
 
-class Screen:
-    """A pyte screen fed from an SSH session's output."""
+class Screen(RemoteTerminal):
+    """The client's screen of an SSH session: its output read back with pyte."""
 
     def __init__(self, process: asyncssh.SSHClientProcess, columns: int, lines: int) -> None:
+        super().__init__(process.stdout, columns, lines, DEADLINE)
         self.process = process
-        self.screen = pyte.Screen(columns, lines)
-        self.stream = pyte.ByteStream(self.screen)
-
-    async def wait_for(self, predicate: Callable[[list[str]], bool]) -> bool:
-        end = time.monotonic() + DEADLINE
-        while time.monotonic() < end:
-            if predicate(self.screen.display):
-                return True
-            try:
-                data = await asyncio.wait_for(self.process.stdout.read(1 << 16), 0.2)
-            except TimeoutError:
-                continue
-            if not data:
-                return predicate(self.screen.display)
-            self.stream.feed(data)
-        return False
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
 
 
 async def connect(port: int, server: Server, user: str, key: asyncssh.SSHKey):
@@ -190,7 +172,7 @@ async def test_ssh_session_shows_the_article_takes_keys_and_resizes(
         # The client's window grows: the session is redrawn at the new size, the side panel
         # beside the article (from 100 columns) and the footer on the new last line.
         process.change_terminal_size(120, 40)
-        screen.screen.resize(40, 120)
+        screen.resize(120, 40)
         assert await screen.wait_for(lambda lines: "▏" in lines[1][60:] and "Quit" in lines[39]), (
             screen.text()
         )

@@ -6,21 +6,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import os
 import re
-import select
 import struct
 import sys
 import termios
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
-import pexpect
 import pytest
-from test_e2e import DEADLINE_SECONDS, Terminal
+from terminal import Terminal
 from test_serve import DEADLINE, HEADLINE, Screen, Server, known_hosts
 
 from tui import DEFAULT_SEED
@@ -572,49 +569,18 @@ async def test_web_sessions_are_capped_and_their_size_clamped(
 # (tui/input_pressure.py), and loses nothing.
 
 
-def offer(
-    terminal: Terminal, data: bytes, seconds: float, sample: Callable[[], object] = lambda: None
-) -> int:
-    """Write `data` to the terminal as fast as it takes it (a writer that waits while the pty is
-    full, as `byline serve` and a terminal emulator do), reading the screen meanwhile, for at
-    most `seconds`; the bytes written. `sample` is called between writes."""
-    fd = terminal.child.child_fd
-    os.set_blocking(fd, False)
-    written = 0
-    end = time.monotonic() + seconds
-    try:
-        while written < len(data) and time.monotonic() < end:
-            _, writable, _ = select.select([], [fd], [], 0.05)
-            if writable:
-                with contextlib.suppress(BlockingIOError):
-                    written += os.write(fd, data[written : written + (1 << 16)])
-            terminal.pump(0)
-            sample()
-    finally:
-        os.set_blocking(fd, True)
-    return written
-
-
-def quit_terminal(terminal: Terminal) -> int:
-    """`q`, then the exit status (bounded wait)."""
-    terminal.child.send("q")
-    terminal.child.expect(pexpect.EOF, timeout=DEADLINE_SECONDS)
-    terminal.child.close()
-    return terminal.child.exitstatus
-
-
 def test_a_key_flood_in_a_terminal_waits_unread_not_in_the_readers_memory() -> None:
     terminal = Terminal([sys.executable, "-m", "tui.cli", str(DEFAULT_SEED)], 80, 24)
     try:
         assert terminal.wait_for(lambda rows: HEADLINE in rows[1] and "analysing" not in rows[0])
-        pid = terminal.child.pid
+        pid = terminal.pid
         before = peak = rss(pid)
 
         def sample() -> None:
             nonlocal peak
             peak = max(peak, rss(pid))
 
-        sent = offer(terminal, b"j" * (FLOOD_BYTES >> 7), FLOOD_SECONDS, sample)
+        sent = terminal.offer(b"j" * (FLOOD_BYTES >> 7), FLOOD_SECONDS, sample)
         sample()
         print(
             f"key flood in a terminal: {sent} keys taken in {FLOOD_SECONDS:g} s at most; "
@@ -622,7 +588,8 @@ def test_a_key_flood_in_a_terminal_waits_unread_not_in_the_readers_memory() -> N
         )
         assert sent > 4 * MAX_PENDING  # the reader was flooded: more than it may hold
         assert peak - before < SESSION_RSS_GROWTH
-        assert quit_terminal(terminal) == 0
+        terminal.send("q")
+        assert terminal.wait_exit() == 0
     finally:
         terminal.close()
 
@@ -650,12 +617,13 @@ def test_a_burst_of_keys_and_a_pasted_megabyte_arrive_whole_and_in_order(tmp_pat
     typed = " ".join(f"k{number:04d}" for number in range(1000))  # 5999 keys
     try:
         assert terminal.wait_for(lambda rows: "pending" in rows[0] and "saved" not in rows[-2])
-        terminal.child.send("M")
+        terminal.send("M")
         assert terminal.wait_for(lambda rows: any("Note on the article" in r for r in rows))
         burst = f"{typed}\x1b[200~{pasted}\x1b[201~\r".encode()
-        assert offer(terminal, burst, DEADLINE_SECONDS) == len(burst)
+        assert terminal.offer(burst, terminal.deadline) == len(burst)
         assert terminal.wait_for(lambda rows: "article note saved" in "".join(rows))
-        assert quit_terminal(terminal) == 0
+        terminal.send("q")
+        assert terminal.wait_exit() == 0
     finally:
         terminal.close()
     with Library(db) as library:

@@ -6,11 +6,9 @@ give typed one by one once everything is there."""
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
-import pexpect
-from test_e2e import Terminal
+from terminal import Terminal
 
 from tui import DEFAULT_SEED
 
@@ -25,14 +23,7 @@ QUIET = 0.5
 def settled(terminal: Terminal) -> list[str]:
     """The screen once its text has not changed for QUIET seconds (a blinking cursor in the
     search line keeps writing, but changes no text)."""
-    for _ in range(120):  # a bound on waiting, not a timing assertion
-        before = list(terminal.screen.display)
-        end = time.monotonic() + QUIET
-        while time.monotonic() < end:
-            terminal.pump(0.05)
-        if terminal.screen.display == before:
-            break
-    return list(terminal.screen.display)
+    return terminal.steady(QUIET)
 
 
 def analysed(lines: list[str]) -> bool:
@@ -48,24 +39,24 @@ def final_screen(db: Path, at_first_frame: bool, at_start: bool = False) -> list
         if at_start:  # before Byline draws anything: the keys wait in the terminal for it
             # (Enter after the text shows: typed while the terminal is still in cooked mode it
             # is turned into a line feed by the terminal itself, before any program sees it.)
-            terminal.child.send("".join(KEYS[:-1]))
+            terminal.send("".join(KEYS[:-1]))
         assert terminal.wait_for(lambda lines: any(HEADLINE in line for line in lines))
         if at_start:
-            terminal.child.send(KEYS[-1])
+            terminal.send(KEYS[-1])
         if at_first_frame and not at_start:
-            terminal.child.send("".join(KEYS))  # all at once, as a paste or a fast typist
+            terminal.send("".join(KEYS))  # all at once, as a paste or a fast typist
         # The analysis done (a speaker in the panel): the screen no longer changes by itself.
-        assert terminal.wait_for(analysed), "\n".join(terminal.screen.display)
+        assert terminal.wait_for(analysed), terminal.text()
         if not at_first_frame and not at_start:
             settled(terminal)
             for key in KEYS:  # one at a time, each once the screen answered the last
-                terminal.child.send(key)
+                terminal.send(key)
                 settled(terminal)
         # A toast ("1 match") shows for a few seconds: compare the screens without it.
         assert terminal.wait_for(lambda lines: not any("▌" in line for line in lines))
         screen = settled(terminal)
-        terminal.child.send("q")
-        terminal.child.expect(pexpect.EOF, timeout=30)
+        terminal.send("q")
+        assert terminal.wait_exit() == 0
         return screen
     finally:
         terminal.close()

@@ -9,10 +9,9 @@ import sys
 import venv
 from pathlib import Path
 
-import pexpect
 import pytest
 from checkout import REPO_ROOT
-from test_e2e import Terminal
+from terminal import Terminal
 
 SEED = REPO_ROOT / "seeds" / "aljazeera-aleppo-talks.txt"
 HEADLINE = "Syrian rebels blame Russia for stalled Aleppo talks"
@@ -82,12 +81,10 @@ def test_reader_first_frame_from_another_folder(
     terminal = Terminal([str(installed / "byline"), *argv], 80, 24, cwd=tmp_path)
     try:
         assert terminal.wait_for(lambda lines: any(HEADLINE[:40] in line for line in lines)), (
-            "\n".join(terminal.screen.display)
+            terminal.text()
         )
-        terminal.child.send("q")
-        terminal.child.expect(pexpect.EOF, timeout=30)
-        terminal.child.close()
-        assert terminal.child.exitstatus == 0
+        terminal.send("q")
+        assert terminal.wait_exit() == 0
     finally:
         terminal.close()
 

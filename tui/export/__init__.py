@@ -132,7 +132,16 @@ def import_annotated(
     return result
 
 
-def clean_article(text: object, name: str, **meta: object) -> Article:
+def clean_article(
+    text: object,
+    name: str,
+    *,
+    title: object = "",
+    source: object = "",
+    url: object = "",
+    date: object = "",
+    author: object = "",
+) -> Article:
     """An imported article: its text must already be clean (sanitising it would move every
     offset after a removed character), its metadata is made safe."""
     if not isinstance(text, str) or not text.strip():
@@ -142,7 +151,9 @@ def clean_article(text: object, name: str, **meta: object) -> Article:
             f"{shown(name)}: the text has control characters or tabs, so its "
             "offsets cannot be kept; not imported"
         )
-    article = make_article(text, name, path="", **meta)
+    article = make_article(
+        text, name, title=title, source=source, url=url, date=date, author=author, path=""
+    )
     if article.text != text:
         raise BylineError(f"{shown(name)}: the text would change when cleaned; not imported")
     return article

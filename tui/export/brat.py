@@ -291,9 +291,9 @@ def parse(content: str, text: str, annotator: str, where: str) -> Annotated:
                 }
                 order.append(ident)
             elif kind == "A":
-                name, target, *value = rest.split()
-                if name == "Status" and value:
-                    spans[target]["status"] = value[0]
+                name, target, *values = rest.split()
+                if name == "Status" and values:
+                    spans[target]["status"] = values[0]
                 elif name == "Suggested":
                     spans[target]["origin"] = MACHINE
             elif kind == "R":

@@ -61,12 +61,12 @@ def write(records: Iterable[Annotated], path: Path) -> int:
         accepted = [s for s in record.spans if s.status == ACCEPTED]
         _set_entities(doc, record)
         for label, (group, attribute) in GROUPS.items():
-            chosen = [
+            aligned = [
                 (s, doc.char_span(s.start, s.end, label=label, alignment_mode="expand"))
                 for s in accepted
                 if s.label == label
             ]
-            chosen = [(s, span) for s, span in chosen if span is not None]
+            chosen = [(s, span) for s, span in aligned if span is not None]
             who = [
                 {"name": s.speaker, "start": s.speaker_start, "end": s.speaker_end}
                 if s.speaker

@@ -21,7 +21,13 @@ from typing import Any, TextIO
 
 from tui.errors import BylineError
 from tui.export import Annotated, clean_article
-from tui.export.jsonl import MENTION, RELATION, byline_data, from_byline_data, linked_spans
+from tui.export.byline_json import (
+    MENTION,
+    RELATION,
+    byline_data,
+    from_byline_data,
+    linked_spans,
+)
 from tui.store.annotations import ACCEPTED, CLAIM, QUOTE, Span, default_annotator
 
 _META = ("title", "source", "url", "date", "author")
@@ -85,7 +91,8 @@ def is_task(data: dict[str, Any]) -> bool:
 
 
 def from_task(data: dict[str, Any], where: str) -> Annotated:
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    meta_value = data.get("meta")
+    meta: dict[str, Any] = meta_value if isinstance(meta_value, dict) else {}
     article = clean_article(data.get("text"), where, **{k: meta.get(k, "") for k in _META})
     if isinstance(data.get("byline"), dict):
         return from_byline_data(data["byline"], article, where)

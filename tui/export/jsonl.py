@@ -40,12 +40,13 @@ Prodigy ones (every span accepted, a speaker from a SPEAKER/SOURCE relation; ans
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 
 from tui.errors import BylineError
-from tui.export import Annotated, Report, clean_article
+from tui.export import Annotated, Report, clean_article, doccano, labelstudio
+from tui.export.byline_json import MENTION, RELATION, byline_data, from_byline_data, is_int
 from tui.export.tokens import TokenIndex, tokenize
 from tui.loaders.base import shown
 from tui.store.annotations import (
@@ -54,16 +55,11 @@ from tui.store.annotations import (
     CLAIM,
     ORIGINS,
     QUOTE,
-    SPAN_FIELDS,
     STATUSES,
     Span,
     default_annotator,
 )
 
-T = TypeVar("T")
-RELATION = {QUOTE: "SPEAKER", CLAIM: "SOURCE"}
-#: The label of the mention a SPEAKER/SOURCE relation points at, in span tasks.
-MENTION = {QUOTE: "SPEAKER", CLAIM: "SOURCE"}
 TASKS = ("ner", "spans")
 VIEW = {"ner": "ner_manual", "spans": "spans_manual"}
 _META = ("title", "source", "url", "date", "author")
@@ -78,64 +74,6 @@ def prodigy_hash(data: dict[str, Any], keys: Iterable[str], prefix: str = "") ->
 
     values = [json.dumps(data[key], sort_keys=True) for key in keys if key in data]
     return int(murmurhash.hash(prefix + "".join(values)))
-
-
-def linked_spans(
-    accepted: list[Span], add: Callable[[int, int, str, str], T]
-) -> list[tuple[T, T, str]]:
-    """Every accepted span given to `add(start, end, label, note)`, then (from, to, relation)
-    for each quote's speaker and claim's source: to the entity at those offsets, else to a
-    mention added just for it (for tools that relate spans, not names)."""
-    ids: dict[tuple[int, int], T] = {}
-    own = []
-    for s in accepted:
-        own.append(add(s.start, s.end, s.label, s.note))
-        if s.kind == "entity":
-            ids.setdefault((s.start, s.end), own[-1])
-    links = []
-    for s, from_id in zip(accepted, own, strict=True):
-        if s.kind == "entity" or s.speaker_start is None or s.speaker_end is None:
-            continue
-        key = (s.speaker_start, s.speaker_end)
-        if key not in ids:
-            ids[key] = add(*key, MENTION[s.label], "")
-        links.append((from_id, ids[key], RELATION[s.label]))
-    return links
-
-
-def byline_data(record: Annotated) -> dict[str, Any]:
-    """Everything Byline knows of a record, for a lossless round trip through any JSON format."""
-    return {
-        "annotator": record.annotator,
-        "done": record.done,
-        "note": record.note,
-        "article_id": record.article_id,
-        "hash": record.article.content_hash,
-        "spans": [s.fields() for s in record.spans],
-    }
-
-
-def from_byline_data(data: dict[str, Any], article: Any, where: str) -> Annotated:
-    rows = data.get("spans")
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise BylineError(f"{where}: Byline's data has no list of spans")
-    spans = []
-    for row in rows:
-        fields = {name: row.get(name) for name in SPAN_FIELDS}
-        fields["note"] = str(fields["note"] or "")
-        if fields["status"] not in STATUSES or fields["origin"] not in ORIGINS:
-            raise BylineError(f"{where}: unknown span status or origin")
-        if not isinstance(fields["label"], str) or not _ints(fields["start"], fields["end"]):
-            raise BylineError(f"{where}: a span needs a label, a start and an end")
-        spans.append(Span(0, **fields))
-    annotator = data.get("annotator")
-    return Annotated(
-        article,
-        annotator if isinstance(annotator, str) and annotator.strip() else default_annotator(),
-        spans,
-        done=bool(data.get("done")),
-        note=str(data.get("note") or ""),
-    )
 
 
 def _non_overlapping(spans: list[Span], index: TokenIndex) -> list[Span]:
@@ -298,8 +236,6 @@ def _json_lines(content: str, name: str, report: Report) -> Iterator[tuple[str, 
 def from_any(data: dict[str, Any], where: str) -> list[Annotated] | None:
     """The records in one task of any kind Byline reads (none: a Prodigy task answered
     "reject" or "ignore"); None when it carries nothing Byline can read."""
-    from tui.export import doccano, labelstudio
-
     if labelstudio.is_task(data):
         return labelstudio.from_task(data, where)
     if doccano.is_task(data):
@@ -313,14 +249,17 @@ def from_any(data: dict[str, Any], where: str) -> list[Annotated] | None:
 
 
 def from_task(data: dict[str, Any], where: str) -> Annotated:
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    meta_value = data.get("meta")
+    meta: dict[str, Any] = meta_value if isinstance(meta_value, dict) else {}
     article = clean_article(data.get("text"), where, **{k: meta.get(k, "") for k in _META})
     if isinstance(data.get("byline"), dict):
         return from_byline_data(data["byline"], article, where)
-    speakers: dict[tuple[str, int, int], tuple[Any, Any, Any]] = {}
-    for field, label, role in (("quotes", QUOTE, "speaker"), ("claims", CLAIM, "source")):
+    # (label, start, end) of a quote or claim as the task gives it -> (name, start, end) of its
+    # speaker or source; looked up by the spans' checked offsets.
+    speakers: dict[tuple[str, object, object], tuple[Any, Any, Any]] = {}
+    for field, kind, role in (("quotes", QUOTE, "speaker"), ("claims", CLAIM, "source")):
         for item in _dicts(data.get(field), where):
-            speakers[(label, item.get("start"), item.get("end"))] = (
+            speakers[(kind, item.get("start"), item.get("end"))] = (
                 item.get(role),
                 item.get(f"{role}_start"),
                 item.get(f"{role}_end"),
@@ -334,16 +273,16 @@ def from_task(data: dict[str, Any], where: str) -> Annotated:
                 and isinstance(head, dict)
                 and (isinstance(child, dict))
             ):
-                label = QUOTE if relation["label"] == "SPEAKER" else CLAIM
+                kind = QUOTE if relation["label"] == "SPEAKER" else CLAIM
                 start, end = child.get("start"), child.get("end")
-                name = article.text[start:end] if _ints(start, end) else None
-                speakers[(label, head.get("start"), head.get("end"))] = (name, start, end)
+                name = article.text[start:end] if is_int(start) and is_int(end) else None
+                speakers[(kind, head.get("start"), head.get("end"))] = (name, start, end)
                 if child.get("label") in MENTION.values():
                     mentions.add((start, end, child.get("label")))
     spans = []
     for item in [*_dicts(data.get("spans"), where), *_dicts(data.get("suggestions"), where)]:
         label, start, end = item.get("label"), item.get("start"), item.get("end")
-        if not isinstance(label, str) or not _ints(start, end):
+        if not isinstance(label, str) or not (is_int(start) and is_int(end)):
             raise BylineError(f"{where}: a span needs a label, a start and an end")
         if (start, end, label) in mentions:
             continue  # a span task's stand-in for a speaker's mention, not a span
@@ -374,7 +313,3 @@ def _dicts(value: object, where: str) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise BylineError(f"{where}: expected a list of objects")
     return value
-
-
-def _ints(*values: object) -> bool:
-    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)

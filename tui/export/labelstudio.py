@@ -29,7 +29,13 @@ from xml.sax.saxutils import quoteattr
 
 from tui.errors import BylineError
 from tui.export import Annotated, clean_article
-from tui.export.jsonl import MENTION, RELATION, byline_data, from_byline_data, linked_spans
+from tui.export.byline_json import (
+    MENTION,
+    RELATION,
+    byline_data,
+    from_byline_data,
+    linked_spans,
+)
 from tui.store.annotations import ACCEPTED, CLAIM, MACHINE, PENDING, QUOTE, Span
 
 _META = ("title", "source", "url", "date", "author")
@@ -148,7 +154,8 @@ def _spans(result: list[dict[str, Any]], text: str, where: str) -> list[Span]:
     for item in result:
         if item.get("type") not in ("labels", "hypertextlabels", "paragraphlabels"):
             continue
-        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        given = item.get("value")
+        value: dict[str, Any] = given if isinstance(given, dict) else {}
         start, end, labels = value.get("start"), value.get("end"), value.get("labels")
         if not (
             isinstance(start, int)

@@ -29,7 +29,7 @@ from tui.messages import LookUp, OpenAt
 from tui.widgets.span_list import ROW_WORDS
 
 if TYPE_CHECKING:  # the core is imported when a lookup starts, not with the reader
-    from tui.lookup import Lookup
+    from tui.lookup import Kwic, Lookup, Statement
     from tui.store.index import Found
     from tui.store.library import Library
 
@@ -187,6 +187,7 @@ class LookupScreen(Screen[None]):
 
     def _article_rows(self, result: Lookup) -> list[tuple[Content, Target]]:
         lst = self.list_for("articles")
+        spans: tuple[Kwic | Statement, ...] = (*result.mentions, *result.quotes, *result.claims)
         rows = []
         for a in result.articles:
             where = f"{a.mentions:>4}× "
@@ -197,14 +198,7 @@ class LookupScreen(Screen[None]):
                 (where, lst.style("where")), what, (extra, lst.style("context"))
             )
             # Its first mention; an article where it only speaks: its first quote or claim.
-            first = next(
-                (
-                    k
-                    for k in (*result.mentions, *result.quotes, *result.claims)
-                    if k.article == a.id
-                ),
-                None,
-            )
+            first = next((k for k in spans if k.article == a.id), None)
             target = Target(a.id, first.start, first.end) if first else Target(a.id)
             rows.append((content, target))
         return rows

@@ -249,7 +249,7 @@ class Hub:
             connection.close()
 
 
-class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+class Session(asyncssh.SSHServerSession[bytes]):  # bytes: the server runs with encoding=None
     """One SSH session: a `byline` process on a pty, bridged to the channel."""
 
     def __init__(self, hub: Hub, username: str, peer: str, key: str = "") -> None:
@@ -260,13 +260,13 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self.key = key
         self.last_input = time.monotonic()
         self.idle = False
-        self.chan: asyncssh.SSHServerChannel | None = None  # type: ignore[type-arg]
+        self.chan: asyncssh.SSHServerChannel[bytes] | None = None
         self.pty: PtyProcess | None = None
         self.command: str | None = None
         self.lost = False
         self.task: asyncio.Task[None] | None = None
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:  # type: ignore[override,type-arg]
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self.chan = chan
 
     def pty_requested(
@@ -404,7 +404,7 @@ class Session(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         if not self.lost and self.chan is not None:
             self.chan.write(data)
 
-    def data_received(self, data: bytes, datatype: int | None) -> None:  # type: ignore[override]
+    def data_received(self, data: bytes, datatype: int | None) -> None:
         self.last_input = time.monotonic()
         if self.pty is not None:
             self.pty.write(data)

@@ -109,10 +109,12 @@ def make_server(
     from textual_serve.server import Server
 
     class ClampedAppService(AppService):
-        async def start(self, width: int, height: int) -> None:
+        """The size the browser asks for (any JSON value) within 1..MAX."""
+
+        async def start(self, width: object, height: object) -> None:
             await super().start(*clamp_size(width, height))
 
-        async def set_terminal_size(self, width: int, height: int) -> None:
+        async def set_terminal_size(self, width: object, height: object) -> None:
             await super().set_terminal_size(*clamp_size(width, height))
 
         async def stop(self) -> None:
@@ -141,7 +143,7 @@ def make_server(
             raise web.HTTPForbidden(text=f"byline: {why}\n")
         return await handler(request)
 
-    class BylineServer(Server):  # type: ignore[misc]
+    class BylineServer(Server):
         sessions = 0
 
         async def _make_app(self) -> web.Application:
@@ -149,7 +151,7 @@ def make_server(
             app.middlewares.append(refuse_other_sites)
             return app
 
-        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             if self.sessions >= max_sessions:
                 raise web.HTTPServiceUnavailable(
                     text=f"byline: the server is full ({max_sessions} sessions); try again later\n"
@@ -162,7 +164,7 @@ def make_server(
                 self.sessions -= 1
                 note(f"session ended ({self.sessions} open)")
 
-        async def _session(self, request: web.Request) -> web.StreamResponse:
+        async def _session(self, request: web.Request) -> web.WebSocketResponse:
             """textual-serve's `handle_websocket`, with the size clamped."""
             import asyncio
             import logging
@@ -171,14 +173,18 @@ def make_server(
             width, height = clamp_size(
                 request.query.get("width", 80), request.query.get("height", 24)
             )
-            app_service: AppService | None = None
+            app_service: ClampedAppService | None = None
+
+            async def close() -> None:  # (aiohttp's close returns whether it closed: not wanted)
+                await websocket.close()
+
             try:
                 await websocket.prepare(request)
                 app_service = ClampedAppService(
                     self.command,
                     write_bytes=websocket.send_bytes,
                     write_str=websocket.send_str,
-                    close=websocket.close,
+                    close=close,
                     download_manager=self.download_manager,
                     debug=self.debug,
                 )
@@ -213,7 +219,8 @@ def make_server(
                 if kind == "stdin" and isinstance(data, str):
                     await app_service.send_bytes(data.encode("utf-8", "replace"))
                 elif kind == "resize" and isinstance(data, dict):
-                    await app_service.set_terminal_size(data.get("width"), data.get("height"))
+                    width, height = clamp_size(data.get("width"), data.get("height"))
+                    await app_service.set_terminal_size(width, height)
                 elif kind == "ping":
                     await websocket.send_json(["pong", data])
                 elif kind == "blur":

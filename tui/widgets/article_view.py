@@ -333,7 +333,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _title_span(self) -> list[StyledSpan]:
         title, text = self.article.title, self.article.text
-        start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]  (no copy of it)
+        leading = _LEADING_SPACE.match(text)  # (a match, not a stripped copy of the text)
+        start = leading.end() if leading else 0
         if title and text.startswith(title, start):
             return [(start, start + len(title), "article--title")]
         return []
