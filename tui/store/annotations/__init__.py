@@ -1,6 +1,14 @@
 """Annotation sessions (see `tui.store.annotations.session`). The names callers import."""
 
 from tui.store.annotations.session import (
+    Annotations,
+    Disagreement,
+    Replayed,
+    Session,
+    compare,
+    replay,
+)
+from tui.store.annotations.spans import (
     ACCEPTED,
     ANNOTATOR,
     CLAIM,
@@ -13,18 +21,12 @@ from tui.store.annotations.session import (
     SPAN_FIELDS,
     STATUSES,
     Action,
-    Annotations,
-    Disagreement,
     Progress,
-    Replayed,
-    Session,
     SessionInfo,
     Span,
     State,
     check_annotator,
-    compare,
     default_annotator,
-    replay,
     suggestions,
 )
 
