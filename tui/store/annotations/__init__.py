@@ -1,13 +1,7 @@
 """Annotation sessions (see `tui.store.annotations.session`). The names callers import."""
 
-from tui.store.annotations.session import (
-    Annotations,
-    Disagreement,
-    Replayed,
-    Session,
-    compare,
-    replay,
-)
+from tui.store.annotations.log import Replayed, replay
+from tui.store.annotations.session import Annotations, Disagreement, Session, compare
 from tui.store.annotations.spans import (
     ACCEPTED,
     ANNOTATOR,
