@@ -1,7 +1,16 @@
-"""Annotation sessions (see `tui.store.annotations.session`). The names callers import."""
+"""Annotation sessions: spans an annotator accepts, rejects, creates and edits, never lost.
+
+One module per job; callers import the names from here:
+
+- `spans`: the span and action model (Span, Action, State, the machine's suggestions);
+- `session`: the store and a session's edits, each one committed transaction (the API);
+- `log`: writing an action with its log row, undo/redo, replaying the log and checking it;
+- `review`: where two annotators differ, and taking a side.
+"""
 
 from tui.store.annotations.log import Replayed, replay
-from tui.store.annotations.session import Annotations, Disagreement, Session, compare
+from tui.store.annotations.review import Disagreement, compare
+from tui.store.annotations.session import Annotations, Session
 from tui.store.annotations.spans import (
     ACCEPTED,
     ANNOTATOR,

@@ -5,17 +5,9 @@ work (`compare` shows where they differ). Every action is one SQLite transaction
 before the call returns: when a method returns, the action is on disk (WAL) and survives the
 process being killed. Nothing here imports Textual.
 
-How it is stored (schema in `tui.store.db`, migration "Annotation sessions"):
-
-- `annotation_log`: the append-only log, one row per action with a sequence number (1, 2, ...
-  per article and annotator), its kind, the time and JSON data: for an edit, every span it
-  touched before and after (and the article's note/done before and after); for an undo or a
-  redo, the action it undid or redid. Undo and redo are actions too, so the log is the whole
-  history and is never rewritten.
-- `annotation_spans`, `annotation_sessions`, `annotation_stack`: the current spans, the
-  article's note/done flag and the undo/redo stacks, updated in the same transaction as the
-  log row. They are what the log leads to (`Session.check` replays the log and compares), so
-  opening a session reads them and never replays anything.
+How it is stored: `tui.store.annotations.log` (the append-only log, and the current spans,
+note/done flag and undo/redo stacks written with each log row in the same transaction: opening
+a session reads those and never replays anything).
 
 Using it (the annotation screen's API)::
 
@@ -35,14 +27,11 @@ Using it (the annotation screen's API)::
 Each editing method returns the committed `Action` (its `summary` is a short phrase for the
 status bar), or None when nothing would change (nothing is written then). Invalid input (no
 such span, offsets outside the text, an empty label) raises `BylineError` and writes nothing.
-Spans are `Span`: character offsets into `Article.text`, a label (entity labels, or `QUOTE`
-and `CLAIM`), a status (`pending` machine suggestion, `accepted`, `rejected`), an origin
-(`machine` or `annotator`), for quotes and claims a speaker/source name with the offsets of a
-mention of it (optional), and a note. Editing a pending suggestion (move, relabel, speaker)
-accepts it: the edit is the annotator's decision.
+Spans are `Span` (`tui.store.annotations.spans`). Editing a pending suggestion (move, relabel,
+speaker) accepts it: the edit is the annotator's decision.
 
-Reviewing: `compare(store, article, a, b)` lists where two annotators' accepted spans differ;
-a reviewer (an annotator too) takes a side with `Session.adopt(span)`.
+Reviewing (`tui.store.annotations.review`): `compare` lists where two annotators' accepted spans
+differ; a reviewer (an annotator too) takes a side in one action.
 
 The entity index (`tui.store.index`) takes an article marked done from the annotations of the
 last annotator to mark it so: an action that sets or removes a done mark, or changes the
@@ -56,7 +45,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from tui.errors import BylineError
@@ -589,52 +578,3 @@ def _decided(span: Span) -> Span:
 def _summary(verb: str, change: Change) -> str:
     count = len(change.spans)
     return f"{verb} {count} span{'s' if count != 1 else ''}"
-
-
-@dataclass(frozen=True, slots=True)
-class Disagreement:
-    """Where two annotators' accepted spans differ: one has a span the other lacks (`b` or `a`
-    is None), or both have the same stretch of text with another label or speaker."""
-
-    start: int
-    end: int
-    a: Span | None
-    b: Span | None
-    reason: str
-
-
-def compare(store: Annotations, article: Article | int, a: str, b: str) -> list[Disagreement]:
-    """Where annotators `a` and `b` disagree on an article (accepted spans only), in text
-    order."""
-    first = store.session(article, a).spans()
-    second = store.session(article, b).spans()
-    ours = [s for s in first if s.status == ACCEPTED]
-    theirs = [s for s in second if s.status == ACCEPTED]
-    found: list[Disagreement] = []
-    matched: set[int] = set()
-    for span in ours:
-        same = [t for t in theirs if (t.start, t.end, t.kind) == (span.start, span.end, span.kind)]
-        if not same:
-            found.append(Disagreement(span.start, span.end, span, None, f"only {a}"))
-            continue
-        other = next((t for t in same if t.label == span.label), same[0])
-        matched.add(other.id)
-        if other.label != span.label:
-            found.append(Disagreement(span.start, span.end, span, other, "label"))
-        elif span.kind != "entity" and (span.speaker, span.speaker_start) != (
-            other.speaker,
-            other.speaker_start,
-        ):
-            found.append(
-                Disagreement(
-                    span.start,
-                    span.end,
-                    span,
-                    other,
-                    "speaker" if span.kind == "quote" else "source",
-                )
-            )
-    found += [
-        Disagreement(t.start, t.end, None, t, f"only {b}") for t in theirs if t.id not in matched
-    ]
-    return sorted(found, key=lambda d: (d.start, -d.end))
