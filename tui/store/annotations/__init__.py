@@ -9,7 +9,7 @@ One module per job; callers import the names from here:
 """
 
 from tui.store.annotations.log import Replayed, replay
-from tui.store.annotations.review import Disagreement, compare
+from tui.store.annotations.review import Disagreement, compare, take_side
 from tui.store.annotations.session import Annotations, Session
 from tui.store.annotations.spans import (
     ACCEPTED,
@@ -59,4 +59,5 @@ __all__ = [
     "default_annotator",
     "replay",
     "suggestions",
+    "take_side",
 ]

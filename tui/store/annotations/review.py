@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.model import Article
-from tui.store.annotations.session import Annotations
-from tui.store.annotations.spans import ACCEPTED, Span
+from tui.store.annotations.session import Annotations, Session
+from tui.store.annotations.spans import ACCEPTED, Action, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +61,16 @@ def compare(store: Annotations, article: Article | int, a: str, b: str) -> list[
         Disagreement(t.start, t.end, None, t, f"only {b}") for t in theirs if t.id not in matched
     ]
     return sorted(found, key=lambda d: (d.start, -d.end))
+
+
+def take_side(reviewer: Session, found: Disagreement, side: str) -> Action | None:
+    """The reviewer takes side `a` or `b` of a disagreement: a copy of that side's span
+    (`Session.adopt`), or, when that side has no span there, the reviewer's copy of the other
+    side's is removed. None when nothing changes."""
+    chosen, other = (found.a, found.b) if side == "a" else (found.b, found.a)
+    if chosen is not None:
+        return reviewer.adopt(chosen)
+    assert other is not None
+    same = (other.label, other.start, other.end)
+    mine = [s.id for s in reviewer.spans() if (s.label, s.start, s.end) == same]
+    return reviewer.delete(*mine) if mine else None
