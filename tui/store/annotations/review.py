@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui.errors import BylineError
 from tui.model import Article
 from tui.store.annotations.session import Annotations, Session
 from tui.store.annotations.spans import ACCEPTED, Action, Span
@@ -66,11 +67,11 @@ def compare(store: Annotations, article: Article | int, a: str, b: str) -> list[
 def take_side(reviewer: Session, found: Disagreement, side: str) -> Action | None:
     """The reviewer takes side `a` or `b` of a disagreement: a copy of that side's span
     (`Session.adopt`), or, when that side has no span there, the reviewer's copy of the other
-    side's is removed. None when nothing changes."""
+    side's is removed. One action, one transaction: what it removes is what it read. None when
+    nothing changes."""
     chosen, other = (found.a, found.b) if side == "a" else (found.b, found.a)
     if chosen is not None:
         return reviewer.adopt(chosen)
-    assert other is not None
-    same = (other.label, other.start, other.end)
-    mine = [s.id for s in reviewer.spans() if (s.label, s.start, s.end) == same]
-    return reviewer.delete(*mine) if mine else None
+    if other is None:
+        raise BylineError("a disagreement has a span on at least one side")
+    return reviewer.delete_matching(other.label, other.start, other.end)

@@ -332,6 +332,18 @@ class Session:
 
         return self._act("delete", build)
 
+    def delete_matching(self, label: str, start: int, end: int) -> Action | None:
+        """Remove this annotator's span with that label and offsets, if any: found and removed
+        in one transaction (reviewing drops the copy of another annotator's span this way)."""
+
+        def build(db: sqlite3.Connection, change: Change, _: bool) -> None:
+            for span in log.read_spans(db, self._key):
+                if (span.label, span.start, span.end) == (label, start, end):
+                    change.spans[span.id] = (span.fields(), None)
+            change.summary = _summary("deleted", change)
+
+        return self._act("delete", build)
+
     def set_speaker(
         self,
         span_id: int,
