@@ -163,3 +163,134 @@ def _fts_query(text: str, *, prefix: bool) -> str:
     words = _WORD.findall(text.casefold())
     star = "*" if prefix else ""
     return " ".join(f'"{word}"{star}' for word in words)
+
+
+# What the library says about one entity (`tui.lookup` assembles it). `ids`: every name of a
+# canonical entity (`names_of`), the root first.
+
+
+def ranked_articles(
+    db: sqlite3.Connection, ids: Sequence[int], limit: int
+) -> tuple[list[tuple[int, int]], int]:
+    """The `limit` articles (id, mentions) mentioning the entity most, and how many articles
+    know it. An entity of one name (most of them): read off the article_entities_ranked index,
+    however many articles there are (an article has one row per entity: it is indexed from one
+    origin). Several names: their mentions are summed per article, which needs them all.
+    Last, with 0 mentions, the articles where it only speaks or is cited (a done article whose
+    annotator accepted the quote but not the mention)."""
+    ids = list(ids)
+    marks = ",".join("?" * len(ids))
+    rows: list[tuple[int, int]]
+    if len(ids) == 1:
+        rows = db.execute(
+            "SELECT article, mentions FROM article_entities WHERE entity = ? "
+            "ORDER BY mentions DESC, article LIMIT ?",
+            (ids[0], limit),
+        ).fetchall()
+        count = db.execute("SELECT count(*) FROM article_entities WHERE entity = ?", ids)
+        mentioning: int = count.fetchone()[0]
+    else:
+        every = db.execute(
+            f"SELECT ae.article, sum(ae.mentions) n FROM article_entities ae "
+            f"WHERE ae.entity IN ({marks}) GROUP BY ae.article ORDER BY n DESC, ae.article",
+            ids,
+        ).fetchall()
+        rows, mentioning = every[:limit], len(every)
+    only_said = [
+        row[0]
+        for row in db.execute(
+            f"SELECT DISTINCT s.article FROM statements s WHERE s.entity IN ({marks}) "
+            f"AND NOT EXISTS "
+            f"(SELECT 1 FROM article_entities ae WHERE ae.article = s.article "
+            f"AND ae.entity IN ({marks})) ORDER BY s.article",
+            [*ids, *ids],
+        )
+    ]
+    rows += [(article, 0) for article in only_said[: max(0, limit - len(rows))]]
+    return rows, mentioning + len(only_said)
+
+
+def article_details(db: sqlite3.Connection, articles: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """(title, source, date, path) of each article id."""
+    if not articles:
+        return {}
+    return {
+        row[0]: tuple(row[1:])
+        for row in db.execute(
+            f"SELECT id, title, source, date, path FROM articles "
+            f"WHERE id IN ({','.join('?' * len(articles))})",
+            list(articles),
+        )
+    }
+
+
+def mention_contexts(
+    db: sqlite3.Connection, ids: Sequence[int], limit: int, context: int
+) -> list[tuple[int, int, int, str, str, str]]:
+    """(article, start, end, left, mention, right) of the entity's first `limit` mentions, with
+    up to `context` characters of text either side. SQLite cuts the context out (substr counts
+    characters, as Python's offsets do)."""
+    marks = ",".join("?" * len(ids))
+    rows: list[tuple[int, int, int, str, str, str]] = db.execute(
+        f"SELECT m.article, m.start, m.end, "
+        f"substr(a.text, max(1, m.start + 1 - ?), m.start - max(0, m.start - ?)), "
+        f"substr(a.text, m.start + 1, m.end - m.start), substr(a.text, m.end + 1, ?) "
+        f"FROM mentions m JOIN articles a ON a.id = m.article "
+        f"WHERE m.entity IN ({marks}) ORDER BY m.article, m.start LIMIT ?",
+        [context, context, context, *ids, limit],
+    ).fetchall()
+    return rows
+
+
+def statements_of(
+    db: sqlite3.Connection, ids: Sequence[int], kind: str, limit: int
+) -> list[tuple[int, int, int, str, str | None]]:
+    """(article, start, end, text, cue) of the quotes (`kind` "quote") the entity spoke or the
+    claims ("claim") it is the source of, in article order."""
+    marks = ",".join("?" * len(ids))
+    rows: list[tuple[int, int, int, str, str | None]] = db.execute(
+        f"SELECT article, start, end, text, cue FROM statements "
+        f"WHERE entity IN ({marks}) AND kind = ? ORDER BY article, start LIMIT ?",
+        [*ids, kind, limit],
+    ).fetchall()
+    return rows
+
+
+def cooccurring(
+    db: sqlite3.Connection, root: int, ids: Sequence[int], *, articles: int, limit: int
+) -> list[tuple[Found, int]]:
+    """The `limit` entities in most of the articles that mention this one, with how many (of
+    its newest `articles` articles: an entity in thousands is not slowed down by all of them).
+    Counted in distinct articles: an article naming an entity by two of its names (two groups
+    of its analysis) counts once."""
+    marks = ",".join("?" * len(ids))
+    counts: dict[int, int] = dict(
+        db.execute(
+            f"SELECT coalesce(e.root, e.id) r, count(DISTINCT o.article) "
+            f"FROM article_entities o "
+            f"JOIN entities e ON e.id = o.entity WHERE o.article IN "
+            f"(SELECT DISTINCT article FROM article_entities WHERE entity IN ({marks}) "
+            f"ORDER BY article DESC LIMIT ?) GROUP BY r",
+            [*ids, articles],
+        ).fetchall()
+    )
+    counts.pop(root, None)
+    best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    found = {f.id: f for f in entities_by_id(db, [r for r, _ in best])}
+    return [(found[r], n) for r, n in best if r in found]
+
+
+def entity_named(db: sqlite3.Connection, name: str) -> int | None:
+    """The id of the name `name` itself (not its canonical entity): one merged into another
+    first, then the most mentioned. None when no entity has that name."""
+    row = db.execute(
+        "SELECT id FROM entities WHERE norm = ? ORDER BY root IS NULL, mentions DESC",
+        (name_key(name),),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def name_of(db: sqlite3.Connection, entity: int) -> str:
+    """The name an entity id was first written as."""
+    name: str = db.execute("SELECT name FROM entities WHERE id = ?", (entity,)).fetchone()[0]
+    return name
