@@ -16,7 +16,7 @@ from typing import Any
 
 from tui.errors import BylineError
 from tui.loaders.sanitize import sanitize
-from tui.model import Analysis, Entity, Quote
+from tui.model import Analysis, Claim, Entity, Quote
 from tui.nlp.entities import NAME_LABELS
 from tui.store import index
 from tui.store.index import Found, queries
@@ -135,14 +135,20 @@ def entity_at(analysis: Analysis, start: int, end: int) -> Entity | None:
 def entity_to_look_up(analysis: Analysis, start: int, end: int) -> tuple[str, str | None] | None:
     """(name, label) of the entity to look up for a span of an article: the speaker of the
     quote or the source of the claim that is that span, else the entity mentioned there."""
-    for said in (*analysis.quotes, *analysis.claims):
+    statements: list[Quote | Claim] = [*analysis.quotes, *analysis.claims]
+    for said in statements:
         if (said.start, said.end) != (start, end):
             continue
         if isinstance(said, Quote):
             who, at = said.speaker, (said.speaker_start, said.speaker_end)
         else:
             who, at = said.source, (said.source_start, said.source_end)
-        group = entity_at(analysis, *at) if at[0] is not None and at[1] is not None else None
+        at_start, at_end = at
+        group = (
+            entity_at(analysis, at_start, at_end)
+            if at_start is not None and at_end is not None
+            else None
+        )
         if group is not None:
             return group.name, group.label
         return (who, None) if who else None
@@ -189,7 +195,11 @@ def lookup(
         contexts = queries.mention_contexts(db, ids, limit, 2 * width)
         said = {kind: queries.statements_of(db, ids, kind, limit) for kind in ("quote", "claim")}
         related = queries.cooccurring(db, entity.id, ids, articles=RELATED_ARTICLES, limit=RELATED)
-    articles = [ArticleHit(a, *details[a][:3], n, details[a][3]) for a, n in shown if a in details]
+    articles = [
+        ArticleHit(a, *details[a][:3], mentions=n, path=details[a][3])
+        for a, n in shown
+        if a in details
+    ]
     return Lookup(
         entity=entity,
         names=[(name, label, count) for _, name, label, count in names],

@@ -109,7 +109,8 @@ class Annotations:
 
     def sessions(self, annotator: str | None = None, done: bool | None = None) -> list[SessionInfo]:
         """Every session (of one annotator, or only those done or not), by article then name."""
-        conditions, parameters = ["1"], []
+        conditions: list[str] = ["1"]
+        parameters: list[str | int] = []
         if annotator is not None:
             conditions.append("s.annotator = ?")
             parameters.append(annotator)

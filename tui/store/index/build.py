@@ -45,9 +45,10 @@ def index_analysis(
     aliases: dict[int, set[str]] = defaultdict(set)
     entity_at: dict[tuple[int, int], int] = {}
     for mention in analysis.entities:
-        entity = entity_of_group.get(mention.entity_id)
-        if entity is None:
+        grouped = entity_of_group.get(mention.entity_id)
+        if grouped is None:
             continue
+        entity = grouped
         rows.append((article_id, origin, entity, mention.start, mention.end))
         alias = name_key(mention.text)
         if alias:
@@ -81,18 +82,18 @@ def index_analysis(
                     return entity
         return key_of_group.get(name_key(name)) if name else None
 
-    statements = []
+    statements: list[tuple[object, ...]] = []
     for quote in analysis.quotes:
-        entity = who(quote.speaker, quote.speaker_start, quote.speaker_end)
-        if quote.kind == "quote" and entity is not None:
+        by = who(quote.speaker, quote.speaker_start, quote.speaker_end)
+        if quote.kind == "quote" and by is not None:
             statements.append(
-                (article_id, origin, entity, "quote", quote.start, quote.end, quote.text, quote.cue)
+                (article_id, origin, by, "quote", quote.start, quote.end, quote.text, quote.cue)
             )
     for claim in analysis.claims:
-        entity = who(claim.source, claim.source_start, claim.source_end)
-        if entity is not None:
+        by = who(claim.source, claim.source_start, claim.source_end)
+        if by is not None:
             statements.append(
-                (article_id, origin, entity, "claim", claim.start, claim.end, claim.text, claim.cue)
+                (article_id, origin, by, "claim", claim.start, claim.end, claim.text, claim.cue)
             )
     db.executemany(
         "INSERT INTO statements (article, origin, entity, kind, start, end, text, cue) "
@@ -105,7 +106,8 @@ def index_analysis(
 
 def forget_article(db: sqlite3.Connection, article_id: int, origin: str | None = None) -> None:
     """Take one article's rows (from one origin, or all) out of the index."""
-    where, parameters = ("article = ?", (article_id,))
+    where: str = "article = ?"
+    parameters: tuple[int | str, ...] = (article_id,)
     if origin is not None:
         where, parameters = ("article = ? AND origin = ?", (article_id, origin))
     counts = db.execute(
@@ -144,8 +146,7 @@ def reindex_article(
     forget_article(db, article_id)
     annotator = done_annotator(db, content_hash)
     if annotator is not None:
-        analysis = annotation_analysis(db, content_hash, annotator)
-        index_analysis(db, article_id, analysis, ANNOTATION)
+        index_analysis(db, article_id, annotation_analysis(db, content_hash, annotator), ANNOTATION)
         return ANNOTATION
     if data is None:
         data = _newest_analysis(db, content_hash)

@@ -210,12 +210,14 @@ def ranked_articles(
     return rows, mentioning + len(only_said)
 
 
-def article_details(db: sqlite3.Connection, articles: Sequence[int]) -> dict[int, tuple[str, ...]]:
+def article_details(
+    db: sqlite3.Connection, articles: Sequence[int]
+) -> dict[int, tuple[str, str, str, str]]:
     """(title, source, date, path) of each article id."""
     if not articles:
         return {}
     return {
-        row[0]: tuple(row[1:])
+        row[0]: (row[1], row[2], row[3], row[4])
         for row in db.execute(
             f"SELECT id, title, source, date, path FROM articles "
             f"WHERE id IN ({','.join('?' * len(articles))})",
