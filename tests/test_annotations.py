@@ -8,6 +8,8 @@ import random
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from tui.store.annotations import (
     compare,
     default_annotator,
     suggestions,
+    take_side,
 )
 
 TEXT = 'Jane Doe said: "We will win." Officials in Paris said the vote was fair.'
@@ -261,6 +264,47 @@ def test_two_annotators_keep_separate_annotations(store: Annotations) -> None:
     assert [(s.label, s.speaker, s.status) for s in review.spans()] == [
         ("QUOTE", "Someone else", ACCEPTED)
     ]
+
+
+def test_taking_a_side_is_one_transaction_no_writer_gets_between(
+    store: Annotations, path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taking the side that has no span reads the reviewer's spans and removes their copy in
+    one transaction: another window of the same annotator (another connection to the file)
+    cannot change that copy in between, so the take never removes an edit it did not decide on
+    (issue 15: it was a read, then a delete, in two)."""
+    ana = store.session(ARTICLE, "ana")
+    created = ana.create("PERSON", 0, 8)
+    assert created is not None
+    (mine,) = created.spans
+    (found,) = compare(store, ARTICLE, "ana", "ben")
+    assert found.reason == "only ana"
+    library = store.library
+    transactions: list[str] = []
+    saved: list[Any] = []
+    with Library(path) as elsewhere:
+        other_window = Annotations(elsewhere).session(ARTICLE, "ana")
+
+        def entered(name: str, opened: Any) -> Any:
+            @contextmanager
+            def transaction() -> Iterator[sqlite3.Connection]:
+                if transactions and not saved:  # the take is between two transactions
+                    saved.append(other_window.relabel(mine, "ORG"))
+                transactions.append(name)
+                with opened() as db:
+                    yield db
+
+            return transaction
+
+        monkeypatch.setattr(library, "reading", entered("reading", library.reading))
+        monkeypatch.setattr(library, "writing", entered("writing", library.writing))
+        take_side(ana, found, "b")  # ben has no span there: ana drops her copy
+        monkeypatch.undo()
+    kept = [(s.label, s.start, s.end) for s in ana.spans()]
+    assert ("PERSON", 0, 8) not in kept  # the decision is taken
+    assert kept == [("ORG", 0, 8)] * len(saved)  # and nothing the other window saved is lost
+    assert transactions == ["writing"]
+    ana.check()
 
 
 def test_done_marks_and_only_accepted(store: Annotations) -> None:

@@ -17,21 +17,29 @@ def map_block() -> list[str]:
 
 
 def mapped_modules() -> set[str]:
-    """Module paths the map names, relative to tui/: "cli/main.py", "app.py", "nlp/"."""
+    """Module paths the map names, relative to tui/: "app.py", "nlp/", "nlp/quotes.py".
+
+    A package's entry is indented by two spaces, a subpackage's by four, under its parent;
+    the modules of either are named in the lines that follow, indented further."""
     named: set[str] = set()
-    package = ""  # the subpackage whose paragraph we are in ("" for tui itself)
+    top = package = ""  # the package whose paragraph we are in ("" for tui itself)
     for line in map_block():
-        entry = re.match(r"^  (\S+)", line)
-        if entry:
-            head = entry.group(1)
-            package = head if head.endswith("/") else ""
-            named.add(head)
-            if not package:
-                continue
-        elif not line.startswith("    "):
-            package = ""
+        indent = len(line) - len(line.lstrip(" "))
+        head = line.split()[0] if line.strip() else ""
+        if indent == 0:
+            top = package = ""  # styles/, tests/: outside tui
             continue
-        for module in re.findall(r"(?<![\w./`-])([a-z_]+\.py)\b", line[len("  ") :]):
+        if indent == 2:
+            named.add(head)
+            top = package = head if head.endswith("/") else ""
+            if not package:
+                continue  # a module of tui itself; its description names no modules
+        elif indent == 4 and head.endswith("/") and top:
+            package = top + head
+            named.add(package)
+        elif not package:
+            continue
+        for module in re.findall(r"(?<![\w./`-])([a-z_]+\.py)\b", line):
             named.add(package + module)
     return named
 

@@ -3,24 +3,23 @@
 `find_entity` names an entity (exactly, as written, by a word of its name); `lookup` gathers the
 articles mentioning it (with counts), its mentions as a KWIC concordance (keyword in context,
 aligned), the quotes it spoke, the claims it is the source of, and the entities it co-occurs
-with most. Plain Python over the entity index (`tui.store.index`): the shell and the reader
-both use it. No Textual here.
+with most. A service over the entity index: its SQL lives in `tui.store.index.queries`; the
+shell and the reader both use it. No Textual here.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tui.errors import BylineError
 from tui.loaders.sanitize import sanitize
-from tui.model import Analysis, Entity, Quote
+from tui.model import Analysis, Claim, Entity, Quote
 from tui.nlp.entities import NAME_LABELS
 from tui.store import index
-from tui.store.index import Found
+from tui.store.index import Found, queries
 from tui.store.library import Library
 
 #: Characters of context on each side of a KWIC keyword.
@@ -136,14 +135,20 @@ def entity_at(analysis: Analysis, start: int, end: int) -> Entity | None:
 def entity_to_look_up(analysis: Analysis, start: int, end: int) -> tuple[str, str | None] | None:
     """(name, label) of the entity to look up for a span of an article: the speaker of the
     quote or the source of the claim that is that span, else the entity mentioned there."""
-    for said in (*analysis.quotes, *analysis.claims):
+    statements: list[Quote | Claim] = [*analysis.quotes, *analysis.claims]
+    for said in statements:
         if (said.start, said.end) != (start, end):
             continue
         if isinstance(said, Quote):
             who, at = said.speaker, (said.speaker_start, said.speaker_end)
         else:
             who, at = said.source, (said.source_start, said.source_end)
-        group = entity_at(analysis, *at) if at[0] is not None and at[1] is not None else None
+        at_start, at_end = at
+        group = (
+            entity_at(analysis, at_start, at_end)
+            if at_start is not None and at_end is not None
+            else None
+        )
         if group is not None:
             return group.name, group.label
         return (who, None) if who else None
@@ -185,116 +190,29 @@ def lookup(
     with library.reading() as db:
         names = index.names_of(db, entity.id)
         ids = [row[0] for row in names]
-        marks = ",".join("?" * len(ids))
-        shown, article_count = _ranked_articles(db, ids, limit)
-        meta = (
-            {
-                row[0]: row[1:]
-                for row in db.execute(
-                    f"SELECT id, title, source, date, path FROM articles "
-                    f"WHERE id IN ({','.join('?' * len(shown))})",
-                    [a for a, _ in shown],
-                )
-            }
-            if shown
-            else {}
-        )
-        articles = [ArticleHit(a, *meta[a][:3], n, meta[a][3]) for a, n in shown if a in meta]
-        # Context is cut out by SQLite (substr counts characters, as Python's offsets do).
-        wide = 2 * width
-        rows = db.execute(
-            f"SELECT m.article, m.start, m.end, "
-            f"substr(a.text, max(1, m.start + 1 - {wide}), m.start - max(0, m.start - {wide})), "
-            f"substr(a.text, m.start + 1, m.end - m.start), substr(a.text, m.end + 1, {wide}) "
-            f"FROM mentions m JOIN articles a ON a.id = m.article "
-            f"WHERE m.entity IN ({marks}) ORDER BY m.article, m.start LIMIT ?",
-            [*ids, limit],
-        ).fetchall()
-        mentions = [
-            Kwic(a, s, e, *kwic(left, word, right, width)) for a, s, e, left, word, right in rows
-        ]
-        said: dict[str, list[Statement]] = {"quote": [], "claim": []}
-        for kind in said:
-            said[kind] = [
-                Statement(*row)
-                for row in db.execute(
-                    f"SELECT article, start, end, text, cue FROM statements "
-                    f"WHERE entity IN ({marks}) AND kind = ? ORDER BY article, start LIMIT ?",
-                    [*ids, kind, limit],
-                )
-            ]
-        related = _related(db, entity.id, ids)
+        shown, article_count = queries.ranked_articles(db, ids, limit)
+        details = queries.article_details(db, [a for a, _ in shown])
+        contexts = queries.mention_contexts(db, ids, limit, 2 * width)
+        said = {kind: queries.statements_of(db, ids, kind, limit) for kind in ("quote", "claim")}
+        related = queries.cooccurring(db, entity.id, ids, articles=RELATED_ARTICLES, limit=RELATED)
+    articles = [
+        ArticleHit(a, *details[a][:3], mentions=n, path=details[a][3])
+        for a, n in shown
+        if a in details
+    ]
     return Lookup(
         entity=entity,
         names=[(name, label, count) for _, name, label, count in names],
         article_count=article_count,
         articles=articles,
-        mentions=mentions,
-        quotes=said["quote"],
-        claims=said["claim"],
-        related=related,
+        mentions=[
+            Kwic(a, s, e, *kwic(left, word, right, width))
+            for a, s, e, left, word, right in contexts
+        ],
+        quotes=[Statement(*row) for row in said["quote"]],
+        claims=[Statement(*row) for row in said["claim"]],
+        related=[Related(f.id, f.name, f.label, n) for f, n in related],
     )
-
-
-def _ranked_articles(db: Any, ids: list[int], limit: int) -> tuple[list[tuple[int, int]], int]:
-    """The `limit` articles (id, mentions) mentioning the entity most, and how many articles
-    know it. An entity of one name (most of them): read off the article_entities_ranked index,
-    however many articles there are (an article has one row per entity: it is indexed from one
-    origin). Several names: their mentions are summed per article, which needs them all.
-    Last, with 0 mentions, the articles where it only speaks or is cited (a done article whose
-    annotator accepted the quote but not the mention)."""
-    marks = ",".join("?" * len(ids))
-    if len(ids) == 1:
-        rows = db.execute(
-            "SELECT article, mentions FROM article_entities WHERE entity = ? "
-            "ORDER BY mentions DESC, article LIMIT ?",
-            (ids[0], limit),
-        ).fetchall()
-        count = db.execute("SELECT count(*) FROM article_entities WHERE entity = ?", ids)
-        mentioning = count.fetchone()[0]
-    else:
-        every = db.execute(
-            f"SELECT ae.article, sum(ae.mentions) n FROM article_entities ae "
-            f"WHERE ae.entity IN ({marks}) GROUP BY ae.article ORDER BY n DESC, ae.article",
-            ids,
-        ).fetchall()
-        rows, mentioning = every[:limit], len(every)
-    only_said = [
-        row[0]
-        for row in db.execute(
-            f"SELECT DISTINCT s.article FROM statements s WHERE s.entity IN ({marks}) "
-            f"AND NOT EXISTS "
-            f"(SELECT 1 FROM article_entities ae WHERE ae.article = s.article "
-            f"AND ae.entity IN ({marks})) ORDER BY s.article",
-            [*ids, *ids],
-        )
-    ]
-    rows += [(article, 0) for article in only_said[: max(0, limit - len(rows))]]
-    return rows, mentioning + len(only_said)
-
-
-def _related(db: Any, root: int, ids: list[int]) -> list[Related]:
-    """The entities in most of the articles that mention this one (of its newest
-    `RELATED_ARTICLES` articles: an entity in thousands is not slowed down by all of them).
-    Counted in distinct articles: an article naming an entity by two of its names (two groups
-    of its analysis) counts once."""
-    marks = ",".join("?" * len(ids))
-    counts: Counter[int] = Counter(
-        dict(
-            db.execute(
-                f"SELECT coalesce(e.root, e.id) r, count(DISTINCT o.article) "
-                f"FROM article_entities o "
-                f"JOIN entities e ON e.id = o.entity WHERE o.article IN "
-                f"(SELECT DISTINCT article FROM article_entities WHERE entity IN ({marks}) "
-                f"ORDER BY article DESC LIMIT ?) GROUP BY r",
-                [*ids, RELATED_ARTICLES],
-            ).fetchall()
-        )
-    )
-    counts.pop(root, None)
-    best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:RELATED]
-    found = {f.id: f for f in index.entities_by_id(db, [r for r, _ in best])}
-    return [Related(r, found[r].name, found[r].label, n) for r, n in best if r in found]
 
 
 def merge(library: Library, name: str, into: str) -> tuple[Found, Found]:
@@ -309,18 +227,12 @@ def split(library: Library, name: str) -> list[str]:
     """By hand: the name `name` leaves the entity it was merged into (or, when it is that
     entity's own name, every name merged into it leaves). Returns the names set apart."""
     with library.reading() as db:
-        key = index.name_key(name)
-        row = db.execute(
-            "SELECT id FROM entities WHERE norm = ? ORDER BY root IS NULL, mentions DESC", (key,)
-        ).fetchone()
-    if row is None:
+        entity = queries.entity_named(db, name)
+    if entity is None:
         _named(library, name)  # the usual message, with suggestions
         raise BylineError(f"'{flat(name)}' is not a name of its own; split one of its names")
     with library.writing() as db:
-        freed = index.split(db, row[0])
-        return [
-            db.execute("SELECT name FROM entities WHERE id = ?", (f,)).fetchone()[0] for f in freed
-        ]
+        return [queries.name_of(db, freed) for freed in index.split(db, entity)]
 
 
 def _named(library: Library, name: str, label: str | None = None) -> Found:

@@ -1,8 +1,8 @@
 """Reviewing (`R` in annotation mode): where two annotators disagree on an article, and a pick.
 
 The reviewer is an annotator too: taking a side writes into the reviewer's own session
-(`Session.adopt` copies that side's span; a side that has no span there removes the reviewer's
-copy of the other side's). The comparison comes from the store's `compare`.
+(the store's `take_side`, one action: a copy of that side's span, or, when that side has no span
+there, the reviewer's copy of the other side's removed). The comparison comes from `compare`.
 
 Review shows other annotators' spans, so it is not for everyone: in a served session (`byline
 serve`, where the user cannot open the library file) only the users named by `--reviewers` may
@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from tui.errors import BylineError
 from tui.loaders.sanitize import one_line
-from tui.store.annotations import Annotations, Disagreement, Session, Span, compare
+from tui.store.annotations import Annotations, Disagreement, Session, Span, compare, take_side
 
 #: Shown when a served annotator who is not a reviewer presses `R`.
 NOT_A_REVIEWER = "Review is for reviewers: annotators here do not see each other's annotations"
@@ -121,17 +121,8 @@ class ReviewScreen(ModalScreen[None]):
         index = self.query_one(OptionList).highlighted
         if index is None or not 0 <= index < len(self.disagreements):
             return
-        found = self.disagreements[index]
-        chosen, other = (found.a, found.b) if side == "a" else (found.b, found.a)
-        session = self.reviewer
         try:
-            if chosen is not None:
-                action = session.adopt(chosen)
-            else:  # that side has no such span: the reviewer drops their copy of the other's
-                assert other is not None
-                same = (other.label, other.start, other.end)
-                mine = [s.id for s in session.spans() if (s.label, s.start, s.end) == same]
-                action = session.delete(*mine) if mine else None
+            action = take_side(self.reviewer, self.disagreements[index], side)
         except BylineError as error:
             self.notify(str(error), severity="error")
             return

@@ -44,7 +44,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (hash, model, version)
     );
     """,
-    # The entity index (tui/store/index.py): each article's names, from its newest analysis (and
+    # The entity index (tui/store/index/): each article's names, from its newest analysis (and
     # later its annotations), grouped into canonical entities across the library.
     """
     CREATE TABLE entities (
@@ -106,7 +106,7 @@ MIGRATIONS: tuple[str, ...] = (
     -- A library with analyses from before the index is indexed in full when first looked up.
     INSERT INTO index_state VALUES ('built', (SELECT count(*) = 0 FROM analyses));
     """,
-    # Annotation sessions (tui/store/annotations.py): per (article, annotator) an append-only
+    # Annotation sessions (tui/store/annotations/): per (article, annotator) an append-only
     # log of actions, and the state they lead to, kept up to date in the same transaction.
     """
     CREATE TABLE annotation_log (
@@ -154,7 +154,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (article, annotator, stack, depth)
     ) WITHOUT ROWID;
     """,
-    # The entity index takes a done article from its annotations (tui/store/index.py): from the
+    # The entity index takes a done article from its annotations (tui/store/index/): from the
     # annotator who marked it done last, so the order of the done marks is kept. Done sessions
     # from before are ordered by their last action, and the index is rebuilt on first lookup.
     """
