@@ -82,7 +82,7 @@ class Reporter:
 def _safe(message: str) -> str:
     """A message for the terminal: whatever it echoes (a name, an argument, a server's
     words), one line with no escape codes."""
-    from tui.loaders.base import shown
+    from tui.safe_text import shown
 
     return shown(message)
 
@@ -594,7 +594,7 @@ def run_search(argv: list[str]) -> int:
         raise UsageError("--limit must be at least 1")
     import json
 
-    from tui.loaders.sanitize import one_line
+    from tui.safe_text import one_line
     from tui.store import Library
 
     query = " ".join(args.query)

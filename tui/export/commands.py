@@ -22,7 +22,7 @@ from tui.export import (
     guess_format,
     import_annotated,
 )
-from tui.loaders.base import shown
+from tui.safe_text import shown
 from tui.store.library import Library
 
 

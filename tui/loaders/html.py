@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from tui.errors import BylineError
-from tui.loaders.base import Report, ignore, make_article, shown
-from tui.loaders.sanitize import sanitize
+from tui.loaders.base import Report, ignore, make_article
 from tui.loaders.text import decode_bytes
 from tui.model import Article
+from tui.safe_text import sanitize, shown
 
 _BLOCKS = frozenset(
     "p div li h1 h2 h3 h4 h5 h6 blockquote pre tr section article header footer figure "

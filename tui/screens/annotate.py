@@ -23,9 +23,9 @@ from textual.widgets import Footer, OptionList
 from tui import STYLES_DIR
 from tui.errors import BylineError
 from tui.key_gate import KeyGateApp
-from tui.loaders.sanitize import one_line, sanitize
 from tui.messages import CursorMoved
 from tui.model import Analysis, Article, EntityMention
+from tui.safe_text import one_line, sanitize
 from tui.screens.annotate_prompts import (
     DonePrompt,
     NotePrompt,

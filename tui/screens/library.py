@@ -26,7 +26,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 
 from tui import STYLES_DIR
-from tui.loaders.sanitize import is_safe, sanitize
+from tui.safe_text import is_safe, sanitize
 from tui.store.library import Entry
 
 #: Column label and width in cells (0: the title, which takes the rest). The counts of quotes

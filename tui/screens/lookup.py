@@ -24,8 +24,8 @@ from textual.widgets.option_list import Option
 
 from tui import STYLES_DIR
 from tui.errors import BylineError
-from tui.loaders.sanitize import one_line
 from tui.messages import LookUp, OpenAt
+from tui.safe_text import one_line
 from tui.widgets.span_list import ROW_WORDS
 
 if TYPE_CHECKING:  # the core is imported when a lookup starts, not with the reader

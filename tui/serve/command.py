@@ -169,7 +169,7 @@ def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> i
 def _check_host(host: str) -> None:
     """A host is printed (in the log, the address served): one with controls or blanks is no
     host name or address, and is refused without echoing its escape codes."""
-    from tui.loaders.sanitize import is_safe, one_line
+    from tui.safe_text import is_safe, one_line
 
     if not host or not is_safe(host) or any(c.isspace() for c in host):
         raise UsageError(f"--host '{one_line(host)}': not a host name or address")

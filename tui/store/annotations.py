@@ -62,9 +62,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.errors import BylineError
-from tui.loaders.base import shown
-from tui.loaders.sanitize import one_line, sanitize
 from tui.model import Analysis, Article
+from tui.safe_text import one_line, sanitize, shown
 from tui.store import index
 from tui.store.library import Library
 

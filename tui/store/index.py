@@ -37,9 +37,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tui.loaders.sanitize import one_line
 from tui.model import Analysis, Claim, Entity, Quote
 from tui.nlp.entities import NAME_LABELS, group_mentions, normalise, trimmed
+from tui.safe_text import one_line
 
 ANALYSIS = "analysis"
 ANNOTATION = "annotation"

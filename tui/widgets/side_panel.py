@@ -6,8 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import TabbedContent, TabPane, Tabs
 
-from tui.loaders.sanitize import one_line
 from tui.model import Analysis
+from tui.safe_text import one_line
 from tui.widgets.span_list import ROW_WORDS, WHO_CHARS, Row, SpanList
 
 #: Tab ids, in the order of the keys 1, 2, 3.
