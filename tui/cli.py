@@ -431,6 +431,8 @@ def _print_list(library: Library, as_json: bool) -> None:
     import json
     import shutil
 
+    from tui.safe_text import fit
+
     entries = library.iter_entries()
     out = sys.stdout
     if as_json:
@@ -459,11 +461,10 @@ def _print_list(library: Library, as_json: bool) -> None:
         f"{'DATE':<10}  {'Q':>3} {'C':>3}\n"
     )
     for e in entries:
-        title = _fit(e.title or e.path, title_width)
+        title = fit(e.title or e.path, title_width)
         counts = f"{e.quotes:>3} {e.claims:>3}" if e.analysed else f"{'-':>3} {'-':>3}"
         out.write(
-            f"{e.id:>{id_width}}  {title:<{title_width}}  "
-            f"{_fit(e.source, 16):<16}  {e.date[:10]:<10}  {counts}\n"
+            f"{e.id:>{id_width}}  {title}  {fit(e.source, 16)}  {fit(e.date[:10], 10)}  {counts}\n"
         )
 
 
@@ -473,10 +474,6 @@ def _say_empty(library: Library, as_json: bool) -> None:
         print(f"byline: the library {library.path} is empty", file=sys.stderr)
     else:
         print(f"the library {library.path} is empty (add articles with 'byline add PATH')")
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def rm_parser() -> Parser:

@@ -123,6 +123,10 @@ def truncate(text: str, width: int) -> str:
     """`text` in at most `width` terminal cells: when it is longer, cut and ended with an
     ellipsis. Cells, not characters: a wide character (CJK, most emoji) takes two, and is
     never cut in half; a character with its combining marks stays whole."""
+    if text.isascii():  # one cell each (no controls: the text is sanitised); rich not imported
+        if len(text) <= width:
+            return text
+        return text[: width - 1] + ELLIPSIS if width > 0 else ""
     from rich.cells import cell_len, set_cell_size
 
     if cell_len(text) <= width:
@@ -138,6 +142,9 @@ def truncate(text: str, width: int) -> str:
 def fit(text: str, width: int) -> str:
     """`text` in exactly `width` terminal cells: cut as `truncate` does, or padded with spaces
     (a column of a table)."""
+    cut = truncate(text, width)
+    if text.isascii():  # and the ellipsis: one cell each
+        return cut.ljust(width)
     from rich.cells import set_cell_size
 
-    return set_cell_size(truncate(text, width), width)
+    return set_cell_size(cut, width)
