@@ -69,16 +69,24 @@ class Reporter:
         terminal. The line goes when the block ends; `keep`: its last state stays."""
         display: Progress | None = None
         task: TaskID | None = None
+        hidden = False  # (stderr is no terminal: asked once)
 
         def update(done: int, total: int | None = None, detail: str = "") -> None:
-            nonlocal display, task
-            if display is None:
-                display = self._start(keep)
-                if display is None:
-                    return
-                task = display.add_task(what, total=total, count="", detail="")
-            assert task is not None
+            nonlocal display, task, hidden
+            if hidden:
+                return
             count = f"{done}/{total}" if total is not None else f"{done} articles"
+            if display is None:
+                display = self._display(keep)
+                if display is None:
+                    hidden = True
+                    return
+                task = display.add_task(what, total=total, count=count, detail=detail)
+                display.update(task, completed=done)
+                display.start()  # its first frame shows this update
+                self._shown = display
+                return
+            assert task is not None
             display.update(task, completed=done, total=total, count=count, detail=detail)
 
         try:
@@ -88,8 +96,8 @@ class Reporter:
                 display.stop()
                 self._shown = None
 
-    def _start(self, keep: bool) -> Progress | None:
-        """A progress display on stderr, started; None when stderr is no terminal."""
+    def _display(self, keep: bool) -> Progress | None:
+        """A progress display on stderr, not started yet; None when stderr is no terminal."""
         if not sys.stderr.isatty() or self._shown is not None:
             return None
         from rich.console import Console
@@ -98,7 +106,7 @@ class Reporter:
         console = Console(file=sys.stderr, highlight=False)
         if not console.is_terminal:
             return None
-        display = Progress(
+        return Progress(
             TextColumn("{task.description}"),
             BarColumn(bar_width=24),
             TextColumn("{task.fields[count]}{task.fields[detail]}"),
@@ -109,9 +117,6 @@ class Reporter:
             redirect_stdout=False,
             redirect_stderr=False,
         )
-        display.start()
-        self._shown = display
-        return display
 
 
 def load_all(
