@@ -111,3 +111,123 @@ def test_model_env_selects_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BYLINE_MODEL", "other_model")
     assert model_name() == "other_model"
     assert model_name("explicit") == "explicit"
+
+
+def _stderr_on_a_terminal(
+    argv: list[str], no_color: bool = False
+) -> tuple[int, str, bytes, list[str]]:
+    """`byline ARGV` with stderr on a pseudo-terminal (80x24) and stdout a pipe: its exit
+    status, stdout, every byte written to the terminal, and the terminal's rows at the end."""
+    import fcntl
+    import os
+    import struct
+    import termios
+
+    import pyte
+
+    parent, child = os.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    env.pop("COLUMNS", None)
+    if no_color:
+        env["NO_COLOR"] = "1"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=child,
+        env=env,
+    )
+    os.close(child)
+    written = bytearray()
+    while True:
+        try:
+            data = os.read(parent, 1 << 16)
+        except OSError:  # EIO: the child's end is closed
+            break
+        if not data:
+            break
+        written += data
+    os.close(parent)
+    out = process.stdout.read().decode() if process.stdout else ""
+    status = process.wait(timeout=120)
+    screen = pyte.Screen(80, 24)
+    pyte.ByteStream(screen).feed(bytes(written))
+    return status, out, bytes(written), [row.rstrip() for row in screen.display if row.strip()]
+
+
+@pytest.fixture
+def many_articles(tmp_path: Path) -> Path:
+    """A folder of 40 short articles (reading shows its count from the 25th) and one binary
+    file among them, reported while the count is shown."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for number in range(40):
+        (folder / f"a{number:02}.txt").write_text(f"Article {number}\n\nFerries run at {number}.")
+    (folder / "a30x.txt").write_bytes(b"\x00\x01binary")
+    return folder
+
+
+def test_progress_shows_on_a_terminal_and_goes(many_articles: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "lib.sqlite3")
+    status, out, written, rows = _stderr_on_a_terminal(["add", str(many_articles), "--db", db])
+    assert status == 1  # the binary file
+    assert out == f"added 40 articles; 40 in {db}\n"
+    assert b"reading" in written and b"40 articles" in written
+    assert _colours(written)  # rich's, as NO_COLOR is not set
+    # At the end only the problem stays (wrapped by the terminal), above where the progress
+    # line was: no count left.
+    problem = f"byline: cannot read '{many_articles / 'a30x.txt'}': looks like a binary file"
+    assert "".join(rows) == f"{problem}; skipped"
+
+
+def test_progress_leaves_colour_out_under_no_color(many_articles: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "lib.sqlite3")
+    status, out, written, _ = _stderr_on_a_terminal(
+        ["add", str(many_articles), "--db", db], no_color=True
+    )
+    assert status == 1 and out.startswith("added 40 articles")
+    assert b"reading" in written and not _colours(written)
+
+
+def _colours(written: bytes) -> list[bytes]:
+    """The colour parameters (30-49, 90-107: foreground, background) of SGR sequences."""
+    import re
+
+    return [
+        code
+        for sgr in re.findall(rb"\x1b\[([0-9;]*)m", written)
+        for code in sgr.split(b";")
+        if code and (30 <= int(code) <= 49 or 90 <= int(code) <= 107)
+    ]
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(many_articles: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "lib.sqlite3")
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "add", str(many_articles), "--db", db],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"byline: cannot read '{many_articles / 'a30x.txt'}': looks like a binary file; skipped\n"
+    )
+
+
+def test_analyze_keeps_its_count_on_the_terminal(tmp_path: Path) -> None:
+    """`byline analyze` of several inputs leaves 'analysed N/N' on the terminal (stderr), and
+    standard output is its JSON Lines only."""
+    import json
+
+    paths = []
+    for number in range(2):
+        path = tmp_path / f"a{number}.txt"
+        path.write_text(f"Talks {number}\n\nSergey Lavrov said the talks were over.")
+        paths.append(str(path))
+    status, out, _, rows = _stderr_on_a_terminal(["analyze", *paths])
+    assert status == 0
+    assert [json.loads(line)["path"] for line in out.splitlines()] == paths
+    assert len(rows) == 1 and rows[0].startswith("analysed") and " 2/2 " in rows[0]

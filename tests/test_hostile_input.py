@@ -22,8 +22,8 @@ import pytest
 
 from tui.cli import main
 from tui.errors import BylineError
-from tui.loaders.sanitize import is_safe, one_line, sanitize
 from tui.model import Article
+from tui.safe_text import is_safe, one_line, sanitize
 from tui.store import Library
 from tui.store.annotations import QUOTE, Annotations
 

@@ -226,7 +226,7 @@ def test_opening_a_file_in_the_reader_adds_it_to_the_library(
 def test_reader_opens_even_when_the_library_is_damaged(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tui.cli import _open_library
+    from tui.cli.reading import open_library as _open_library
 
     db = tmp_path / "lib.sqlite3"
     db.write_text("not a database")

@@ -15,10 +15,10 @@ from textual.app import App, ComposeResult
 
 from tui.errors import BylineError
 from tui.layout import WrappedText
-from tui.loaders.sanitize import is_safe, sanitize, utf8_is_clean
 from tui.loaders.source import FORMATS, sniff
 from tui.loaders.text import decode_bytes, parse_text
 from tui.model import Article, EntityMention
+from tui.safe_text import is_safe, sanitize, utf8_is_clean
 from tui.widgets.article_view import ArticleView
 
 PARSERS = sorted({parser.__name__: parser for parser in FORMATS.values()}.items())

@@ -15,8 +15,8 @@ import pytest
 
 from tui.errors import BylineError
 from tui.loaders import Problem, decode_bytes, load_path, load_source
-from tui.loaders.sanitize import is_safe
 from tui.model import Article
+from tui.safe_text import is_safe
 
 DATA = Path(__file__).parent / "data" / "loaders"
 

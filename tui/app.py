@@ -15,8 +15,8 @@ from textual.screen import Screen
 from tui import STYLES_DIR
 from tui.errors import BylineError
 from tui.key_gate import KeyGateApp
-from tui.loaders.base import shown
 from tui.model import Analysis, Article
+from tui.safe_text import shown
 from tui.screens.reader import Analyser, ReaderScreen
 from tui.scroll_region import ScrollRegionApp
 

@@ -9,15 +9,14 @@ shell and the reader both use it. No Textual here.
 
 from __future__ import annotations
 
-import re
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tui.errors import BylineError
-from tui.loaders.sanitize import sanitize
 from tui.model import Analysis, Claim, Entity, Quote
 from tui.nlp.entities import NAME_LABELS
+from tui.safe_text import flat
 from tui.store import index
 from tui.store.index import Found, queries
 from tui.store.library import Library
@@ -30,7 +29,6 @@ LIMIT = 100
 RELATED = 10
 #: Co-occurrence is counted over at most this many articles (the newest) mentioning an entity.
 RELATED_ARTICLES = 1000
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +108,6 @@ class Lookup:
             "claims": [asdict(c) for c in self.claims],
             "cooccurring": [asdict(r) for r in self.related],
         }
-
-
-def flat(text: str) -> str:
-    """Untrusted text on one line: no controls, every run of white space one space."""
-    return _SPACES.sub(" ", sanitize(text))
 
 
 def kwic(left: str, keyword: str, right: str, width: int = KWIC_WIDTH) -> tuple[str, str, str]:

@@ -9,7 +9,7 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """One article, its text already sanitised (see `tui.loaders.sanitize`)."""
+    """One article, its text already sanitised (see `tui.safe_text`)."""
 
     text: str
     title: str = ""

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.errors import BylineError, UsageError
-from tui.loaders.base import make_article, shown
-from tui.loaders.sanitize import is_safe
+from tui.loaders.base import make_article
 from tui.model import Article
+from tui.safe_text import is_safe, shown
 from tui.store.annotations import ACCEPTED, PENDING, Annotations, Span, check_annotator
 from tui.store.library import Library
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from tui.errors import BylineError
 from tui.export import Annotated, Report, clean_article
-from tui.loaders.base import shown
+from tui.safe_text import shown
 from tui.store.annotations import (
     ACCEPTED,
     ANNOTATOR,

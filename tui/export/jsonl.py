@@ -48,7 +48,7 @@ from tui.errors import BylineError
 from tui.export import Annotated, Report, clean_article, doccano, labelstudio
 from tui.export.byline_json import MENTION, RELATION, byline_data, from_byline_data, is_int
 from tui.export.tokens import TokenIndex, tokenize
-from tui.loaders.base import shown
+from tui.safe_text import shown
 from tui.store.annotations import (
     ACCEPTED,
     ANNOTATOR,

@@ -1,4 +1,5 @@
-"""What every loader shares: problems reported without stopping, and building safe Articles."""
+"""What every loader shares: problems reported without stopping, and building safe Articles
+(each field sanitised once, a title found in the text when none is given)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from tui.errors import BylineError
-from tui.loaders.sanitize import has_lone_surrogates, one_line, sanitize
 from tui.model import Article
+from tui.safe_text import has_lone_surrogates, one_line, sanitize, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ Report = Callable[[Problem], None]
 def ignore(problem: Problem) -> None:
     """The default `Report`: drop the problem."""
 
+
+MAX_TITLE_CHARS = 200
 
 #: The most read from one input (`--max-size`): an endless one (/dev/zero, `yes |`) stops there.
 MAX_BYTES = 64 << 20
@@ -69,11 +72,6 @@ def too_large(name: str, max_bytes: int) -> str:
     return f"cannot read '{shown(name)}': larger than {max_bytes / (1 << 20):g} MB (see --max-size)"
 
 
-def shown(name: str) -> str:
-    """A file name or URL fit for a one-line message: no controls, no line breaks."""
-    return " ".join(sanitize(name).split("\n"))
-
-
 def make_article(
     text: str,
     name: str,
@@ -88,8 +86,6 @@ def make_article(
 ) -> Article:
     """An Article from untrusted parts: everything sanitised here, once; empty text refused.
     `clean`: the text is known to need no sanitising (see `utf8_is_clean`)."""
-    from tui.loaders.text import split_title
-
     text = text if clean else sanitize(text)
     if not text or text.isspace():  # (not strip(): a copy of a 6 MB text costs ~7 ms)
         raise BylineError(f"cannot read '{shown(name)}': no article text in it")
@@ -103,3 +99,15 @@ def make_article(
         author=one_line(author),
         path=one_line(name if path is None else path),
     )
+
+
+def split_title(text: str) -> str:
+    """The first non-empty line, when it looks like a headline (short, no final full stop)."""
+    for line in text[: MAX_TITLE_CHARS * 8].split("\n", 5)[:5]:
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) <= MAX_TITLE_CHARS and not line.endswith((".", ":", ",")):
+            return line
+        return ""
+    return ""

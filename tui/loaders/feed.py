@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 from tui.errors import BylineError
-from tui.loaders.base import Problem, Report, ignore, make_article, one_line, shown
+from tui.loaders.base import Problem, Report, ignore, make_article
 from tui.loaders.html import html_to_text
 from tui.model import Article
+from tui.safe_text import one_line, shown
 
 
 def looks_like_feed(head: bytes) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from tui.errors import BylineError
-from tui.loaders.base import Report, ignore, make_article, shown
-from tui.loaders.sanitize import sanitize
+from tui.loaders.base import Report, ignore, make_article
 from tui.loaders.text import decode_bytes
 from tui.model import Article
+from tui.safe_text import sanitize, shown
 
 _BLOCKS = frozenset(
     "p div li h1 h2 h3 h4 h5 h6 blockquote pre tr section article header footer figure "
@@ -29,9 +29,13 @@ def parse_html(data: bytes, name: str, report: Report = ignore, *, url: str = ""
         )
     except Exception as error:  # lxml and trafilatura raise many kinds on broken markup
         raise BylineError(f"cannot read '{shown(name)}': not parseable as HTML ({error})") from None
-    text = getattr(document, "text", None) or ""
-    if len(text.split()) < MIN_ARTICLE_WORDS:
+    if (
+        document is None  # nothing found (a dict only with as_dict=True)
+        or isinstance(document, dict)
+        or len((document.text or "").split()) < MIN_ARTICLE_WORDS
+    ):
         raise BylineError(f"cannot read '{shown(name)}': no article text found in the page")
+    text = document.text or ""
     return [
         make_article(
             paragraphs(text),

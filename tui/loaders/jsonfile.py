@@ -16,11 +16,10 @@ from tui.loaders.base import (
     check_unicode,
     ignore,
     make_article,
-    one_line,
-    shown,
 )
 from tui.loaders.text import decode_bytes
 from tui.model import Article
+from tui.safe_text import one_line, shown
 
 
 def _article(

@@ -21,7 +21,6 @@ from tui.loaders.base import (
     check_file_name,
     ignore,
     read_limited,
-    shown,
 )
 from tui.loaders.feed import looks_like_feed, parse_feed
 from tui.loaders.html import parse_html
@@ -30,6 +29,7 @@ from tui.loaders.markdown import parse_markdown
 from tui.loaders.text import parse_text
 from tui.loaders.web import fetch, is_url
 from tui.model import Article
+from tui.safe_text import shown
 
 Parser = Callable[[bytes, str, Report], list[Article]]
 
@@ -111,6 +111,15 @@ def load_source(
         data = read_file(name, max_bytes)
         check_file_name(name, report)
         yield from parser_for(name, data)(data, name, report)
+
+
+def load_path(path: str | os.PathLike[str], report: Report = ignore) -> Article:
+    """Load the one article at a path (any supported format), or from stdin when it is '-'."""
+    name = os.fspath(path)
+    articles = list(load_source(name, report))
+    if len(articles) != 1:
+        raise BylineError(f"cannot open '{shown(name)}': it holds {len(articles)} articles")
+    return articles[0]
 
 
 def supported_files(directory: str, report: Report = ignore) -> Iterator[str]:

@@ -1,20 +1,17 @@
-"""Plain-text articles: decoding bytes, finding a title, and reading paths or stdin."""
+"""Plain-text articles: decoding bytes (a BOM, UTF-8, else a guess) into an Article."""
 
 from __future__ import annotations
 
-import os
-
 from tui.errors import BylineError
-from tui.loaders.base import Problem, Report, ignore, make_article, shown
-from tui.loaders.sanitize import utf8_is_clean
+from tui.loaders.base import Problem, Report, ignore, make_article
 from tui.model import Article
+from tui.safe_text import shown, utf8_is_clean
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-MAX_TITLE_CHARS = 200
 #: How much of a file is looked at to tell text from binary.
 SNIFF_BYTES = 8192
 
@@ -68,18 +65,6 @@ def _guess(data: bytes) -> tuple[str, str]:
     return data.decode("latin-1"), "Latin-1"
 
 
-def split_title(text: str) -> str:
-    """The first non-empty line, when it looks like a headline (short, no final full stop)."""
-    for line in text[: MAX_TITLE_CHARS * 8].split("\n", 5)[:5]:
-        line = line.strip()
-        if not line:
-            continue
-        if len(line) <= MAX_TITLE_CHARS and not line.endswith((".", ":", ",")):
-            return line
-        return ""
-    return ""
-
-
 def load_text(raw: str, path: str = "", *, clean: bool = False) -> Article:
     """An article from text; `clean`: it is known to need no sanitising."""
     return make_article(raw, path or "<text>", path=path, clean=clean)
@@ -89,14 +74,3 @@ def parse_text(data: bytes, name: str, report: Report = ignore) -> list[Article]
     text, utf8 = _decode(data, name, report)
     # The reader opens a file before its first frame: a large one is checked on its bytes.
     return [load_text(text, name, clean=utf8 and utf8_is_clean(data))]
-
-
-def load_path(path: str | os.PathLike[str], report: Report = ignore) -> Article:
-    """Load the one article at a path (any supported format), or from stdin when it is '-'."""
-    from tui.loaders.source import load_source
-
-    name = os.fspath(path)
-    articles = list(load_source(name, report))
-    if len(articles) != 1:
-        raise BylineError(f"cannot open '{shown(name)}': it holds {len(articles)} articles")
-    return articles[0]

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from tui import __version__
 from tui.errors import BylineError
-from tui.loaders.base import MAX_BYTES, one_line, shown
+from tui.loaders.base import MAX_BYTES
+from tui.safe_text import one_line, shown
 
 if TYPE_CHECKING:
     import urllib.request

@@ -23,9 +23,9 @@ from textual.widgets import Footer, OptionList
 from tui import STYLES_DIR
 from tui.errors import BylineError
 from tui.key_gate import KeyGateApp
-from tui.loaders.sanitize import one_line, sanitize
 from tui.messages import CursorMoved
 from tui.model import Analysis, Article, EntityMention
+from tui.safe_text import one_line, sanitize, truncate
 from tui.screens.annotate_prompts import (
     DonePrompt,
     NotePrompt,
@@ -274,9 +274,7 @@ class AnnotateScreen(ReaderScreen):
                     rows.append(Row(((span.start, span.end),), f"{mark} {words}", span.label))
                     continue
                 missing = UNKNOWN_SPEAKER if kind == "quote" else UNKNOWN_SOURCE
-                who = one_line(span.speaker or "") or missing
-                if len(who) > WHO_CHARS:
-                    who = who[: WHO_CHARS - 1] + "…"
+                who = truncate(one_line(span.speaker or ""), WHO_CHARS) or missing
                 rows.append(Row(((span.start, span.end),), f"{mark} {who}", words))
             pending = sum(s.status == PENDING for s in mine)
             count = f"{len(mine)}" + (f" ({pending}?)" if pending else "")

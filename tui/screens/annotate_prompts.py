@@ -20,8 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.loaders.sanitize import one_line, sanitize
 from tui.model import Analysis
+from tui.safe_text import one_line, sanitize
 from tui.store.annotations import REJECTED, Span
 
 #: Entity labels that can speak or be a source.

@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.loaders.sanitize import one_line
 from tui.model import Article
+from tui.safe_text import one_line
 from tui.widgets.article_meta import meta_line
 
 

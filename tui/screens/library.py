@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -26,7 +25,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 
 from tui import STYLES_DIR
-from tui.loaders.sanitize import is_safe, sanitize
+from tui.safe_text import fit, is_safe, sanitize
 from tui.store.library import Entry
 
 #: Column label and width in cells (0: the title, which takes the rest). The counts of quotes
@@ -81,9 +80,7 @@ def format_row(values: Sequence[str], total: int) -> str:
     parts = []
     for value, width in zip(values, widths(total), strict=True):
         value = value if is_safe(value) else sanitize(value).replace("\n", " ")
-        if len(value) > width:
-            value = value[: width - 1] + "…"
-        parts.append(set_cell_size(value, width))
+        parts.append(fit(value, width))
     return (" " * GAP).join(parts)
 
 

@@ -24,8 +24,8 @@ from textual.widgets.option_list import Option
 
 from tui import STYLES_DIR
 from tui.errors import BylineError
-from tui.loaders.sanitize import one_line
 from tui.messages import LookUp, OpenAt
+from tui.safe_text import one_line, truncate
 from tui.widgets.span_list import ROW_WORDS
 
 if TYPE_CHECKING:  # the core is imported when a lookup starts, not with the reader
@@ -44,12 +44,12 @@ TITLES = {
 }
 
 
-#: An article's title is cut to this many characters in a row.
+#: An article's title is cut to this many terminal cells in a row.
 TITLE_CHARS = 30
 
 
 def _cut(text: str, width: int = TITLE_CHARS) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return truncate(text, width)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,6 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from tui.key_gate import STARTING, KeyGateApp
-from tui.loaders.sanitize import one_line
 from tui.messages import (
     AnalysisFailed,
     AnalysisProgress,
@@ -36,6 +35,7 @@ from tui.messages import (
     LookUp,
 )
 from tui.model import Analysis, AnalysisStep, Article
+from tui.safe_text import one_line
 from tui.widgets.article_meta import ArticleMeta
 from tui.widgets.article_view import HIGHLIGHT_MODES, ArticleView
 from tui.widgets.reader_bar import ReaderBar

@@ -21,7 +21,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.errors import BylineError
-from tui.loaders.sanitize import one_line
+from tui.safe_text import one_line
 from tui.store.annotations import Annotations, Disagreement, Session, Span, compare, take_side
 
 #: Shown when a served annotator who is not a reviewer presses `R`.

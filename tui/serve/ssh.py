@@ -31,7 +31,7 @@ from pathlib import Path
 import asyncssh
 
 from tui.errors import BylineError
-from tui.loaders.base import shown
+from tui.safe_text import shown
 from tui.serve import (
     ANNOTATOR_ENV,
     MAX_COLUMNS,

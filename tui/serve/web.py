@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tui.errors import BylineError
-from tui.loaders.base import shown
+from tui.safe_text import shown
 from tui.serve import MAX_COLUMNS, MAX_LINES, REVIEWER_ENV, SERVED_ENV, TERMINAL_VARIABLES
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tui.errors import BylineError
-from tui.loaders.base import shown
+from tui.safe_text import shown
 
 DB_ENV = "BYLINE_DB"
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -67,7 +67,7 @@ def _query_error(query: str, error: sqlite3.OperationalError) -> UsageError | No
         message = "a '*' needs the start of a word before it"
     elif not message.startswith(("syntax error", "unterminated string")):
         return None
-    from tui.loaders.sanitize import one_line
+    from tui.safe_text import one_line
 
     return UsageError(
         f"bad search query '{one_line(query)}': {message} (words with "
@@ -77,7 +77,7 @@ def _query_error(query: str, error: sqlite3.OperationalError) -> UsageError | No
 
 def _snippet(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """A snippet from FTS5, its matches between the marks: flat text, and the matches' spans."""
-    from tui.loaders.sanitize import sanitize
+    from tui.safe_text import sanitize
 
     text, matches, start = "", [], 0
     for piece in re.split(f"([{_MARK_START}{_MARK_END}])", marked):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.loaders.sanitize import one_line
+from tui.safe_text import one_line
 from tui.store.annotations import Action
 
 

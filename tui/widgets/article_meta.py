@@ -10,8 +10,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.loaders.sanitize import one_line
 from tui.model import Article
+from tui.safe_text import one_line
 
 #: Between two fields.
 SEPARATOR = " · "

@@ -21,9 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.layout import WrappedText
-from tui.loaders.sanitize import is_safe, sanitize
 from tui.messages import ArticleScrolled, ArticleShown
 from tui.model import Article, EntityMention
+from tui.safe_text import is_safe, sanitize
 
 #: spaCy's English NER labels; each has a component class `entity--LABEL` in the stylesheet.
 ENTITY_LABELS = (

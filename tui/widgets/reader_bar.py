@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.loaders.sanitize import one_line
+from tui.safe_text import one_line
 
 
 class ReaderBar(Widget):

@@ -6,8 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import TabbedContent, TabPane, Tabs
 
-from tui.loaders.sanitize import one_line
 from tui.model import Analysis
+from tui.safe_text import one_line, truncate
 from tui.widgets.span_list import ROW_WORDS, WHO_CHARS, Row, SpanList
 
 #: Tab ids, in the order of the keys 1, 2, 3.
@@ -45,10 +45,7 @@ def entity_rows(analysis: Analysis) -> list[Row]:
 
 
 def _who(name: str | None, missing: str) -> str:
-    who = one_line(name or "")
-    if len(who) > WHO_CHARS:
-        who = who[: WHO_CHARS - 1] + "…"
-    return who or missing
+    return truncate(one_line(name or ""), WHO_CHARS) or missing
 
 
 class SidePanel(Vertical):

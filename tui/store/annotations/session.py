@@ -49,9 +49,8 @@ from dataclasses import replace
 from typing import Any
 
 from tui.errors import BylineError
-from tui.loaders.base import shown
-from tui.loaders.sanitize import one_line, sanitize
 from tui.model import Analysis, Article
+from tui.safe_text import one_line, sanitize, shown
 from tui.store.annotations import log
 from tui.store.annotations.log import Change
 from tui.store.annotations.spans import (

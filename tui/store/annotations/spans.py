@@ -15,9 +15,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tui.errors import BylineError
-from tui.loaders.base import shown
-from tui.loaders.sanitize import one_line
 from tui.model import Analysis
+from tui.safe_text import one_line, shown
 
 QUOTE = "QUOTE"
 CLAIM = "CLAIM"

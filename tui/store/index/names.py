@@ -3,8 +3,8 @@ spellings are one person. No database here."""
 
 from __future__ import annotations
 
-from tui.loaders.sanitize import one_line
 from tui.nlp.entities import normalise
+from tui.safe_text import one_line
 
 #: Two full names at least this similar (rapidfuzz ratio, 0-100) are one entity.
 FUZZY_SAME = 90

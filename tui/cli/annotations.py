@@ -1,15 +1,16 @@
-"""`byline export`, `byline import-annotations` and `byline stats`: registered in tui/cli.py's
-COMMANDS, kept here so that the shared cli.py stays small (imported only when they run)."""
+"""`byline export`, `byline import-annotations` and `byline stats`: the library's annotations
+written in other tools' formats, read back, and counted (the formats are in tui/export)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
-from tui.cli import Parser, add_db_option, add_model_option
+from tui.cli.options import Parser, add_db_option, add_model_option
 from tui.errors import BylineError, UsageError
 from tui.export import (
     FORMATS,
@@ -22,7 +23,7 @@ from tui.export import (
     guess_format,
     import_annotated,
 )
-from tui.loaders.base import shown
+from tui.safe_text import fit, shown
 from tui.store.library import Library
 
 
@@ -113,12 +114,14 @@ def _write(format_: str, records: Iterable[Annotated], output: str | None, tasks
 
     from tui.export import brat, csvfile, docbin, doccano, jsonl, labelstudio
 
-    writer = {
+    #: The formats written to a stream (standard output or one file).
+    writers: dict[str, Callable[[Iterable[Annotated], TextIO], int]] = {
         "jsonl": partial(jsonl.write, kind=tasks),
         "csv": csvfile.write,
         "doccano": doccano.write,
         "labelstudio": labelstudio.write,
-    }.get(format_)
+    }
+    writer = writers.get(format_)
     try:
         if format_ == "spacy":
             return docbin.write(records, Path(output or ""))
@@ -303,7 +306,7 @@ def run_stats(argv: list[str]) -> int:
     )
     for row in rows:
         print(
-            f"{row['annotator'][:16]:<16} {row['articles']:>8} {row['done']:>5} "
+            f"{fit(row['annotator'], 16)} {row['articles']:>8} {row['done']:>5} "
             f"{row['pending']:>8} {row['accepted']:>8} {row['rejected']:>8}"
         )
     for pair in pairs:

@@ -1,10 +1,10 @@
-"""`byline serve`: its options, and starting the SSH or the web server."""
+"""`byline serve`: its options, and starting the SSH or the web server (in tui/serve)."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
+from tui.cli.options import Parser
 from tui.errors import BylineError, UsageError
 
 DEFAULT_SSH_PORT = 2222
@@ -14,8 +14,8 @@ DEFAULT_SSH_SESSIONS = 32
 DEFAULT_WEB_SESSIONS = 8
 
 
-def serve_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    parser = parser_class(
+def serve_parser() -> Parser:
+    parser = Parser(
         prog="byline serve",
         description="Serve Byline to several people at once, each in a session of their own on "
         "the shared library: over SSH (public keys only; the annotator is the SSH user name) "
@@ -108,8 +108,9 @@ def serve_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.Argume
     return parser
 
 
-def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> int:
-    args = serve_parser(parser_class).parse_args(argv)
+def run_serve(argv: list[str]) -> int:
+    """`byline serve`: the serve extra (asyncssh, textual-serve) is imported only when it runs."""
+    args = serve_parser().parse_args(argv)
     if args.ssh and args.public_url:
         raise UsageError("--public-url is for --web")
     if args.web and (args.authorized_keys or args.host_key or args.reviewers):
@@ -169,7 +170,7 @@ def run_serve(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> i
 def _check_host(host: str) -> None:
     """A host is printed (in the log, the address served): one with controls or blanks is no
     host name or address, and is refused without echoing its escape codes."""
-    from tui.loaders.sanitize import is_safe, one_line
+    from tui.safe_text import is_safe, one_line
 
     if not host or not is_safe(host) or any(c.isspace() for c in host):
         raise UsageError(f"--host '{one_line(host)}': not a host name or address")

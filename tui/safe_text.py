@@ -1,4 +1,7 @@
-"""Make untrusted text safe to store and to draw.
+"""Untrusted text made safe to store and to draw, and cut to fit the cells it is given.
+
+Every layer uses this one module: the loaders and the store as text comes in, the command line,
+the server and the widgets as it goes out. Plain Python (rich's cell widths only): no Textual.
 
 Article text may carry ANSI/OSC escape sequences, C0/C1 control characters and bidi overrides.
 Rich and Textual strip only a few control codes, so Byline removes the rest itself: once when
@@ -12,6 +15,8 @@ they become U+FFFD, as undecodable bytes do (the loaders say so: `has_lone_surro
 from __future__ import annotations
 
 import re
+
+_SPACES = re.compile(r"\s+")
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/PM/APC/SOS strings (terminated by BEL
 # or ST, or running to the end of the text), and two-byte ESC sequences. Also the 8-bit CSI/OSC.
@@ -99,3 +104,47 @@ def one_line(text: object, max_words: int | None = None) -> str:
     if max_words is not None and len(words) > max_words:
         return " ".join(words[:max_words]) + "…"
     return " ".join(words)
+
+
+def shown(name: str) -> str:
+    """A file name or URL fit for a one-line message: no controls, no line breaks."""
+    return " ".join(sanitize(name).split("\n"))
+
+
+def flat(text: str) -> str:
+    """Untrusted text on one line: no controls, every run of white space one space."""
+    return _SPACES.sub(" ", sanitize(text))
+
+
+ELLIPSIS = "…"
+
+
+def truncate(text: str, width: int) -> str:
+    """`text` in at most `width` terminal cells: when it is longer, cut and ended with an
+    ellipsis. Cells, not characters: a wide character (CJK, most emoji) takes two, and is
+    never cut in half; a character with its combining marks stays whole."""
+    if text.isascii():  # one cell each (no controls: the text is sanitised); rich not imported
+        if len(text) <= width:
+            return text
+        return text[: width - 1] + ELLIPSIS if width > 0 else ""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    if width < 1:
+        return ""
+    head = set_cell_size(text, width - 1)
+    if not text.startswith(head):  # a wide character would be cut: rich put a space for it
+        head = head[:-1]
+    return head + ELLIPSIS
+
+
+def fit(text: str, width: int) -> str:
+    """`text` in exactly `width` terminal cells: cut as `truncate` does, or padded with spaces
+    (a column of a table)."""
+    cut = truncate(text, width)
+    if text.isascii():  # and the ellipsis: one cell each
+        return cut.ljust(width)
+    from rich.cells import set_cell_size
+
+    return set_cell_size(cut, width)
