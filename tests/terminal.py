@@ -152,6 +152,11 @@ class Terminal(Emulator):
     def kill(self, signal_number: int = signal.SIGKILL) -> None:
         self.child.kill(signal_number)
 
+    def resize(self, columns: int, lines: int) -> None:
+        """The window changes size: the pty's (the command gets SIGWINCH) and the screen's."""
+        self.child.setwinsize(lines, columns)
+        super().resize(columns, lines)
+
     def wait_exit(self, timeout: float | None = None) -> int | None:
         """Read the rest of the output until the command ends; its `exit_status`."""
         end = self.end_of_wait(timeout)

@@ -85,12 +85,14 @@ async def ready(pilot: Pilot) -> AnnotateScreen:
     """Wait until the screen is mounted and the suggestions are in the store and drawn."""
     screen = pilot.app.screen
     assert isinstance(screen, AnnotateScreen)
-    for _ in range(2400):  # a bound on waiting, not a timing assertion
+
+    def drawn() -> bool:
         analysis = screen.analyses.get(screen.current)
-        drawn = screen.ready and screen.state is not None and analysis is not None
-        if drawn and (screen.state.suggested or not analysis.entities):
-            break
-        await pilot.pause(0.025)
+        if not screen.ready or screen.state is None or analysis is None:
+            return False
+        return bool(screen.state.suggested or not analysis.entities)
+
+    await until(pilot, drawn)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     return screen
@@ -411,10 +413,7 @@ async def test_a_in_the_reader_opens_annotation_mode_and_a_comes_back(
 ) -> None:
     app = BylineApp([seed], analyser=lambda _: seed_analysis, library=library)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(2400):
-            if isinstance(app.screen, ReaderScreen) and app.screen.ready:
-                break
-            await pilot.pause(0.025)
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.ready)
         await pilot.press("a")
         screen = await ready(pilot)
         assert screen.pushed

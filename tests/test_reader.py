@@ -9,6 +9,7 @@ import pytest
 from textual.geometry import Region, Size
 from textual.pilot import Pilot
 from textual.widgets import Footer, OptionList
+from waiting import until
 
 from tui.app import BylineApp
 from tui.loaders import load_text
@@ -48,11 +49,13 @@ def reader(app: BylineApp) -> ReaderScreen:
 async def analysed(pilot: Pilot) -> ReaderScreen:
     """Wait until the whole screen is mounted and the current article's analysis is shown."""
     screen = reader(pilot.app)  # type: ignore[arg-type]
-    for _ in range(2400):  # a bound on waiting, not a timing assertion
-        done = screen.current in screen.analyses or screen.current in screen.failures
-        if screen.ready and done:
-            break
-        await pilot.pause(0.025)
+    await until(
+        pilot,
+        lambda: (
+            screen.ready
+            and (screen.current in screen.analyses or screen.current in screen.failures)
+        ),
+    )
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     assert screen.analysis is not None or screen.failures
@@ -442,10 +445,7 @@ async def test_a_million_words_open_with_the_first_screen_wrapped_first(seed: Ar
         async with app.run_test(size=(80, 24)) as pilot:
             view = reader(app).view
             assert visible_text(view)[0] == "Syrian rebels blame Russia for stalled Aleppo talks"
-            for _ in range(2400):  # the side panel and footer settle the view's height
-                if reader(app).ready:
-                    break
-                await pilot.pause(0.025)
+            await until(pilot, lambda: reader(app).ready)  # the panel and footer settle its height
             await pilot.press("G")
             assert view._wrapped is not None and view._wrapped.complete
             assert view.scroll_y == view.max_scroll_y > 100_000

@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Tabs
 from textual.widgets._tabs import Underline
+from waiting import until
 
 from tui.app import BylineApp
 from tui.loaders import load_path
@@ -29,17 +30,11 @@ def seed_analysis(seed: Article, nlp) -> Analysis:
 async def analysed(pilot: Pilot) -> None:
     """Wait until the side panel is mounted and shows the analysis."""
     screen = pilot.app.screen
-    for _ in range(2400):  # a bound on waiting, not a timing assertion
-        if getattr(screen, "ready", False):
-            break
-        await pilot.pause(0.025)
+    await until(pilot, lambda: getattr(screen, "ready", False))
     await pilot.app.workers.wait_for_complete()
     # The tab underline is re-measured a refresh after the tab labels gain their counts
     # ("Quotes" -> "Quotes 8"); a snapshot taken in between caught the old width.
-    for _ in range(400):  # a bound on waiting, not a timing assertion
-        if all(_underline_settled(tabs) for tabs in screen.query(Tabs)):
-            break
-        await pilot.pause(0.01)
+    await until(pilot, lambda: all(_underline_settled(tabs) for tabs in screen.query(Tabs)))
     await pilot.pause()
 
 

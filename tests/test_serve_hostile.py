@@ -19,6 +19,7 @@ import asyncssh
 import pytest
 from terminal import Terminal
 from test_serve import DEADLINE, HEADLINE, Screen, Server, known_hosts
+from waiting import eventually
 
 from tui import DEFAULT_SEED
 from tui.input_pressure import MAX_PENDING
@@ -136,13 +137,12 @@ def session_pids(server: Server) -> list[int]:
 async def all_sessions_ended(server: Server) -> None:
     """Wait (bounded) until every session the server started has ended: a closed connection's
     session takes a moment to quit, and until then counts against the limits."""
-    end = time.monotonic() + DEADLINE
-    while time.monotonic() < end:
+
+    def all_ended() -> bool:
         log = server.stderr()
-        if log.count("session started (") == log.count("session ended ("):
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(server.stderr())
+        return log.count("session started (") == log.count("session ended (")
+
+    assert await eventually(all_ended, DEADLINE), server.stderr()
 
 
 def window_size(pid: int) -> tuple[int, int]:
@@ -258,13 +258,9 @@ async def test_resizing_past_the_limits_is_clamped(
         # 70000 does not fit the kernel's 16-bit fields: it raised struct.error in the server.
         screen.process.change_terminal_size(70000, 70000, 70000, 70000)
         screen.process.change_terminal_size(10000, 10000)
-        end = time.monotonic() + DEADLINE
-        while window_size(pid) != (1000, 1000) and time.monotonic() < end:
-            await asyncio.sleep(0.1)
-        assert window_size(pid) == (1000, 1000)
+        assert await eventually(lambda: window_size(pid) == (1000, 1000), DEADLINE)
         screen.process.change_terminal_size(80, 24)
-        while window_size(pid) != (80, 24) and time.monotonic() < end:
-            await asyncio.sleep(0.1)
+        await eventually(lambda: window_size(pid) == (80, 24), DEADLINE)
         screen.process.stdin.write(b"q")
         await screen.wait_for(lambda lines: False)  # read its frames to the end, or it waits
         await asyncio.wait_for(screen.process.wait_closed(), DEADLINE)

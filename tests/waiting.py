@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 
 from textual.app import App
@@ -17,6 +19,17 @@ async def until(pilot: Pilot, condition: Callable[[], object]) -> None:
             return
         await pilot.pause(0.025)
     raise AssertionError("condition never became true")
+
+
+async def eventually(condition: Callable[[], object], timeout: float = 60.0) -> bool:
+    """Outside Pilot (a server, a process): let the event loop run until `condition()` holds;
+    whether it did within `timeout` seconds (a bound, not a timing assertion)."""
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= end:
+            return False
+        await asyncio.sleep(0.1)
+    return True
 
 
 async def reader_ready(pilot: Pilot) -> ReaderScreen:
