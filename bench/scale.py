@@ -34,12 +34,17 @@ from tui.store.cache import put_analyses
 BATCH = 1_000
 
 
-def build(db: Path, count: int) -> None:
+def build(db: Path, count: int, minutes: float | None = None) -> None:
+    """`count` articles, or as many as `minutes` allow (whole batches: the library stays one
+    that a run with a smaller count would have built)."""
     articles = generated(count)
     started = time.perf_counter()
+    deadline = started + minutes * 60 if minutes else None
     done = 0
     with Library(db) as library:
-        while batch := list(islice(articles, BATCH)):
+        while (deadline is None or time.perf_counter() < deadline) and (
+            batch := list(islice(articles, BATCH))
+        ):
             library.add(article for article, _ in batch)
             put_analyses(library, "synthetic", [(a.content_hash, x) for a, x in batch])
             done += len(batch)
@@ -50,6 +55,9 @@ def build(db: Path, count: int) -> None:
                     flush=True,
                 )
     seconds = time.perf_counter() - started
+    if done < count:
+        print(f"build: stopped at {done:,} of {count:,} articles: --minutes {minutes:g} ran out")
+    count = done
     print(
         f"build: {count:,} articles in {seconds:,.1f} s ({count / seconds:,.0f} articles/s; "
         "generating them included)"
@@ -109,11 +117,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.scale")
     parser.add_argument("count", nargs="?", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path)
+    parser.add_argument("--minutes", type=float, help="stop building when they run out")
+    parser.add_argument("--build-only", action="store_true", help="build --db, measure nothing")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "library.sqlite3"
         if not db.exists():
-            build(db, args.count)
+            build(db, args.count, args.minutes)
+        if args.build_only:
+            return
         with Library(db) as library:
             print(f"library: {len(library):,} articles, {db.stat().st_size / 1e6:,.0f} MB")
         list_head(db)
