@@ -184,7 +184,7 @@ class Listing(Sequence[Entry]):
             }
             page = [by_id[i] for i in ids if i in by_id]
         elif number == 0:
-            page = self.library.entry_rows("1", (), f"a.id LIMIT {PAGE}")
+            page = self.library.entry_rows("a.id > 0", (), f"a.id LIMIT {PAGE}")
         elif (before := self._pages.get(number - 1)) and len(before) == PAGE:
             page = self.library.entry_rows("a.id > ?", (before[-1].id,), f"a.id LIMIT {PAGE}")
         elif after := self._pages.get(number + 1):
@@ -356,8 +356,8 @@ class Library:
         """The articles with every word of `query` in their metadata (title, source, date,
         author, path: anywhere in a word), in library order; then, with `text`, those whose
         text has them too (`text_matches`). At most `FILTER_LIMIT` of them."""
-        ids = self.metadata_matches(query, FILTER_LIMIT)
-        if text and len(ids) < FILTER_LIMIT:
+        ids = self.metadata_matches(query, FILTER_LIMIT + 1)  # one more: are there more?
+        if text and len(ids) <= FILTER_LIMIT:
             seen = set(ids)
             for article_id in self.text_matches(query, limit=FILTER_LIMIT + len(ids)):
                 if article_id not in seen:
