@@ -161,11 +161,10 @@ class Listing(Sequence[Entry]):
     def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._length))]
-        if index < 0:
-            index += self._length
-        if not 0 <= index < self._length:
+        position = index + self._length if index < 0 else index
+        if not 0 <= position < self._length:
             raise IndexError(index)
-        number, at = divmod(index, PAGE)
+        number, at = divmod(position, PAGE)
         page = self._pages.get(number)
         if page is None:
             page = self._read(number)
