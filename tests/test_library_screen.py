@@ -14,8 +14,9 @@ from tui.model import Analysis, Article, Quote
 from tui.nlp.pipeline import DEFAULT_MODEL
 from tui.screens.library import EntryTable, LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.store import Library, put_analysis
+from tui.store import Entry, Library, put_analysis
 from tui.store.cache import installed_model_id
+from tui.store.library import PAGE
 
 ARTICLES = [
     Article(
@@ -128,3 +129,56 @@ async def test_opening_again_replaces_the_reader_opened_before(library: Library)
                 ),
             )
         assert len(app.screen_stack) == 2  # the first reader and the one from the library
+
+
+async def test_the_screen_reads_the_rows_in_view_not_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library of 1,500 articles: opening the screen, paging down through it and filtering
+    read a page or two of rows each time (`Listing`), never the whole library."""
+    with Library(tmp_path / "big.sqlite3") as big:
+        big.add(
+            Article(text=f"Report {n}\n\nFerry news.", title=f"Report {n}", source="Wire")
+            for n in range(1500)
+        )
+        everything = big.entries()
+        read: list[int] = []
+        entry_rows = Library.entry_rows
+
+        def counted(self: Library, *args: object) -> list[Entry]:
+            rows = entry_rows(self, *args)  # type: ignore[arg-type]
+            read.append(len(rows))
+            return rows
+
+        def whole_library(self: Library, *_: object) -> object:
+            raise AssertionError("the screen read the whole library")
+
+        monkeypatch.setattr(Library, "entry_rows", counted)
+        monkeypatch.setattr(Library, "iter_entries", whole_library)
+        app = BylineApp([ARTICLES[0]], library=big, analyser=lambda article: Analysis())
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("L")
+            await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+            await pilot.pause()
+            screen = app.screen
+            assert len(screen.shown) == 1500
+            assert sum(read) <= 2 * PAGE
+            table = screen.query_one(EntryTable)
+            assert table.render_line(0).text.split()[:2] == ["Report", "0"]
+            read.clear()
+            for _ in range(12):  # 12 pages of 25 rows: to row 300
+                await pilot.press("pagedown")
+            await pilot.pause()
+            assert table.selected == everything[table.cursor] and table.cursor >= 300
+            top = int(table.scroll_y)
+            assert table.render_line(0).text.split()[:2] == ["Report", str(top)]
+            assert sum(read) <= 5 * PAGE  # the pages passed through, one at a time
+            read.clear()
+            await pilot.press(*"report 1")  # every article has "report", 1 in its title
+            await pilot.pause()
+            assert sum(read) <= len("report 1") * 2 * PAGE  # a page or two per key
+            assert [screen.shown[i].title for i in range(3)] == [
+                "Report 1",
+                "Report 10",
+                "Report 11",
+            ]

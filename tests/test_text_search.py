@@ -212,3 +212,22 @@ def test_many_matches_come_in_library_order(
     assert library.text_matches("glacier")[0] == add
     monkeypatch.setattr(store, "RANKED_MATCHES", 2)
     assert library.text_matches("glacier") == [1, 2, add]
+
+
+def test_a_word_in_very_many_articles_ranks_the_newest_of_them(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BM25 over every article of a million that holds a common word would take seconds: past
+    `SEARCH_CANDIDATES` matches, the newest that many are ranked (and snippeted: only the hits)."""
+    import tui.store.library as store
+
+    assert [hit.entry.id for hit in library.search("glacier")] == [1, 2]  # the title counts most
+    newest = library.add_one(Article(text="Minor note\n\nA glacier.", title="Minor note"))
+    ranked = [hit.entry.id for hit in library.search("glacier")]
+    assert ranked[0] == 1 and sorted(ranked) == [1, 2, newest]
+    monkeypatch.setattr(store, "SEARCH_CANDIDATES", 2)
+    hits = library.search("glacier")
+    # Article 1 is not among the newest 2; the others keep their order.
+    assert [hit.entry.id for hit in hits] == [i for i in ranked if i != 1]
+    assert all("glacier" in hit.snippet.lower() for hit in hits)
+    assert len(library.search("glacier", limit=1)) == 1

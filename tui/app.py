@@ -298,11 +298,11 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
             self.notify("No library is open (see byline --db)", severity="error")
             return
         try:
-            entries = self.library.entries()
+            screen = LibraryScreen(self.library)  # counts the articles; reads them as shown
         except BylineError as error:
             self.notify(str(error), title="Library", severity="error")
             return
-        self.push_screen(LibraryScreen(entries, self.library.text_matches), self._open_from_library)
+        self.push_screen(screen, self._open_from_library)
 
     def _open_from_library(self, article_id: int | None) -> None:
         if article_id is not None:

@@ -1,15 +1,16 @@
 """The library screen (`L`): every article in the library, filtered as you type; Enter opens.
 
 The table is drawn with Textual's Line API (as the article is): only the rows on screen are
-rendered, and filtering swaps a list, so 10,000 articles stay quick. The filter keeps the
-articles that have every typed word in their metadata (a substring of a lower-cased line per
-article, held in memory: a word typed further only narrows what matched before), then those
-whose text has them (the library's FTS5 index, asked once per key: no text is scanned).
+rendered, and only they (and a page or two about them) are read from the library, as the cursor
+or the scrollbar moves (`tui.store.library.Listing`): a million articles open as quickly as ten.
+The filter asks the library's indexes at each key: the articles with every typed word in their
+metadata (anywhere in a word: a trigram index), then those whose text has them (the FTS5
+index), at most `FILTER_LIMIT` of them; nothing is scanned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -26,7 +27,7 @@ from textual.widgets import Footer, Input, Static
 
 from tui import STYLES_DIR
 from tui.safe_text import fit, is_safe, sanitize
-from tui.store.library import Entry
+from tui.store.library import Entry, Library, Listing
 
 #: Column label and width in cells (0: the title, which takes the rest). The counts of quotes
 #: and claims are "-" until the article is analysed.
@@ -35,26 +36,6 @@ COLUMNS = (("Title", 0), ("Source", 18), ("Date", 10), ("Q", 3), ("C", 3))
 NARROW_TABLE = 90
 NARROW_SOURCE = 12
 GAP = 2
-#: The articles (ids, best first) whose text holds every word of a query: `Library.text_matches`.
-TextSearch = Callable[[str], list[int]]
-
-
-def haystack(entry: Entry) -> str:
-    """What the filter looks in: title, source, date, author and path, lower-cased."""
-    return " ".join((entry.title, entry.source, entry.date, entry.author, entry.path)).lower()
-
-
-def matching(entries: Sequence[Entry], haystacks: Sequence[str], query: str) -> list[Entry]:
-    """The entries holding every word of `query` (case-insensitive), in library order."""
-    return [entries[i] for i in matching_indices(haystacks, query, range(len(haystacks)))]
-
-
-def matching_indices(haystacks: Sequence[str], query: str, among: Sequence[int]) -> list[int]:
-    """The indices, of those in `among`, whose haystack holds every word of `query`."""
-    words = query.lower().split()
-    if not words:
-        return list(among)
-    return [i for i in among if all(word in haystacks[i] for word in words)]
 
 
 def cells(entry: Entry) -> tuple[str, ...]:
@@ -92,9 +73,9 @@ class EntryTable(ScrollView):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.entries: list[Entry] = []
+        self.entries: Sequence[Entry] = []
 
-    def set_entries(self, entries: list[Entry]) -> None:
+    def set_entries(self, entries: Sequence[Entry]) -> None:
         self.entries = entries
         self.virtual_size = Size(self.size.width, len(entries))
         self.cursor = 0
@@ -145,22 +126,18 @@ class LibraryScreen(Screen[int | None]):
         Binding("pageup", "page(-1)", "Page up", show=False),
     ]
 
-    def __init__(self, entries: Sequence[Entry], text_search: TextSearch | None = None) -> None:
-        """`text_search`: finds the articles whose text matches (none without it)."""
+    def __init__(self, library: Library) -> None:
+        """Counts the library's articles (in an index of their ids); reads none of them yet."""
         super().__init__()
-        self.entries = list(entries)
-        self.text_search = text_search
-        self._haystacks = [haystack(e) for e in self.entries]
-        self._index_of = {entry.id: index for index, entry in enumerate(self.entries)}
-        #: The last query and the entries (indices) whose metadata matched it.
-        self._last: tuple[str, list[int]] = ("", list(range(len(self.entries))))
+        self.library = library
+        self.entries = library.listing()
 
     @property
     def table(self) -> EntryTable:
         return self.query_one(EntryTable)
 
     @property
-    def shown(self) -> list[Entry]:
+    def shown(self) -> Sequence[Entry]:
         return self.table.entries
 
     def compose(self) -> ComposeResult:
@@ -183,35 +160,23 @@ class LibraryScreen(Screen[int | None]):
         header = self.query_one("#library-header", Static)
         header.update(Text(format_row([label for label, _ in COLUMNS], width)))
 
-    def show_entries(self, entries: list[Entry], filtered: bool = False) -> None:
+    def show_entries(self, entries: Listing, filtered: bool = False) -> None:
         self.table.set_entries(entries)
         self._header()
         total = len(self.entries)
-        shown = f"{len(entries)} of {total}" if filtered else f"{total}"
+        more = "+" if entries.more else ""
+        shown = f"{len(entries)}{more} of {total}" if filtered else f"{total}"
         where = " (title, source, author, date, path or text)" if filtered else ""
         self.query_one("#library-title", Static).update(
             Text(f"Library: {shown} article{'s' if total != 1 else ''}{where}")
         )
 
-    def filtered(self, query: str) -> list[Entry]:
+    def filtered(self, query: str) -> Listing:
         """The articles with every word of `query`: in their metadata (in library order),
-        then in their text (best first)."""
-        last_query, last_matches = self._last
-        # Typing on only narrows: what matches "ferry c" matched "ferry" too.
-        among = last_matches if query.startswith(last_query) else range(len(self.entries))
-        indices = matching_indices(self._haystacks, query, among)
-        self._last = (query, indices)
+        then in their text (best first); all of them when it has no words."""
         if not query.split():
-            return self.entries.copy()
-        shown = [self.entries[i] for i in indices]
-        if self.text_search is not None:
-            seen = set(indices)
-            for article_id in self.text_search(query):
-                index = self._index_of.get(article_id)
-                if index is not None and index not in seen:
-                    seen.add(index)
-                    shown.append(self.entries[index])
-        return shown
+            return self.entries
+        return self.library.filtered_listing(query)
 
     @on(Input.Changed, "#filter")
     def _filter(self, message: Input.Changed) -> None:

@@ -207,6 +207,37 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX IF NOT EXISTS article_entities_ranked
         ON article_entities (entity, mentions DESC, article);
     """,
+    # The library screen at a million articles (tui/store/library.py `Listing`): it reads the
+    # rows in view, a page at a time. `articles_order` holds only the ids: counting the articles
+    # and finding the n-th (a jump of the scrollbar) read it, not the table with the texts.
+    # `article_meta` finds the articles whose metadata holds a string anywhere in a word (the
+    # filter's "etabl", "2024-06"): FTS5 trigrams over the articles table itself, kept by
+    # triggers as `article_text` is.
+    """
+    CREATE INDEX IF NOT EXISTS articles_order ON articles (id);
+    CREATE VIRTUAL TABLE IF NOT EXISTS article_meta USING fts5 (
+        title, source, date, author, path, content = 'articles', content_rowid = 'id',
+        tokenize = 'trigram'
+    );
+    CREATE TRIGGER IF NOT EXISTS article_meta_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO article_meta (rowid, title, source, date, author, path)
+        VALUES (new.id, new.title, new.source, new.date, new.author, new.path);
+    END;
+    CREATE TRIGGER IF NOT EXISTS article_meta_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO article_meta (article_meta, rowid, title, source, date, author, path)
+        VALUES ('delete', old.id, old.title, old.source, old.date, old.author, old.path);
+    END;
+    CREATE TRIGGER IF NOT EXISTS article_meta_update
+    AFTER UPDATE OF title, source, date, author, path ON articles
+    WHEN old.title IS NOT new.title OR old.source IS NOT new.source OR old.date IS NOT new.date
+        OR old.author IS NOT new.author OR old.path IS NOT new.path BEGIN
+        INSERT INTO article_meta (article_meta, rowid, title, source, date, author, path)
+        VALUES ('delete', old.id, old.title, old.source, old.date, old.author, old.path);
+        INSERT INTO article_meta (rowid, title, source, date, author, path)
+        VALUES (new.id, new.title, new.source, new.date, new.author, new.path);
+    END;
+    INSERT INTO article_meta (article_meta) VALUES ('rebuild');
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -7,9 +7,10 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import overload
 
 from tui.errors import BylineError, UsageError
 from tui.model import Article
@@ -30,6 +31,13 @@ _MARK_START, _MARK_END = "\x02", "\x03"  # around matched words in a snippet (ne
 TEXT_MATCHES = "SELECT rowid FROM article_text WHERE article_text MATCH ?"
 TEXT_MATCHES_RANKED = f"{TEXT_MATCHES} ORDER BY bm25(article_text, {_WEIGHTS})"
 RANKED_MATCHES = 1000
+#: `byline search` ranks at most this many articles, the newest that match.
+SEARCH_CANDIDATES = 5000
+#: A `Listing` reads this many entries at a time, and keeps a few pages.
+PAGE = 100
+KEPT_PAGES = 4
+#: The library screen's filter shows at most this many articles.
+FILTER_LIMIT = 1000
 #: A query using FTS5's own syntax: "phrases", prefix*, (groups), AND/OR/NOT, NEAR, ^, field:.
 _FTS_SYNTAX = re.compile(r'["*()^]|\b(?:AND|OR|NOT|NEAR)\b|\b(?:title|source|author|text)\s*:')
 _WORD = re.compile(r"\w")
@@ -114,6 +122,88 @@ class Entry:
     @property
     def analysed(self) -> bool:
         return self.quotes is not None
+
+
+def _entries_sql(condition: str, order: str = "a.id") -> str:
+    newest = "(SELECT n.{} FROM analyses n WHERE n.hash = a.hash ORDER BY created DESC LIMIT 1)"
+    return (
+        "SELECT a.id, a.hash, a.title, a.source, a.date, a.path, a.url, a.author, "
+        f"a.added, {newest.format('quotes')}, {newest.format('claims')}, "
+        f"{newest.format('entities')} FROM articles a WHERE {condition} ORDER BY {order}"
+    )
+
+
+class Listing(Sequence[Entry]):
+    """Entries of the library in a fixed order, read a page at a time as they are asked for:
+    every article in library order (keyset pages: the ids after the last page's last, or before
+    the next page's first; only a jump far away counts ids, in the `articles_order` index), or
+    the articles with the given ids, in their order. A few pages are kept."""
+
+    def __init__(self, library: Library, ids: list[int] | None = None, more: bool = False) -> None:
+        self.library = library
+        self.ids = ids
+        #: More articles matched than `ids` holds.
+        self.more = more
+        if ids is None:
+            with library.reading() as db:
+                self._length = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        else:
+            self._length = len(ids)
+        self._pages: dict[int, list[Entry]] = {}
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        position = index + self._length if index < 0 else index
+        if not 0 <= position < self._length:
+            raise IndexError(index)
+        number, at = divmod(position, PAGE)
+        page = self._pages.get(number)
+        if page is None:
+            page = self._read(number)
+        if at >= len(page):  # the library changed under the listing: shorter than it was
+            raise IndexError(index)
+        return page[at]
+
+    def _read(self, number: int) -> list[Entry]:
+        if self.ids is not None:
+            ids = self.ids[number * PAGE : (number + 1) * PAGE]
+            by_id = {
+                e.id: e
+                for e in self.library.entry_rows(
+                    "a.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),), "a.id"
+                )
+            }
+            page = [by_id[i] for i in ids if i in by_id]
+        elif number == 0:
+            page = self.library.entry_rows("a.id > 0", (), f"a.id LIMIT {PAGE}")
+        elif (before := self._pages.get(number - 1)) and len(before) == PAGE:
+            page = self.library.entry_rows("a.id > ?", (before[-1].id,), f"a.id LIMIT {PAGE}")
+        elif after := self._pages.get(number + 1):
+            page = self.library.entry_rows("a.id < ?", (after[0].id,), f"a.id DESC LIMIT {PAGE}")[
+                ::-1
+            ]
+        else:  # a jump: the page's first id, counted off the ids alone
+            with self.library.reading() as db:
+                row = db.execute(
+                    "SELECT id FROM articles INDEXED BY articles_order ORDER BY id "
+                    "LIMIT 1 OFFSET ?",
+                    (number * PAGE,),
+                ).fetchone()
+            first = row[0] if row else 1 << 62
+            page = self.library.entry_rows("a.id >= ?", (first,), f"a.id LIMIT {PAGE}")
+        if len(self._pages) >= KEPT_PAGES:
+            farthest = max(self._pages, key=lambda kept: abs(kept - number))
+            del self._pages[farthest]
+        self._pages[number] = page
+        return page
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,16 +337,68 @@ class Library:
     ) -> Iterator[Entry]:
         """`entries`, a row at a time (`byline list | head` prints a million-article library's
         first lines at once). The counts: a look-up per article in the analyses_newest index."""
-        newest = "(SELECT n.{} FROM analyses n WHERE n.hash = a.hash ORDER BY created DESC LIMIT 1)"
         with self.reading() as db:
-            rows = db.execute(
-                "SELECT a.id, a.hash, a.title, a.source, a.date, a.path, a.url, a.author, "
-                f"a.added, {newest.format('quotes')}, {newest.format('claims')}, "
-                f"{newest.format('entities')} FROM articles a WHERE {condition} ORDER BY a.id",
-                parameters,
-            )
-            for row in rows:
+            for row in db.execute(_entries_sql(condition), parameters):
                 yield Entry(*row)
+
+    def entry_rows(self, condition: str, parameters: tuple[object, ...], order: str) -> list[Entry]:
+        """The entries where `condition` holds, in `order` (SQL after ORDER BY, with its LIMIT):
+        what a `Listing` reads, a page at a time."""
+        with self.reading() as db:
+            return [Entry(*row) for row in db.execute(_entries_sql(condition, order), parameters)]
+
+    def listing(self) -> Listing:
+        """Every article, oldest first, read a page at a time (the library screen)."""
+        return Listing(self)
+
+    def filtered_listing(self, query: str, text: bool = True) -> Listing:
+        """The articles with every word of `query` in their metadata (title, source, date,
+        author, path: anywhere in a word), in library order; then, with `text`, those whose
+        text has them too (`text_matches`). At most `FILTER_LIMIT` of them."""
+        ids = self.metadata_matches(query, FILTER_LIMIT + 1)  # one more: are there more?
+        if text and len(ids) <= FILTER_LIMIT:
+            seen = set(ids)
+            for article_id in self.text_matches(query, limit=FILTER_LIMIT + len(ids)):
+                if article_id not in seen:
+                    seen.add(article_id)
+                    ids.append(article_id)
+        return Listing(self, ids[:FILTER_LIMIT], more=len(ids) > FILTER_LIMIT)
+
+    def metadata_matches(self, query: str, limit: int) -> list[int]:
+        """The ids (at most `limit`, library order) of the articles whose title, source, date,
+        author or path holds every word of `query` (case-insensitive, anywhere in a word). By
+        the `article_meta` trigram index when a word has three characters or more; words
+        shorter than that are checked on the rows it finds (alone, they scan the metadata until
+        `limit` rows match)."""
+        words = query.lower().split()
+        if not words:
+            return []
+        long = [w for w in words if len(w) >= 3]
+        short = [w for w in words if len(w) < 3]
+        ids: list[int] = []
+        after = 0
+        with self.reading() as db:
+            while len(ids) < limit:
+                if long:
+                    rows = db.execute(
+                        "SELECT rowid, title, source, date, author, path FROM article_meta "
+                        "WHERE article_meta MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?",
+                        (" AND ".join(_phrase(w) for w in long), after, limit),
+                    ).fetchall()
+                else:
+                    rows = db.execute(
+                        "SELECT id, title, source, date, author, path FROM articles "
+                        "WHERE id > ? ORDER BY id LIMIT ?",
+                        (after, limit),
+                    ).fetchall()
+                for article_id, *fields in rows:
+                    found = " ".join(fields).lower()
+                    if all(word in found for word in words):
+                        ids.append(article_id)
+                if not rows or (len(rows) < limit and long) or not short:
+                    break
+                after = rows[-1][0]
+        return ids[:limit]
 
     def last_id(self) -> int:
         with self.reading() as db:
@@ -272,14 +414,29 @@ class Library:
             raise UsageError("the search query is empty")
         with self.reading() as db:
             try:
-                rows = db.execute(
-                    f"SELECT rowid, bm25(article_text, {_WEIGHTS}), snippet(article_text, 3, "
-                    f"char(2), char(3), '…', {SNIPPET_WORDS}) FROM article_text "
-                    "WHERE article_text MATCH ? ORDER BY 2 LIMIT ?",
-                    (match, limit),
+                # A word in every article of a million: rank the newest `SEARCH_CANDIDATES` of
+                # its articles, not all (BM25 costs ~15 µs an article); fewer are all ranked.
+                newest = db.execute(
+                    f"{TEXT_MATCHES} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                    (match, SEARCH_CANDIDATES - 1),
+                ).fetchone()
+                ranked = db.execute(
+                    f"SELECT rowid, bm25(article_text, {_WEIGHTS}) FROM article_text "
+                    "WHERE article_text MATCH ? AND rowid >= ? ORDER BY 2 LIMIT ?",
+                    (match, newest[0] if newest else 0, limit),
                 ).fetchall()
+                # The snippets of those shown only (each reads and tokenises a text).
+                snippets = dict(
+                    db.execute(
+                        f"SELECT rowid, snippet(article_text, 3, char(2), char(3), '…', "
+                        f"{SNIPPET_WORDS}) FROM article_text WHERE article_text MATCH ? "
+                        "AND rowid IN (SELECT value FROM json_each(?))",
+                        (match, json.dumps([row[0] for row in ranked])),
+                    ).fetchall()
+                )
             except sqlite3.OperationalError as error:
                 raise _query_error(query, error) or error from None
+        rows = [(article_id, score, snippets[article_id]) for article_id, score in ranked]
         entries = {
             e.id: e
             for e in self._entries(
@@ -293,24 +450,27 @@ class Library:
                 hits.append(SearchHit(entries[article_id], snippet, matches, -score))
         return hits
 
-    def text_matches(self, query: str) -> list[int]:
+    def text_matches(self, query: str, limit: int | None = None) -> list[int]:
         """The ids of the articles whose title, source, author or text hold every word of
         `query` (the beginning of a word: it is being typed), best first (in library order
-        when more than `RANKED_MATCHES` match). By the FTS5 index: nothing is scanned. A query
-        with nothing to look for matches nothing."""
+        when more than `RANKED_MATCHES` match); the first `limit` of them. By the FTS5 index:
+        nothing is scanned. A query with nothing to look for matches nothing."""
         match = prefix_query(query)
         if not match:
             return []
+        # Enough to know whether they are few enough to rank (and no more: a common word is in
+        # every article of a million).
+        read = -1 if limit is None else max(limit, RANKED_MATCHES + 1)
         with self.reading() as db:
             try:
-                ids = [row[0] for row in db.execute(TEXT_MATCHES, (match,))]
+                ids = [row[0] for row in db.execute(f"{TEXT_MATCHES} LIMIT ?", (match, read))]
                 if 1 < len(ids) <= RANKED_MATCHES:
                     ids = [row[0] for row in db.execute(TEXT_MATCHES_RANKED, (match,))]
             except sqlite3.OperationalError as error:
                 if _query_error(query, error) is None:
                     raise
                 return []
-        return ids
+        return ids if limit is None else ids[:limit]
 
     def __len__(self) -> int:
         with self.reading() as db:
