@@ -241,7 +241,9 @@ def bench_document(name: str, path: Path, size: tuple[int, int], runs: int) -> N
         pager.close()
 
 
-def quit_time(argv: list[str], ready: Callable[[pyte.Screen], bool], size: tuple[int, int]) -> float:
+def quit_time(
+    argv: list[str], ready: Callable[[pyte.Screen], bool], size: tuple[int, int]
+) -> float:
     """Seconds from `q` written to the terminal to the process gone (reaped), its output read
     meanwhile as a terminal would."""
     terminal = Terminal(argv, *size)

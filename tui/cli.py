@@ -355,8 +355,8 @@ def run_add(argv: list[str]) -> int:
             count = _add_analyze_on_dask(args, library, result.ids or [], reporter)
             print(f"analysed {count} article{'s' if count != 1 else ''}")
         elif args.analyze:
+            from tui.analysis import analyse_missing
             from tui.nlp.pipeline import load_pipeline
-            from tui.store.cache import analyse_missing
 
             def shown(done: int, todo: int) -> None:
                 if sys.stderr.isatty():
@@ -372,9 +372,9 @@ def _add_analyze_on_dask(
     args: argparse.Namespace, library: Library, ids: list[int], reporter: Reporter
 ) -> int:
     """`byline add --analyze --dask`: analysed on the workers, stored a batch per transaction."""
+    from tui.analysis import analyse_missing_on_cluster
     from tui.nlp.distributed import dask_client
     from tui.nlp.pipeline import model_name
-    from tui.store.cache import analyse_missing_on_cluster
 
     if not ids:
         return 0

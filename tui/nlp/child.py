@@ -159,6 +159,7 @@ class ChildAnalyser:
             if kind == "focus":
                 connection.send(focus() if focus is not None else 0)
             elif kind == "chunk":
+                assert isinstance(value, ChunkResult)
                 yield value
             elif kind == "error":
                 self._drain(connection, cancelled)
