@@ -83,18 +83,21 @@ class WakingEvent(threading.Event):
 
     def set(self) -> None:
         super().set()
-        with contextlib.suppress(OSError):  # full (a wake-up is pending anyway) or closed
-            os.write(self._wake_write, b"!")
+        if self._wake_write >= 0:  # (closed: the number may be another file's by now)
+            with contextlib.suppress(OSError):  # full: a wake-up is pending anyway
+                os.write(self._wake_write, b"!")
 
     def clear(self) -> None:
         super().clear()
-        with contextlib.suppress(OSError):  # empty the pipe: the next wait waits
-            while os.read(self.wake_fd, 64):
-                pass
+        if self.wake_fd >= 0:
+            with contextlib.suppress(OSError):  # empty the pipe: the next wait waits
+                while os.read(self.wake_fd, 64):
+                    pass
 
     def close(self) -> None:
-        for fd in (self.wake_fd, self._wake_write):
-            with contextlib.suppress(OSError):
+        fds, self.wake_fd, self._wake_write = (self.wake_fd, self._wake_write), -1, -1
+        for fd in fds:
+            if fd >= 0:
                 os.close(fd)
 
 
