@@ -236,10 +236,10 @@ def replay_in_a_terminal(
 ) -> None:
     """The same keys to a real `byline annotate` in a pty; the latency of each."""
     from tests.terminal import Terminal
+    from tui.analysis import cached_analysis, installed_model_id
     from tui.nlp.pipeline import load_pipeline, model_name
-    from tui.store import Library, cached_analysis
+    from tui.store import Library
     from tui.store.annotations import Annotations
-    from tui.store.cache import installed_model_id
 
     latency: dict[str, list[tuple[float, float]]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as tmp:

@@ -20,9 +20,10 @@ from functools import partial
 from pathlib import Path
 
 from tui import DEFAULT_SEED
+from tui.analysis import cached_analysis
 from tui.loaders import load_path
 from tui.nlp.pipeline import load_pipeline
-from tui.store import Library, cached_analysis
+from tui.store import Library
 from tui.store.annotations import Annotations
 
 

@@ -23,12 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.pilot import Pilot
 
+from tui.analysis import installed_model_id
 from tui.app import BylineApp
 from tui.model import Analysis, Article, Claim, Quote
 from tui.nlp.pipeline import DEFAULT_MODEL
 from tui.screens.library import LibraryScreen
 from tui.store import Library, put_analysis
-from tui.store.cache import installed_model_id
 
 WORDS = (
     "council harbour bridge ferry minister election rates court storm farmers talks "

@@ -241,6 +241,55 @@ def bench_document(name: str, path: Path, size: tuple[int, int], runs: int) -> N
         pager.close()
 
 
+def quit_time(
+    argv: list[str], ready: Callable[[pyte.Screen], bool], size: tuple[int, int]
+) -> float:
+    """Seconds from `q` written to the terminal to the process gone (reaped), its output read
+    meanwhile as a terminal would."""
+    terminal = Terminal(argv, *size)
+    terminal.wait_for(ready)
+    terminal.settle()
+    child = terminal.child
+    sent = time.perf_counter()
+    child.send("q")
+    while child.isalive():
+        terminal.pump(0.0005)
+    gone = time.perf_counter() - sent
+    terminal.close()
+    return gone
+
+
+def bench_quit(size: tuple[int, int], runs: int) -> None:
+    """The issue's quit row: `q` to the process gone, byline on the seed next to its anchors
+    (`less`, a minimal Textual app), medians of `runs` runs, the commands taking turns."""
+    with tempfile.TemporaryDirectory() as tmp:
+        seed = Path(tmp) / "seed.txt"
+        seed.write_text(DEFAULT_SEED.read_text(encoding="utf-8"), encoding="utf-8")
+        minimal_path = Path(tmp) / "minimal_app.py"
+        minimal_path.write_text(MINIMAL_APP)
+        # Each quits once it is idle, the way one quits after reading: byline once the
+        # highlights show (its analysis over), the anchors once the headline does.
+        headline = has_text(HEADLINE)
+        commands = {
+            "byline": (byline(seed), lambda s: has_highlight(s) or analysis_failed(s)),
+            "minimal Textual app": (
+                [sys.executable, str(minimal_path), str(seed), "screen"],
+                headline,
+            ),
+        }
+        if shutil.which("less"):
+            commands["less"] = (["less", "-R", str(seed)], headline)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, (argv, ready) in commands.items():
+                times[name].append(quit_time(argv, ready, size))
+    row = "   ".join(
+        f"{name} {statistics.median(values) * 1000:.0f} ms" for name, values in times.items()
+    )
+    print(f"\n== quit (`q` -> process gone, median of {runs}, {size[0]}x{size[1]})")
+    print(f"quit              {row}   (target: byline <= 100 ms)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=1_000_000)
@@ -254,6 +303,7 @@ def main() -> None:
     size = tuple(int(n) for n in args.size.split("x"))
     assert len(size) == 2
     seed_text = DEFAULT_SEED.read_text(encoding="utf-8")
+    bench_quit(size, max(args.runs, 5))  # type: ignore[arg-type]
     with tempfile.TemporaryDirectory() as tmp:
         seed = Path(tmp) / "seed.txt"
         seed.write_text(seed_text, encoding="utf-8")

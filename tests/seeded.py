@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.analysis import cached_analysis
 from tui.model import Article
-from tui.store import Library, cached_analysis
+from tui.store import Library
 from tui.store.annotations import Annotations
 
 

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from terminal import Terminal
 
+from tui.analysis import cached_analysis, installed_model_id
 from tui.loaders import load_path
 from tui.nlp.pipeline import model_name
-from tui.store import Library, cached_analysis
+from tui.store import Library
 from tui.store.annotations import Annotations
-from tui.store.cache import installed_model_id
 
 COLUMNS, LINES = 80, 24  # narrow: the side panel is hidden, the status line is whole
 #: Kills in one run of the test (at least 50; more with BYLINE_KILLS=N).

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from tui.analysis import cached_analysis
 from tui.errors import BylineError
 from tui.export import LeftOut, collect
 from tui.model import Analysis, Article, Claim, EntityMention, Quote
-from tui.store import Library, cached_analysis
+from tui.store import Library
 from tui.store.annotations import (
     ACCEPTED,
     ANNOTATOR,

@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
+from tui.analysis import cached_analysis
 from tui.cli import main
 from tui.export import Annotated, collect
 from tui.export.stats import kappa
 from tui.export.tokens import tokenize
 from tui.model import Article
-from tui.store import Library, cached_analysis
+from tui.store import Library
 from tui.store.annotations import ACCEPTED, CLAIM, QUOTE, Annotations
 
 FORMATS = ["jsonl", "spacy", "brat", "csv", "doccano", "labelstudio"]

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
+from tui.analysis import cached_analysis
 from tui.cli import main
 from tui.export import Annotated, collect
 from tui.export.brat import annotator_dir
 from tui.model import Article
-from tui.store import Library, cached_analysis
+from tui.store import Library
 from tui.store.annotations import ACCEPTED, QUOTE, Annotations
 
 

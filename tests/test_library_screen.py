@@ -9,13 +9,13 @@ import pytest
 from textual.widgets import Input
 from waiting import until
 
+from tui.analysis import installed_model_id
 from tui.app import BylineApp
 from tui.model import Analysis, Article, Quote
 from tui.nlp.pipeline import DEFAULT_MODEL
 from tui.screens.library import EntryTable, LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.store import Entry, Library, put_analysis
-from tui.store.cache import installed_model_id
 from tui.store.library import PAGE
 
 ARTICLES = [

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 from tui import lookup
+from tui.analysis import cached_analysis
 from tui.lookup import KWIC_WIDTH, find_entity, kwic
 from tui.model import Analysis, Article, Entity, EntityMention
 from tui.nlp.analyze import analyze_text
-from tui.store import Library, cached_analysis, put_analysis
+from tui.store import Library, put_analysis
 
 ARTICLES = [
     Article(

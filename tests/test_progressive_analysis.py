@@ -14,15 +14,22 @@ import pytest
 from textual.pilot import Pilot
 from waiting import until
 
-from tui.app import BylineApp, cached_analyser, spacy_analyser
+from tui.analysis import (
+    Analyser,
+    Focus,
+    SteppedAnalyser,
+    cached_analyser,
+    cached_analysis_steps,
+    spacy_analyser,
+)
+from tui.app import BylineApp
 from tui.loaders import load_text
 from tui.model import Analysis, AnalysisStep, Article
 from tui.nlp.analyze import analyze_steps, analyze_text, chunk_spans
 from tui.nlp.pipeline import model_id
 from tui.screens import reader as reader_screen
-from tui.screens.reader import Analyser, Focus, ReaderScreen, SteppedAnalyser
+from tui.screens.reader import ReaderScreen
 from tui.store import Library, get_analysis
-from tui.store.cache import cached_analysis_steps
 from tui.widgets.reader_bar import ReaderBar
 from tui.widgets.side_panel import SidePanel
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from tui.analysis import cached_analysis, installed_model_id
 from tui.errors import BylineError
 from tui.model import Analysis, Article
 from tui.nlp.analyze import ANALYSIS_VERSION, analyze_text
 from tui.nlp.pipeline import DEFAULT_MODEL, model_id
-from tui.store import Library, cached_analysis, get_analysis, put_analysis
-from tui.store.cache import installed_model_id
+from tui.store import Library, get_analysis, put_analysis
 from tui.store.db import SCHEMA_VERSION, db_path
 
 ARTICLE = Article(text="Ferries stop at noon, the operator said.", title="Ferries", path="a.txt")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import partial
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,119 +14,20 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui import STYLES_DIR
+from tui.analysis import Analyser, SteppedAnalyser
 from tui.errors import BylineError
 from tui.key_gate import KeyGateApp
 from tui.model import Analysis, Article
 from tui.safe_text import shown
-from tui.screens.reader import Analyser, ReaderScreen
+from tui.screens.reader import ReaderScreen
 from tui.scroll_region import ScrollRegionApp
 
 if TYPE_CHECKING:
     from textual.driver import Driver
 
     from tui.messages import LookUp, OpenAt
-    from tui.model import AnalysisStep
-    from tui.nlp.child import ChildAnalyser
-    from tui.screens.reader import Focus
     from tui.store import Library
     from tui.store.index import Found
-
-
-def child_analyser(model: str | None = None, *, chunk_chars: int | None = None) -> Analyser:
-    """The default analyser: spaCy in a child process (`tui.nlp.child`), so the parse never
-    holds this process's interpreter and keys are answered while it runs; the chunk in view
-    first, merged here. Cancelled (quit, another article) while it waits, the steps just end."""
-
-    from tui.nlp.analyze import CHUNK_CHARS
-    from tui.nlp.child import ChildAnalyser
-    from tui.screens.reader import SteppedAnalyser
-
-    child = ChildAnalyser(model, chunk_chars=chunk_chars or CHUNK_CHARS)
-
-    def steps(article: Article, focus: Focus | None) -> Iterator[AnalysisStep]:
-        yield from child_steps(child, article.text, focus)
-
-    analyser = SteppedAnalyser(steps)
-    analyser.close = child.close  # type: ignore[attr-defined]
-    return analyser
-
-
-def child_steps(child: ChildAnalyser, text: str, focus: Focus | None) -> Iterator[AnalysisStep]:
-    """The child's steps for `text`, ended early (no error) when the worker is cancelled."""
-    from textual.worker import NoActiveWorker, get_current_worker
-
-    from tui.nlp.child import AnalysisCancelled
-
-    try:
-        worker = get_current_worker()
-    except NoActiveWorker:
-        worker = None
-
-    def cancelled() -> bool:
-        return worker is not None and worker.is_cancelled
-
-    try:
-        yield from child.steps(text, focus, cancelled)
-    except AnalysisCancelled:
-        return
-
-
-def spacy_analyser(model: str | None = None, *, chunk_chars: int | None = None) -> Analyser:
-    """spaCy in this process (loaded once per process), then the NLP core, a long article a
-    chunk at a time (`chunk_chars` of them; tests make them small). It runs in a worker
-    thread, so neither import slows the first screen."""
-
-    from tui.screens.reader import SteppedAnalyser
-
-    def steps(article: Article, focus: Focus | None) -> Iterator[AnalysisStep]:
-        from tui.nlp.analyze import CHUNK_CHARS, analyze_steps
-        from tui.nlp.pipeline import load_pipeline
-
-        nlp = load_pipeline(model)
-        yield from analyze_steps(
-            article.text, nlp, chunk_chars=chunk_chars or CHUNK_CHARS, focus=focus
-        )
-
-    return SteppedAnalyser(steps)
-
-
-def cached_analyser(
-    library: Library,
-    model: str | None = None,
-    *,
-    chunk_chars: int | None = None,
-    in_process: bool = False,
-) -> Analyser:
-    """spaCy behind the library's cache: an article analysed before is not analysed again (and
-    only a complete analysis is stored). spaCy runs in a child process (see `child_analyser`)
-    unless `in_process` or the model's id cannot be known without loading it."""
-
-    from tui.nlp.analyze import CHUNK_CHARS
-    from tui.nlp.child import ChildAnalyser
-    from tui.screens.reader import SteppedAnalyser
-
-    child = None if in_process else ChildAnalyser(model, chunk_chars=chunk_chars or CHUNK_CHARS)
-
-    def steps(article: Article, focus: Focus | None) -> Iterator[AnalysisStep]:
-        from tui.nlp.pipeline import load_pipeline, model_name
-        from tui.store.cache import cached_analysis_steps, installed_model_id
-
-        key = installed_model_id(model_name(model))
-        in_child = None if child is None else partial(child_steps, child)
-        yield from cached_analysis_steps(
-            library,
-            article,
-            lambda: load_pipeline(model),
-            key,
-            focus=focus,
-            chunk_chars=chunk_chars,
-            steps=in_child,
-        )
-
-    analyser = SteppedAnalyser(steps)
-    if child is not None:
-        analyser.close = child.close  # type: ignore[attr-defined]
-    return analyser
 
 
 #: Textual's system commands that write files on the machine Byline runs on.
@@ -173,9 +75,11 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
         self.articles = list(articles)
         self.model = model
         self.library = library
-        cached = library is not None
-        default = cached_analyser(library, model) if cached else child_analyser(model)
-        self.analyser = analyser or default
+        if analyser is None:
+            from tui.analysis import AnalysisService
+
+            analyser = AnalysisService(library, model)
+        self.analyser = analyser
         self.analyses = dict(analyses or {})
         self._keep = list(keep)
         #: Annotation mode from the start (`byline annotate`), and as whom (None: the OS user).
@@ -210,6 +114,8 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
         yield from (c for c in commands if c.title not in FILE_WRITING_SYSTEM_COMMANDS)
 
     def on_mount(self) -> None:
+        #: The app drives a real terminal (or a browser), not a test's headless one.
+        self.in_terminal = not self.is_headless
         self._quit_on_signals()
         if self.library is not None and self._keep:
             # After the first frame: storing a big article must not delay its text.
@@ -228,6 +134,26 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
         for signum in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self.exit)
+
+    def on_unmount(self) -> None:
+        """Quit: an analysis still running is dropped, not waited for (its child process is
+        ended now; the worker thread that waited on it sees the cancel at once)."""
+        if isinstance(self.analyser, SteppedAnalyser):
+            self.analyser.close()
+
+    def end_process(self, code: int) -> int:
+        """Quit fast: the terminal is restored, the last store writes committed (the annotation
+        writer is closed when its screen goes) and the library closed by now; the process ends
+        here, exit status `code`, rather than through the interpreter's teardown of Textual's
+        objects and modules (150-400 ms of every quit). Returns `code` for an app that ran
+        headless (a test in its own process), where nothing ends."""
+        if not getattr(self, "in_terminal", False):
+            return code
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            with contextlib.suppress(Exception):
+                if stream is not None:
+                    stream.flush()
+        os._exit(code)
 
     def _add_to_library(self) -> None:
         from tui.errors import BylineError
@@ -319,6 +245,7 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
             self.notify(str(error), title="Library", severity="error")
             return
         reader = ReaderScreen([article], self.analyser)
+        self._stop_analysis_below()
         if len(self.screen_stack) > 1:  # one opened from the library before: replace it
             self.switch_screen(reader)
         else:
@@ -358,6 +285,15 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
         except BylineError as error:
             self.notify(str(error), title="Library", severity="error")
             return
+        self._stop_analysis_below()
         self.push_screen(
             ReaderScreen([article], self.analyser, mark=(message.start, message.end), back=True)
         )
+
+    def _stop_analysis_below(self) -> None:
+        """Another article takes the reader over: the analyses of the readers it covers stop
+        (one analyser serves them one article at a time: the new one would wait for theirs).
+        A reader shown again starts its own again (`ReaderScreen.on_screen_resume`)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.stop_analysis()

@@ -143,9 +143,9 @@ def analyse_library_on_dask(
     args: argparse.Namespace, library: Library, ids: list[int], reporter: Reporter
 ) -> int:
     """`byline add --analyze --dask`: analysed on the workers, stored a batch per transaction."""
+    from tui.analysis import analyse_missing_on_cluster
     from tui.nlp.distributed import dask_client
     from tui.nlp.pipeline import model_name
-    from tui.store.cache import analyse_missing_on_cluster
 
     if not ids:
         return 0

@@ -71,8 +71,8 @@ def run_add(argv: list[str]) -> int:
             count = analyse_library_on_dask(args, library, result.ids or [], reporter)
             print(f"analysed {count} article{'s' if count != 1 else ''}")
         elif args.analyze:
+            from tui.analysis import analyse_missing
             from tui.nlp.pipeline import load_pipeline
-            from tui.store.cache import analyse_missing
 
             nlp = load_pipeline(args.model)
             with reporter.progress("analysing") as update:

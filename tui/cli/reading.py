@@ -60,7 +60,7 @@ def run_reader(argv: list[str]) -> int:
     finally:
         if library is not None:
             library.close()
-    return app.return_code or 0
+    return app.end_process(app.return_code or 0)
 
 
 def open_library(db: str | None) -> Library | None:
@@ -146,4 +146,4 @@ def run_annotate(argv: list[str]) -> int:
         app.run()
     finally:
         library.close()
-    return app.return_code or 0
+    return app.end_process(app.return_code or 0)

@@ -122,18 +122,9 @@ class ChildAnalyser:
                 # Else the child finishes its chunk and ends; the next request drains it.
 
     def close(self) -> None:
-        """Stop the child (quit): asked to, then killed if it is busy."""
-        process, connection = self._process, self._connection
-        self._process = self._connection = None
-        if process is None or connection is None:
-            return
-        with contextlib.suppress(OSError, ValueError):
-            connection.send(None)
-        process.join(CLOSE_WAIT)
-        if process.is_alive():
-            process.kill()
-            process.join(CLOSE_WAIT)
-        connection.close()
+        """Stop the child (quit, the reader closed): killed at once, busy or not; what it was
+        working on is dropped (only a complete analysis is ever kept, see `steps`)."""
+        self._forget()
 
     def _ready(self, cancelled: Callable[[], bool]) -> Connection:
         if self._process is not None and not self._process.is_alive():
@@ -168,6 +159,7 @@ class ChildAnalyser:
             if kind == "focus":
                 connection.send(focus() if focus is not None else 0)
             elif kind == "chunk":
+                assert isinstance(value, ChunkResult)
                 yield value
             elif kind == "error":
                 self._drain(connection, cancelled)

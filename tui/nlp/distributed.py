@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Hashable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -166,7 +166,7 @@ def analyse_on_cluster(
     batch_size: int = 16,
     progress: Progress | None = None,
     failed: Callable[[Failure], None] | None = None,
-) -> Iterator[tuple[int, list[tuple[int, dict]]]]:
+) -> Generator[tuple[int, list[tuple[int, dict]]], None, None]:
     """Analyse `texts` on the cluster. Yields (articles done so far, [(index, analysis json)])
     for each batch in input order; an article that failed twice is passed to `failed` and left
     out. Closing the generator (Ctrl-C, a broken pipe) cancels every future still pending."""
@@ -179,7 +179,9 @@ def analyse_on_cluster(
     batches = [range(at, min(at + size, total)) for at in range(0, total, size)]
     window = max(2, workers * IN_FLIGHT_PER_WORKER)
     pending = as_completed()
-    batch_of: dict[str, tuple[int, list[int], bool]] = {}  # future key -> (batch, indices, retry)
+    batch_of: dict[
+        Hashable, tuple[int, list[int], bool]
+    ] = {}  # future key -> (batch, indices, retry)
     ready: dict[int, list[tuple[int, dict]]] = {}
     retries: dict[int, int] = {}  # batch -> articles still being retried
     next_to_submit = next_to_yield = done = 0

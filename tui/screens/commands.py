@@ -8,16 +8,36 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, runtime_checkable
 
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from tui.model import Analysis, Article
 from tui.widgets.side_panel import claim_rows, entity_rows, quote_rows
 
-if TYPE_CHECKING:
-    from tui.screens.reader import ReaderScreen
+
+@runtime_checkable
+class Reader(Protocol):
+    """What the palette needs of the reader screen (named here, not imported: the reader
+    imports this module)."""
+
+    articles: list[Article]
+
+    @property
+    def app(self) -> App[object]: ...
+
+    @property
+    def analysis(self) -> Analysis | None: ...
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None: ...
+
+    def show_article(self, index: int) -> None: ...
+
+    def jump_to(self, start: int, end: int) -> None: ...
+
 
 #: (prompt, action on the reader screen, help): the reader's actions, for the palette.
 ACTIONS: tuple[tuple[str, str, str], ...] = (
@@ -51,18 +71,16 @@ def literal_highlight(matcher: Matcher, candidate: str) -> Content:
 
 
 class ReaderCommands(Provider):
-    def _reader(self) -> ReaderScreen | None:
-        from tui.screens.reader import ReaderScreen
-
+    def _reader(self) -> Reader | None:
         screen = self.screen
-        return screen if isinstance(screen, ReaderScreen) else None
+        return screen if isinstance(screen, Reader) else None
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         reader = self._reader()
         if reader is None:
             return []
         commands: list[tuple[str, Callable[[], object], str]] = [
-            (prompt, partial(reader.app.run_action, action, reader), f"key: {key}")
+            (prompt, partial(reader.app.run_action, action, self.screen), f"key: {key}")
             for prompt, action, key in ACTIONS
             if reader.check_action(action.split("(")[0], ()) is True
         ]
@@ -88,7 +106,13 @@ class ReaderCommands(Provider):
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
         for prompt, callback, help_ in self._commands():
-            yield DiscoveryHit(Content(prompt), callback, text=prompt, help=Content(help_))
+            # help: Textual says str, and takes it as markup; Content is taken as it is.
+            yield DiscoveryHit(
+                Content(prompt),
+                callback,
+                text=prompt,
+                help=Content(help_),  # type: ignore[arg-type]
+            )
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
@@ -100,5 +124,5 @@ class ReaderCommands(Provider):
                     literal_highlight(matcher, prompt),
                     callback,
                     text=prompt,
-                    help=Content(help_),
+                    help=Content(help_),  # type: ignore[arg-type]  # (as in discover)
                 )

@@ -9,13 +9,15 @@ the other widgets what to show.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -23,6 +25,7 @@ from textual.widget import MountError, Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from tui.analysis import Analyser, analysis_steps
 from tui.key_gate import STARTING, KeyGateApp
 from tui.messages import (
     AnalysisFailed,
@@ -46,13 +49,10 @@ from tui.widgets.search_bar import SearchBar, SearchLine
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tui.screens.help import KeySections
     from tui.widgets.legend import EntityLegend
     from tui.widgets.side_panel import SidePanel
 
-#: Analyses an article (slowly: it runs in a worker thread). spaCy now, a cache later.
-Analyser = Callable[[Article], Analysis]
-#: Where the reader is in an article (a character offset), asked from the worker thread.
-Focus = Callable[[], int]
 #: Actions that wait for the side panel and the search line (mounted after the first frame).
 _NEEDS_PANEL = frozenset({"search", "switch_pane", "show_tab", "toggle_panel", "next_article"})
 #: Below this many columns the side panel is not beside the article but below it, on demand.
@@ -67,27 +67,6 @@ LIVE_SEARCH_CHARS = 1_000_000
 SEARCH_PAUSE = 0.3
 #: Seconds after which typed-ahead keys are let through even if the panel never mounted.
 TYPE_AHEAD_LIMIT = 5.0
-
-
-class SteppedAnalyser:
-    """An `Analyser` that also hands over its work as it goes: `steps(article, focus)` yields
-    the analysis so far (a long article's chunk by chunk, the part at `focus()` first), the last
-    step complete (see `tui.nlp.analyze.analyze_steps`)."""
-
-    def __init__(self, steps: Callable[[Article, Focus | None], Iterator[AnalysisStep]]) -> None:
-        self.steps = steps
-
-    def __call__(self, article: Article) -> Analysis:
-        *_, last = self.steps(article, None)
-        return last.analysis
-
-
-def analysis_steps(analyser: Analyser, article: Article, focus: Focus) -> Iterator[AnalysisStep]:
-    """The steps of `analyser` on `article`: one complete step for a plain `Analyser`."""
-    if isinstance(analyser, SteppedAnalyser):
-        yield from analyser.steps(article, focus)
-    else:
-        yield AnalysisStep(analyser(article))
 
 
 def reader_commands() -> type[Provider]:
@@ -170,6 +149,8 @@ class ReaderScreen(Screen[None]):
         #: the line the view goes back to when the search is dropped (escape).
         self._search_from: tuple[int, int] = (0, 0)
         self._search_due: Timer | None = None  # a long article's search, once typing pauses
+        #: The analysis run whose messages the screen takes (see `_analyse`).
+        self._analysis_run = 0
 
     @property
     def article(self) -> Article:
@@ -295,9 +276,33 @@ class ReaderScreen(Screen[None]):
         return self.app.return_code is not None  # set by App.exit
 
     def _start_analysis(self) -> None:
-        pending = [i for i in self._analysis_order() if i not in self.analyses]
+        """Analyse what is not analysed yet, the current article first. An analysis running
+        is cancelled (one worker in the group): its article starts again when its turn comes,
+        from the cache if it got that far."""
+        self._analysis_run += 1
+        done = self.analyses.keys() | self.failures.keys()
+        pending = [i for i in self._analysis_order() if i not in done]
         if pending:
-            self._analyse(pending)
+            self._analyse(pending, self._analysis_run)
+        else:
+            self.stop_analysis()
+
+    def stop_analysis(self) -> None:
+        """Cancel the analysis running (another reader takes over); what it still sends is
+        dropped. `on_screen_resume` starts it again."""
+        self._analysis_run += 1
+        self.workers.cancel_group(self, "analysis")
+
+    def on_screen_resume(self) -> None:
+        if self.ready and not self._analysing():
+            self._start_analysis()
+
+    def _analysing(self) -> bool:
+        return any(
+            worker.group == "analysis" and not worker.is_finished and not worker.is_cancelled
+            for worker in self.workers
+            if worker.node is self
+        )
 
     def on_resize(self, event: events.Resize) -> None:
         self.narrow = event.size.width < NARROW_WIDTH
@@ -320,30 +325,48 @@ class ReaderScreen(Screen[None]):
         return [(self.current + step) % count for step in range(count)]
 
     @work(thread=True, exclusive=True, group="analysis", exit_on_error=False)
-    def _analyse(self, order: list[int]) -> None:
+    def _analyse(self, order: list[int], run: int) -> None:
+        """Analyse the articles in `order`; each message says which `run` it is from, and the
+        screen hears only the latest run's (a cancelled one may have posted a step meanwhile)."""
         worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
         for index in order:
-            if worker.is_cancelled:
+            if cancelled():
                 return
             article = self.articles[index]
             try:
-                for step in analysis_steps(self.analyser, article, lambda i=index: self._focus(i)):
-                    if worker.is_cancelled:  # the reader is closing: no more steps
+                focus = partial(self._focus, index)
+                for step in analysis_steps(self.analyser, article, focus, cancelled):
+                    if cancelled():  # the reader is closing, or on another article
                         return
                     if step.complete:
-                        self.post_message(AnalysisReady(index, step.analysis))
+                        message: Message = AnalysisReady(index, step.analysis)
                     else:
-                        self.post_message(AnalysisProgress(index, step))
+                        message = AnalysisProgress(index, step)
+                    self._post_from_run(run, message)
             except Exception as error:  # the reader stays usable without an analysis
+                if cancelled():  # (the child was closed under it: quit)
+                    return
                 reason = one_line(str(error)) or type(error).__name__
-                self.post_message(AnalysisFailed(index, reason))
+                self._post_from_run(run, AnalysisFailed(index, reason))
+
+    def _post_from_run(self, run: int, message: Message) -> None:
+        message.analysis_run = run  # type: ignore[attr-defined]
+        self.post_message(message)
+
+    def _stale(self, message: Message) -> bool:
+        """The message is from an analysis run cancelled since it was posted."""
+        return getattr(message, "analysis_run", self._analysis_run) != self._analysis_run
 
     def _focus(self, index: int) -> int:
         """Where the reader is in article `index` (called from the worker thread)."""
         return self._reading_at if index == self.current else self._offsets.get(index, 0)
 
     def on_analysis_progress(self, message: AnalysisProgress) -> None:
-        if message.index in self.analyses:
+        if message.index in self.analyses or self._stale(message):
             return
         self.partial[message.index] = message.step
         if message.index != self.current:
@@ -363,12 +386,16 @@ class ReaderScreen(Screen[None]):
                 self._paint_due = self.set_timer(wait, self._show_analysis)
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
+        if self._stale(message):
+            return
         self.analyses[message.index] = message.analysis
         self.partial.pop(message.index, None)
         if message.index == self.current:
             self._show_analysis()
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
+        if self._stale(message):
+            return
         self.failures[message.index] = message.reason
         self.partial.pop(message.index, None)
         if message.index == self.current:
@@ -518,7 +545,7 @@ class ReaderScreen(Screen[None]):
 
         self.app.push_screen(HelpScreen(self.key_sections()))
 
-    def key_sections(self) -> list[tuple[str, list[Binding]]]:
+    def key_sections(self) -> KeySections:
         """The reader's keys, grouped for the help screen."""
         from tui.widgets.span_list import SpanList
 
@@ -614,6 +641,8 @@ class ReaderScreen(Screen[None]):
         view.set_article(self.article, offset=self._offsets.get(self.current, 0))
         self._show_current()
         self.refresh_bindings()
+        if self.ready and index not in self.analyses and index not in self.failures:
+            self._start_analysis()  # this one now: the one before is cancelled
 
     def action_clear(self) -> None:
         if self.back and not self.view.match_count:
