@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import RenderableType
 from textual.app import App
 from textual.geometry import Region
 from textual.screen import Screen
@@ -141,7 +142,7 @@ class ScrollRegionApp(App[None]):
                 return None
         return band
 
-    def _display(self, screen: Screen, renderable: object) -> None:  # type: ignore[override]
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
         if self._row_shifts and renderable is not None:
             try:
                 if self._writes_frames():
@@ -151,7 +152,7 @@ class ScrollRegionApp(App[None]):
                 for widget in self._row_shifts:
                     widget.refresh()  # not moved: drawn whole
                 self._row_shifts.clear()
-        super()._display(screen, renderable)  # type: ignore[arg-type]
+        super()._display(screen, renderable)
 
     def _move_rows(self, screen: Screen) -> None:
         """Write the moves queued since the last frame (just before it, in its update)."""
