@@ -6,9 +6,9 @@ index or reverse index); a view that scrolls by a few lines asks for that here a
 only the rows it exposes. The move is written in the same synchronised update as the next
 frame, just before it.
 
-It is only safe when the view spans the terminal's width, nothing is drawn over it (a toast,
-a tooltip) and no row of it is waiting for a repaint (rows drawn stale would move with the
-rest). `ScrollRegionApp.queue_row_shift` checks all three and says no otherwise; the caller
+It is only safe when nothing beside the view moves with it (it spans the terminal's width, or
+the terminal has left/right margins, below), nothing is drawn over it (a toast, a tooltip) and
+no row of it is waiting for a repaint (rows drawn stale would move with the rest). `ScrollRegionApp.queue_row_shift` checks all three and says no otherwise; the caller
 then repaints the whole view, as Textual would. The rows the terminal uncovers are blank, the
 view's padding too: the view repaints them across its whole width.
 
