@@ -297,6 +297,7 @@ def test_the_margin_mode_is_reset_on_suspend_and_on_quit_and_asked_again_on_resu
         terminal.stream.feed(terminal.child.before or b"")
         leaving = terminal.output[quit_at:]
         assert leaving.index(b"\x1b[?69l") < leaving.index(b"\x1b[?1049l")
+        assert isinstance(terminal.screen, MarginScreen)
         assert terminal.screen.left_right_mode is False
     finally:
         terminal.close()
