@@ -11,7 +11,13 @@ Prints, for the seed article and a generated N-word article (default 1,000,000):
 
 The default size is 80x24, the size the issue compares with `less`: there the article pane
 spans the terminal and a scroll moves rows (`tui.scroll_region`). From 100 columns the side
-panel sits beside the article and every scroll repaints the pane (try `--size 100x30`).
+panel sits beside the article: pyte has no left/right margins and does not answer the question
+about them, so there every scroll repaints the pane (try `--size 100x30`); issue 16's table
+measures it in a pyte terminal taught them (tests/margin_terminal.py).
+
+Then issue 16's table at 120x40 (`--table-only`: just that), each row against `less` and a
+minimal Textual app: keys typed at the first frame, the first reaction to `j` while a long
+article is analysed, annotation key -> "saved #N", quit, bytes per scrolled line beside the panel.
 
 Times are wall-clock medians over a few runs on this machine; treat them as ratios, not promises.
 """
