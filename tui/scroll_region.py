@@ -8,9 +8,10 @@ frame, just before it.
 
 It is only safe when nothing beside the view moves with it (it spans the terminal's width, or
 the terminal has left/right margins, below), nothing is drawn over it (a toast, a tooltip) and
-no row of it is waiting for a repaint (rows drawn stale would move with the rest). `ScrollRegionApp.queue_row_shift` checks all three and says no otherwise; the caller
-then repaints the whole view, as Textual would. The rows the terminal uncovers are blank, the
-view's padding too: the view repaints them across its whole width.
+no row of it is waiting for a repaint (rows drawn stale would move with the rest).
+`ScrollRegionApp.queue_row_shift` checks all three and says no otherwise; the caller then
+repaints the whole view, as Textual would. The rows the terminal uncovers are blank, the view's
+padding too: the view repaints them across its whole width.
 
 Below 100 columns the reader's view spans the width. Beside the side panel a plain scroll
 region would not pay: a terminal moves whole rows, and redrawing the panel's part of them
