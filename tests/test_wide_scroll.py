@@ -235,7 +235,9 @@ def test_scrolling_beside_the_panel_between_margins_draws_what_a_full_repaint_dr
             moved.child.send("hhh")
             assert _settle(moved) > 2000  # a real full repaint of the pane happened
             assert moved.cells() == shown, f"after {keys!r}:\n" + _differences(shown, moved.cells())
-        assert moved.output.count(b"\x1b[?69h") > len(KEYS)  # it did use the margins
+        # It did use the margins: at least once for each single j or k (a frame each; the keys
+        # sent together may share one).
+        assert moved.output.count(b"\x1b[?69h") >= sum(len(keys) == 1 for keys in KEYS)
         moved.child.send("q")
         moved.child.expect(pexpect.EOF, timeout=20)
     finally:
