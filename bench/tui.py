@@ -11,7 +11,13 @@ Prints, for the seed article and a generated N-word article (default 1,000,000):
 
 The default size is 80x24, the size the issue compares with `less`: there the article pane
 spans the terminal and a scroll moves rows (`tui.scroll_region`). From 100 columns the side
-panel sits beside the article and every scroll repaints the pane (try `--size 100x30`).
+panel sits beside the article: pyte has no left/right margins and does not answer the question
+about them, so there every scroll repaints the pane (try `--size 100x30`); issue 16's table
+measures it in a pyte terminal taught them (tests/margin_terminal.py).
+
+Then issue 16's table at 120x40 (`--table-only`: just that), each row against `less` and a
+minimal Textual app: keys typed at the first frame, the first reaction to `j` while a long
+article is analysed, annotation key -> "saved #N", quit, bytes per scrolled line beside the panel.
 
 Times are wall-clock medians over a few runs on this machine; treat them as ratios, not promises.
 """
@@ -295,6 +301,9 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=1_000_000)
     parser.add_argument("--size", default="80x24", help="terminal COLUMNSxLINES")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--table-only", action="store_true", help="only issue 16's table (120x40, ~5 minutes)"
+    )
     args = parser.parse_args()
     # Byline's modules as an installed package has them: compiled. (This machine sets
     # PYTHONDONTWRITEBYTECODE, so modules edited since the last compile would otherwise be
@@ -302,16 +311,339 @@ def main() -> None:
     compileall.compile_dir(ROOT / "tui", quiet=1)
     size = tuple(int(n) for n in args.size.split("x"))
     assert len(size) == 2
+    if args.table_only:
+        issue16_table(args.words, args.runs)
+        return
     seed_text = DEFAULT_SEED.read_text(encoding="utf-8")
     bench_quit(size, max(args.runs, 5))  # type: ignore[arg-type]
     with tempfile.TemporaryDirectory() as tmp:
         seed = Path(tmp) / "seed.txt"
         seed.write_text(seed_text, encoding="utf-8")
-        bench_document("seed article", seed, size, args.runs)  # type: ignore[arg-type]
+        bench_document("seed article", seed, size, args.runs)
         copies = args.words // len(seed_text.split()) + 1
         big = Path(tmp) / "big.txt"
         big.write_text((seed_text + "\n\n") * copies, encoding="utf-8")
-        bench_document(f"{args.words:,}-word article", big, size, args.runs)  # type: ignore[arg-type]
+        bench_document(f"{args.words:,}-word article", big, size, args.runs)
+    issue16_table(args.words, args.runs)
+
+
+# The table of issue 16 ("Never drop or stall a key"): each row against its anchors.
+
+#: A minimal Textual app with the keys the table needs: `j` scrolls a line, `y` says "saved #N"
+#: (nothing to save: the floor of a key that changes one line), `q` quits.
+ANCHOR_APP = textwrap.dedent(
+    """
+    import sys
+    from rich.text import Text
+    from textual.app import App
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    text = open(sys.argv[1], encoding="utf-8").read()[:200_000]
+
+    class Anchor(App):
+        BINDINGS = [("j", "down"), ("y", "save"), ("q", "quit")]
+        saved = 0
+
+        def compose(self):
+            yield Static("", id="status")
+            with VerticalScroll():
+                yield Static(Text(text))
+
+        def action_down(self):
+            self.query_one(VerticalScroll).scroll_relative(y=1, animate=False)
+
+        def action_save(self):
+            self.saved += 1
+            self.query_one("#status", Static).update(f"saved #{self.saved}")
+
+    Anchor().run()
+    """
+)
+
+#: Typed the moment the text shows (issue 16's first row).
+TYPE_AHEAD = "j" * 40 + "1" + "/Lavrov\r"
+
+
+class IssueTerminal(Terminal):
+    """A bench terminal with its own library (BYLINE_DB) and, if `margins`, left/right margins
+    it says it has when asked (tests/margin_terminal.py), as xterm does."""
+
+    def __init__(
+        self, argv: list[str], size: tuple[int, int], db: Path | None, margins: bool = False
+    ) -> None:
+        sys.path.insert(0, str(ROOT / "tests"))  # the pyte terminal with margins
+        from margin_terminal import DecrqmAnswer, MarginByteStream, MarginScreen
+
+        columns, lines = size
+        if margins:
+            self.screen = MarginScreen(columns, lines)
+            self.stream = MarginByteStream(self.screen)
+        else:
+            self.screen = pyte.Screen(columns, lines)
+            self.stream = pyte.ByteStream(self.screen)
+        self.answer = DecrqmAnswer(2 if margins else None)
+        env = {**os.environ, "TERM": "xterm-256color"}
+        env.pop("NO_COLOR", None)
+        if db is not None:
+            env["BYLINE_DB"] = str(db)
+        self.started = time.perf_counter()
+        self.child = pexpect.spawn(argv[0], argv[1:], dimensions=(lines, columns), env=env)
+        self.child.delaybeforesend = None
+        self.bytes = 0
+
+    def pump(self, timeout: float) -> int:
+        try:
+            data = self.child.read_nonblocking(1 << 20, timeout=timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            return 0
+        self.bytes += len(data)
+        self.stream.feed(data)
+        if reply := self.answer.answers(data):
+            self.child.send(reply)
+        return len(data)
+
+    def pump_for(self, seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            self.pump(0.01)
+
+    def text_shown(self) -> list[str]:
+        """The text of the article's rows (left part: the side panel fills in meanwhile)."""
+        return [line[:60] for line in self.screen.display[2:-5]]
+
+    def reaction(self, keys: str, timeout: float = 5.0) -> float | None:
+        """Seconds from sending `keys` to the first change of the article's text on screen."""
+        before = self.text_shown()
+        sent = time.perf_counter()
+        self.child.send(keys)
+        while time.perf_counter() - sent < timeout:
+            if self.pump(0.0005) and self.text_shown() != before:
+                return time.perf_counter() - sent
+        return None
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def ms(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds * 1000:.0f} ms"
+
+
+def analysis_over(screen: pyte.Screen) -> bool:
+    """The reader's legend counts the labels and its bar no longer says "analysing"."""
+    over = "PERSON " in "".join(screen.display[-5:]) and "analysing" not in screen.display[0]
+    return over or analysis_failed(screen)
+
+
+def typed_at_first_frame(
+    argv: list[str], keys: str, idle: Callable[[pyte.Screen], bool], tmp: Path, name: str
+) -> str:
+    """Whether `keys` typed the moment the headline shows (a library that has never seen the
+    article) end on the same screen as when typed one by one once the program is `idle`."""
+    screens = []
+    for early in (True, False):
+        db = tmp / f"{name}-{early}.sqlite3"
+        terminal = IssueTerminal(argv, (120, 40), db)
+        if terminal.wait_for(has_text(HEADLINE)) is None:
+            terminal.close()
+            return "did not start"
+        if early:
+            terminal.child.send(keys)
+        terminal.wait_for(idle)
+        terminal.settle()
+        if not early:
+            for key in keys:
+                terminal.child.send(key)
+                terminal.settle()
+        time.sleep(1.0)  # anything still due (a search run once typing pauses)
+        terminal.settle()
+        screens.append(list(terminal.screen.display))
+        terminal.close()
+    if screens[0] == screens[1]:
+        return "all applied, in order"
+    differing = sum(a != b for a, b in zip(*screens, strict=True))
+    return f"NOT all applied ({differing} rows differ from typing when idle)"
+
+
+def reaction_while_analysing(
+    argv: list[str], key: str, tmp: Path, name: str, presses: int = 15
+) -> tuple[float | None, float | None]:
+    """Median and max seconds from `key` to a visible change, pressed every 0.3 s from the
+    moment the headline shows (a long article's analysis running meanwhile)."""
+    terminal = IssueTerminal(argv, (120, 40), tmp / f"{name}.sqlite3")
+    terminal.wait_for(has_text(HEADLINE))
+    times = []
+    for _ in range(presses):
+        terminal.pump_for(0.3)
+        times.append(terminal.reaction(key))
+    terminal.close()
+    known = [t for t in times if t is not None]
+    return (statistics.median(known), max(known)) if known else (None, None)
+
+
+def saved_latency(
+    argv: list[str], ready: Callable[[pyte.Screen], bool], keys: str, tmp: Path, rounds: int
+) -> list[float]:
+    """Seconds from an annotation key to "saved #N" (the next N) on screen, for each key of
+    `keys` pressed in turn, `rounds` times (once `ready`)."""
+    import re
+
+    terminal = IssueTerminal(argv, (120, 40), tmp / "annotate.sqlite3")
+
+    def saved(screen: pyte.Screen) -> int | None:
+        found = re.findall(r"saved #(\d+)", "\n".join(screen.display))
+        return int(found[-1]) if found else None
+
+    times: list[float] = []
+    try:
+        if terminal.wait_for(ready) is None:
+            return times
+        terminal.settle()
+        for _ in range(rounds):
+            for key in keys:
+                terminal.settle()
+                last = saved(terminal.screen) or 0
+                sent = time.perf_counter()
+                terminal.child.send(key)
+                while time.perf_counter() - sent < 5:
+                    terminal.pump(0.0005)
+                    if (saved(terminal.screen) or 0) > last:
+                        times.append(time.perf_counter() - sent)
+                        break
+    finally:
+        terminal.close()
+    return times
+
+
+def issue_quit_time(argv: list[str], ready: Callable[[pyte.Screen], bool], db: Path) -> float:
+    """Seconds from `q` to the process gone (reaped), its output read meanwhile."""
+    terminal = IssueTerminal(argv, (120, 40), db)
+    terminal.wait_for(ready)
+    terminal.settle()
+    sent = time.perf_counter()
+    terminal.child.send("q")
+    while terminal.child.isalive():
+        terminal.pump(0.0005)
+    gone = time.perf_counter() - sent
+    terminal.close()
+    return gone
+
+
+def bytes_per_line(argv: list[str], ready: Callable[[pyte.Screen], bool], margins: bool) -> float:
+    """Median bytes written per `j` (one line), 120x40, once `ready` and idle."""
+    with tempfile.TemporaryDirectory() as tmp:
+        terminal = IssueTerminal(argv, (120, 40), Path(tmp) / "lib.sqlite3", margins)
+        terminal.wait_for(ready)
+        terminal.settle()
+        terminal.keystroke("jj")  # the first scroll after a layout repaints in full
+        sizes = [terminal.keystroke("j")[2] for _ in range(30)]
+        terminal.close()
+    return statistics.median(sizes)
+
+
+def issue16_table(words: int, runs: int) -> None:
+    """Prints issue 16's table at 120x40, each row against its anchors: `less` and a minimal
+    Textual app (ANCHOR_APP)."""
+    seed_text = DEFAULT_SEED.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        seed, big = tmp / "seed.txt", tmp / "big.txt"
+        seed.write_text(seed_text, encoding="utf-8")
+        big.write_text((seed_text + "\n\n") * (words // len(seed_text.split()) + 1), "utf-8")
+        anchor_path = tmp / "anchor_app.py"
+        anchor_path.write_text(ANCHOR_APP)
+        anchor = [sys.executable, str(anchor_path)]
+        less = ["less", "-R"] if shutil.which("less") else None
+        headline = has_text(HEADLINE)
+        analysed = lambda s: has_highlight(s) or analysis_failed(s)  # noqa: E731
+        rows: list[tuple[str, str, str]] = []
+
+        typed = typed_at_first_frame(byline(seed), TYPE_AHEAD, analysis_over, tmp, "byline")
+        pager_keys = "j" * 40 + "/Lavrov\r"
+        pager = (
+            typed_at_first_frame([*less, str(seed)], pager_keys, lambda s: True, tmp, "less")
+            if less
+            else "n/a"
+        )
+        app = typed_at_first_frame([*anchor, str(seed)], "j" * 40, lambda s: True, tmp, "anchor")
+        rows.append(
+            (
+                "keys typed at the first frame (fresh library): j x40, 1, /Lavrov Enter",
+                typed,
+                f"less (j x40 /Lavrov Enter): {pager}; minimal app (j x40): {app}",
+            )
+        )
+
+        first, worst = reaction_while_analysing(byline(big), "j", tmp, "big")
+        pager_first = (
+            reaction_while_analysing([*less, str(big)], "j", tmp, "less-big")[0] if less else None
+        )
+        app_first = reaction_while_analysing([*anchor, str(big)], "j", tmp, "anchor-big")[0]
+        rows.append(
+            (
+                f"first reaction to j while a {words:,}-word article is analysed",
+                f"median {ms(first)}, max {ms(worst)}",
+                f"less {ms(pager_first)}; minimal app {ms(app_first)}",
+            )
+        )
+
+        annotating = lambda s: "Accept" in s.display[-1] and has_highlight(s)  # noqa: E731
+        annotate = [*byline(seed)[:-1], "annotate", str(seed), "--annotator", "bench"]
+        saves = saved_latency(annotate, annotating, "yu", tmp, max(10, runs * 5))
+        floor = saved_latency([*anchor, str(seed)], headline, "y", tmp, max(10, runs * 5))
+        rows.append(
+            (
+                "annotation key -> 'saved #N' on screen, 120x40",
+                f"p50 {ms(percentile(saves, 0.5)) if saves else 'n/a'}, "
+                f"p95 {ms(percentile(saves, 0.95)) if saves else 'n/a'} (n={len(saves)})",
+                f"minimal app (y): p50 {ms(percentile(floor, 0.5)) if floor else 'n/a'}",
+            )
+        )
+
+        quits: dict[str, list[float]] = {"byline": [], "less": [], "minimal app": []}
+        for run in range(max(runs, 5)):
+            quits["byline"].append(issue_quit_time(byline(seed), analysed, tmp / f"q{run}.db"))
+            if less:
+                quits["less"].append(issue_quit_time([*less, str(seed)], headline, tmp / "x"))
+            quits["minimal app"].append(issue_quit_time([*anchor, str(seed)], headline, tmp / "x"))
+        rows.append(
+            (
+                "quit (q -> process gone)",
+                ms(statistics.median(quits["byline"])),
+                "; ".join(
+                    f"{name} {ms(statistics.median(values))}"
+                    for name, values in quits.items()
+                    if name != "byline" and values
+                ),
+            )
+        )
+
+        with_margins = bytes_per_line(byline(seed), analysed, margins=True)
+        repainted = bytes_per_line(byline(seed), analysed, margins=False)
+        pager_bytes = bytes_per_line([*less, str(seed)], headline, False) if less else None
+        app_bytes = bytes_per_line([*anchor, str(seed)], headline, False)
+        rows.append(
+            (
+                "bytes per scrolled line beside the panel, 120x40",
+                f"{with_margins:.0f} B (terminal with left/right margins); "
+                f"{repainted:.0f} B (without)",
+                f"less {pager_bytes:.0f} B; minimal app {app_bytes:.0f} B"
+                if pager_bytes is not None
+                else f"minimal app {app_bytes:.0f} B",
+            )
+        )
+    print_issue16_table(rows)
+
+
+def print_issue16_table(rows: list[tuple[str, str, str]]) -> None:
+    print("\n== issue 16: never drop or stall a key (120x40)")
+    print("| | byline | anchors |")
+    print("|---|---|---|")
+    for name, ours, anchors in rows:
+        print(f"| {name} | {ours} | {anchors} |")
 
 
 if __name__ == "__main__":

@@ -98,8 +98,9 @@ class BylineApp(KeyGateApp, ScrollRegionApp):
         """Textual's driver, but one that stops reading the terminal while the app is behind
         (tui/input_pressure.py): a key flood must not grow the session's memory."""
         from tui.input_pressure import bounded_driver_class
+        from tui.margin_scroll import margin_driver_class  # asks for left/right margins
 
-        return bounded_driver_class(super().get_driver_class())
+        return margin_driver_class(bounded_driver_class(super().get_driver_class()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's palette commands, but in a served session none that writes a file (the

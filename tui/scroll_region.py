@@ -6,25 +6,31 @@ index or reverse index); a view that scrolls by a few lines asks for that here a
 only the rows it exposes. The move is written in the same synchronised update as the next
 frame, just before it.
 
-It is only safe when the view spans the terminal's width, nothing is drawn over it (a toast,
-a tooltip) and no row of it is waiting for a repaint (rows drawn stale would move with the
-rest). `ScrollRegionApp.queue_row_shift` checks all three and says no otherwise; the caller
-then repaints the whole view, as Textual would. The rows the terminal uncovers are blank, the
-view's padding too: the view repaints them across its whole width.
+It is only safe when nothing beside the view moves with it (it spans the terminal's width, or
+the terminal has left/right margins, below), nothing is drawn over it (a toast, a tooltip) and
+no row of it is waiting for a repaint (rows drawn stale would move with the rest).
+`ScrollRegionApp.queue_row_shift` checks all three and says no otherwise; the caller then
+repaints the whole view, as Textual would. The rows the terminal uncovers are blank, the view's
+padding too: the view repaints them across its whole width.
 
-So it works in the reader below 100 columns. Beside the side panel it would not pay: a
-terminal moves whole rows, and redrawing the panel's part of them (measured at 100x30:
-~4.4 kB) costs more than redrawing the article (~3.8 kB).
+Below 100 columns the reader's view spans the width. Beside the side panel a plain scroll
+region would not pay: a terminal moves whole rows, and redrawing the panel's part of them
+(measured at 100x30: ~4.4 kB) costs more than redrawing the article (~3.8 kB). There the view's
+columns move alone, between left and right margins (DECSLRM, see `tui.margin_scroll`), when
+the terminal said it has them; when it did not (or did not answer), the view is repainted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import RenderableType
 from textual.app import App
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
+
+from tui.margin_scroll import margin_scroll_rows
 
 
 def scroll_rows(rows: Region, lines: int) -> str:
@@ -40,8 +46,13 @@ def scroll_rows(rows: Region, lines: int) -> str:
 @dataclass(frozen=True, slots=True)
 class _Shift:
     widget_region: Region  # where the widget was when the shift was queued
-    rows: Region  # the band that moves, screen coordinates
+    rows: Region  # the band that moves, screen coordinates (narrower than the screen: margins)
     lines: int
+
+    def move(self, screen_width: int) -> str:
+        if self.rows.x == 0 and self.rows.width == screen_width:
+            return scroll_rows(self.rows, self.lines)
+        return margin_scroll_rows(self.rows, self.lines)
 
 
 class ScrollRegionApp(App[None]):
@@ -56,6 +67,9 @@ class ScrollRegionApp(App[None]):
 
     def queue_row_shift(self, widget: Widget, rows: Region, lines: int) -> int | None:
         """Have the terminal move `rows` (screen coordinates) by `lines` before the next frame.
+
+        Only the widget's own columns move: the whole rows if it spans the screen's width, else
+        between left and right margins (if the terminal has them).
 
         Returns how far the rows move in all since the last frame (the caller repaints the
         rows that exposes), or None: the caller must repaint the whole widget instead.
@@ -75,17 +89,18 @@ class ScrollRegionApp(App[None]):
     def _queue_row_shift(self, widget: Widget, rows: Region, lines: int) -> int | None:
         queued = self._row_shifts.pop(widget, None)
         if queued is None:
-            if not self._can_shift(widget, rows):
+            band = self._band(widget, rows)
+            if band is None:
                 return None
             total = lines
-        elif queued.rows != rows:
+        elif queued.rows.y != rows.y or queued.rows.height != rows.height:
             return None
         else:
-            total = queued.lines + lines
+            band, total = queued.rows, queued.lines + lines
         if abs(total) * 2 > rows.height:  # moving buys little; and it must stay in the band
             return None
         region = widget.screen.find_widget(widget).region
-        self._row_shifts[widget] = _Shift(region, rows, total)
+        self._row_shifts[widget] = _Shift(region, band, total)
         return total
 
     def _writes_frames(self) -> bool:
@@ -98,28 +113,37 @@ class ScrollRegionApp(App[None]):
             and not self._batch_count
         )
 
-    def _can_shift(self, widget: Widget, rows: Region) -> bool:
+    def _margins_available(self) -> bool:
+        """The terminal said it scrolls between left and right margins (`tui.margin_scroll`)."""
+        return getattr(self._driver, "margins_supported", False) is True
+
+    def _band(self, widget: Widget, rows: Region) -> Region | None:
+        """The cells that move with `rows` (screen coordinates): the widget's columns of them,
+        or None if they cannot move without moving something else, or stale."""
         if not self._writes_frames() or not rows:
-            return False
+            return None
         screen = widget.screen
         if screen is not self.screen or widget._repaint_regions:
-            return False
+            return None
         visible = screen._compositor.visible_widgets
         if widget not in visible or not visible[widget][1].contains_region(rows):
-            return False
-        region = visible[widget][0]
-        if region.x != 0 or region.right != screen.size.width:
-            return False  # something beside it in the band would move too
-        band = Region(0, rows.y, screen.size.width, rows.height)
+            return None
+        region = visible[widget][0].intersection(visible[widget][1])
+        if region.x == 0 and region.right == screen.size.width:
+            band = Region(0, rows.y, screen.size.width, rows.height)
+        elif self._margins_available() and region.width >= 2:
+            band = Region(region.x, rows.y, region.width, rows.height)
+        else:
+            return None  # something beside it in the rows would move too
         ancestors = set(widget.ancestors_with_self)
         for other, (region, clip) in visible.items():
             if other in ancestors or other.parent is widget:  # our own scrollbars
                 continue
             if region.intersection(clip).overlaps(band):
-                return False
-        return True
+                return None
+        return band
 
-    def _display(self, screen: Screen, renderable: object) -> None:  # type: ignore[override]
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
         if self._row_shifts and renderable is not None:
             try:
                 if self._writes_frames():
@@ -129,7 +153,7 @@ class ScrollRegionApp(App[None]):
                 for widget in self._row_shifts:
                     widget.refresh()  # not moved: drawn whole
                 self._row_shifts.clear()
-        super()._display(screen, renderable)  # type: ignore[arg-type]
+        super()._display(screen, renderable)
 
     def _move_rows(self, screen: Screen) -> None:
         """Write the moves queued since the last frame (just before it, in its update)."""
@@ -145,7 +169,7 @@ class ScrollRegionApp(App[None]):
             except Exception:  # unmounted or hidden since
                 still = False
             if still:
-                moves.append(scroll_rows(shift.rows, shift.lines))
+                moves.append(shift.move(screen.size.width))
             elif widget.is_mounted:
                 widget.refresh()  # its rows were not moved: draw it all
         if moves and self._driver is not None:
