@@ -14,7 +14,7 @@ import sys
 import pexpect
 import pytest
 from margin_terminal import DecrqmAnswer, MarginByteStream, MarginScreen
-from test_e2e import Terminal, _settle
+from terminal import Terminal
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
@@ -166,16 +166,11 @@ class MarginTerminal(Terminal):
         self.answer = DecrqmAnswer(setting)
         self.output = b""
 
-    def pump(self, timeout: float = 0.05) -> int:
-        try:
-            data = self.child.read_nonblocking(1 << 16, timeout=timeout)
-        except pexpect.TIMEOUT:
-            return 0
+    def feed(self, data: bytes) -> None:
         self.output += data
-        self.stream.feed(data)
+        super().feed(data)
         if reply := self.answer.answers(data):
             self.child.send(reply)
-        return len(data)
 
     def cells(self) -> list[str]:
         """Every row below the reader bar: its text and each cell's colours and attributes."""
@@ -199,9 +194,9 @@ class MarginTerminal(Terminal):
         assert self.wait_for(
             lambda rows: any("PERSON " in row for row in rows[-4:]) and "Lookup" in rows[-1]
         ), "\n".join(self.screen.display)
-        _settle(self)
+        self.settle()
         self.child.send("jj")  # the first scroll after a layout repaints in full
-        _settle(self)
+        self.settle()
 
 
 KEYS = ["j", "j", "k", "j", "jjj", "kkjjk", "j", "k", "jjjj", "kkkkkk", "jjjjjjjjjjjj"]
@@ -224,7 +219,7 @@ def test_scrolling_beside_the_panel_between_margins_draws_what_a_full_repaint_dr
         for keys in KEYS:
             moved.child.send(keys)
             repainted.child.send(keys)
-            written, written_in_full = _settle(moved), _settle(repainted)
+            written, written_in_full = moved.settle(), repainted.settle()
             if keys == "j":
                 assert written < 800, f"{written} bytes for one line: not moved between margins"
                 assert written_in_full > 2000  # the other one really repainted
@@ -233,7 +228,7 @@ def test_scrolling_beside_the_panel_between_margins_draws_what_a_full_repaint_dr
                 shown, repainted.cells()
             )
             moved.child.send("hhh")
-            assert _settle(moved) > 2000  # a real full repaint of the pane happened
+            assert moved.settle() > 2000  # a real full repaint of the pane happened
             assert moved.cells() == shown, f"after {keys!r}:\n" + _differences(shown, moved.cells())
         # It did use the margins: at least once for each single j or k (a frame each; the keys
         # sent together may share one).
@@ -258,10 +253,10 @@ def test_a_terminal_that_does_not_say_it_has_margins_gets_the_repaint(
         before = len(terminal.output)
         for keys in ["j", "jj", "k"]:
             terminal.child.send(keys)
-            assert _settle(terminal) > 2000
+            assert terminal.settle() > 2000
             shown = terminal.screen.display
             terminal.child.send("hhh")
-            _settle(terminal)
+            terminal.settle()
             assert terminal.screen.display == shown
         written = terminal.output[before:]
         assert b"\x1b[?69" not in written
@@ -276,21 +271,21 @@ def test_the_margin_mode_is_reset_on_suspend_and_on_quit_and_asked_again_on_resu
     try:
         terminal.start()
         terminal.child.send("j")
-        _settle(terminal)
+        terminal.settle()
         assert terminal.output.count(b"\x1b[?69h") >= 1
         suspended_at = len(terminal.output)
         os.kill(terminal.child.pid, signal.SIGTSTP)  # as ctrl+z would
-        _settle(terminal)
+        terminal.settle()
         leaving = terminal.output[suspended_at:]
         assert b"\x1b[?69l" in leaving
         assert leaving.index(b"\x1b[?69l") < leaving.index(b"\x1b[?1049l")  # before the screen
         assert b"\x1b[?69h" not in leaving
         os.kill(terminal.child.pid, signal.SIGCONT)
         assert terminal.wait_for(lambda _rows: terminal.answer.asked == 2)
-        _settle(terminal)
+        terminal.settle()
         terminal.child.send("j")
         scrolled_at = len(terminal.output)
-        _settle(terminal)
+        terminal.settle()
         assert b"\x1b[?69h" in terminal.output[scrolled_at:]  # the margins again, once answered
         quit_at = len(terminal.output)
         terminal.child.send("q")

@@ -77,9 +77,15 @@ class WakingEvent(threading.Event):
 
     def __init__(self) -> None:
         super().__init__()
-        self.wake_fd, self._wake_write = os.pipe()
-        os.set_blocking(self.wake_fd, False)
-        os.set_blocking(self._wake_write, False)
+        self.wake_fd = self._wake_write = -1
+        self.open()
+
+    def open(self) -> None:
+        """A pipe of its own, unless it has one (a suspend closes it; the resume opens one)."""
+        if self.wake_fd < 0:
+            self.wake_fd, self._wake_write = os.pipe()
+            os.set_blocking(self.wake_fd, False)
+            os.set_blocking(self._wake_write, False)
 
     def set(self) -> None:
         super().set()
@@ -118,13 +124,23 @@ class BoundedInputDriver(LinuxDriver):
             self.pending.add(message)
         super().send_message(message)
 
+    def input_parser(self) -> XTermParser:
+        """The input thread's parser (a subclass may hear more in what the terminal sends)."""
+        return XTermParser(self._debug)
+
+    def start_application_mode(self) -> None:
+        exit_event = self.exit_event
+        if isinstance(exit_event, WakingEvent):
+            exit_event.open()  # Textual's suspend closes the driver, and resumes it with this
+        super().start_application_mode()
+
     def run_input_thread(self) -> None:
         """Textual's input loop (LinuxDriver.run_input_thread), but it also wakes on the exit
         event's pipe, and once told to end reads only what is already there."""
         exit_event = self.exit_event
         assert isinstance(exit_event, WakingEvent)
         fileno, wake_fd = self.fileno, exit_event.wake_fd
-        parser = XTermParser(self._debug)
+        parser = self.input_parser()
         decode = getincrementaldecoder("utf-8")().decode
         with selectors.SelectSelector() as selector:
             selector.register(fileno, selectors.EVENT_READ)

@@ -23,17 +23,15 @@ from __future__ import annotations
 
 import os
 import re
-import selectors
-from codecs import getincrementaldecoder
 from collections.abc import Callable, Iterable
 
 from textual import events
-from textual._loop import loop_last
-from textual._parser import ParseError
 from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 from textual.geometry import Region
+
+from tui.input_pressure import BoundedInputDriver
 
 #: DECLRMM: the mode that lets DECSLRM (`CSI l;r s`) set left and right margins.
 LEFT_RIGHT_MARGIN_MODE = 69
@@ -97,7 +95,7 @@ class MarginQueryDriver(LinuxDriver):
     margins_supported: bool = False
 
     def input_parser(self) -> XTermParser:
-        """The parser of the input thread (the hook `TextualInputLoop` calls)."""
+        """The parser of the input thread (`BoundedInputDriver.run_input_thread` calls it)."""
         return ModeReportParser(self._debug, self._margin_report)
 
     def _margin_report(self, supported: bool) -> None:
@@ -120,59 +118,10 @@ class MarginQueryDriver(LinuxDriver):
         super().stop_application_mode()
 
 
-class TextualInputLoop(LinuxDriver):
-    """Textual's input thread (`LinuxDriver.run_input_thread`, Textual 8) with its parser made
-    by `self.input_parser()`: Textual builds an `XTermParser` in the loop, with no way to give
-    it another."""
-
-    def input_parser(self) -> XTermParser:
-        return XTermParser(self._debug)
-
-    def run_input_thread(self) -> None:
-        selector = selectors.SelectSelector()
-        selector.register(self.fileno, selectors.EVENT_READ)
-        fileno = self.fileno
-        parser = self.input_parser()
-        feed, tick = parser.feed, parser.tick
-        decode = getincrementaldecoder("utf-8")().decode
-
-        def process_selector_events(
-            selector_events: list[tuple[selectors.SelectorKey, int]], final: bool = False
-        ) -> None:
-            for last, (_key, mask) in loop_last(selector_events):
-                if mask & selectors.EVENT_READ:
-                    unicode_data = decode(os.read(fileno, 1024 * 4), final=final and last)
-                    if not unicode_data:
-                        break  # stdin is a pipe that ended
-                    for event in feed(unicode_data):
-                        self.process_message(event)
-            for event in tick():
-                self.process_message(event)
-
-        try:
-            while not self.exit_event.is_set():
-                process_selector_events(selector.select(0.1))
-            selector.unregister(self.fileno)
-            process_selector_events(selector.select(0.1), final=True)
-        finally:
-            selector.close()
-            try:
-                for _event in feed(""):
-                    pass
-            except (EOFError, ParseError):
-                pass
-
-
 def margin_driver_class(base: type[Driver]) -> type[Driver]:
-    """`base` that also asks the terminal for left/right margins, if it is a Linux driver whose
-    input loop can be given the parser that hears the answer; else `base` as is (no margins:
-    the reader repaints beside the panel, as before)."""
-    if not issubclass(base, LinuxDriver) or issubclass(base, MarginQueryDriver):
+    """`base` that also asks the terminal for left/right margins, if it is the bounded Linux
+    driver, whose input loop takes the parser that hears the answer; else `base` as is (no
+    margins: the reader repaints beside the panel, as before)."""
+    if not issubclass(base, BoundedInputDriver) or issubclass(base, MarginQueryDriver):
         return base
-    if hasattr(base, "input_parser"):
-        bases: tuple[type[LinuxDriver], ...] = (MarginQueryDriver, base)
-    elif base.run_input_thread is LinuxDriver.run_input_thread:
-        bases = (MarginQueryDriver, TextualInputLoop, base)
-    else:
-        return base  # its own input loop, which would not use our parser
-    return type(f"Margin{base.__name__}", bases, {})
+    return type(f"Margin{base.__name__}", (MarginQueryDriver, base), {})
