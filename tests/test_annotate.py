@@ -130,7 +130,7 @@ async def test_y_enter_x_decide_and_move_to_the_next_pending(
     app = annotating(library, [seed], seed_analysis)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        quotes = [s for s in screen._ordered("quote")]
+        quotes = screen.queue.ordered("quote")
         await pilot.press("y")
         assert screen.spans[quotes[0].id].status == ACCEPTED
         assert current(screen).id == quotes[1].id
@@ -163,7 +163,7 @@ async def test_auto_advance_goes_on_to_claims_then_says_when_nothing_is_left(
         screen = await ready(pilot)
         kinds = {s.kind for s in screen.spans.values()}
         assert {"quote", "claim"} <= kinds
-        for _ in screen._ordered("quote"):
+        for _ in screen.queue.ordered("quote"):
             assert current(screen).kind == "quote"
             await pilot.press("y")
         assert current(screen).kind == "claim"  # on to the next kind by itself
@@ -238,6 +238,16 @@ async def test_shift_arrows_nudge_d_deletes_r_relabels(library: Library) -> None
         assert status(screen).endswith("deleted 1 span")
 
 
+async def claim_by_keys(pilot: Pilot, screen: AnnotateScreen, claim: Span) -> None:
+    """Make `claim` the current span as an annotator does: 2 (the claims), then j."""
+    await pilot.press("2")
+    for _ in range(len(screen.queue.ordered("claim"))):
+        if current(screen).id == claim.id:
+            return
+        await pilot.press("j")
+    assert current(screen).id == claim.id
+
+
 async def test_s_picks_a_speaker_by_type_ahead_or_a_typed_name(
     library: Library, seed: Article, seed_analysis: Analysis
 ) -> None:
@@ -245,8 +255,8 @@ async def test_s_picks_a_speaker_by_type_ahead_or_a_typed_name(
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("2")  # claims
-        wrong = next(s for s in screen._ordered("claim") if s.speaker == "UN")
-        screen._go_to(wrong.id)
+        wrong = next(s for s in screen.queue.ordered("claim") if s.speaker == "UN")
+        await claim_by_keys(pilot, screen, wrong)
         await pilot.press("s")
         assert isinstance(app.screen, SpeakerPicker)
         await pilot.press("j", "a", "b", "enter")
@@ -255,7 +265,7 @@ async def test_s_picks_a_speaker_by_type_ahead_or_a_typed_name(
         assert seed.text[fixed.speaker_start : fixed.speaker_end] == "Jabhat Fateh al-Sham"
         assert current(screen).id != wrong.id  # a decision: on to the next pending
         # A name that is not in the article is kept as typed (no mention offsets).
-        screen._go_to(wrong.id)
+        await claim_by_keys(pilot, screen, wrong)
         await pilot.press("s", *"Zed Q", "enter")
         assert (screen.spans[wrong.id].speaker, screen.spans[wrong.id].speaker_start) == (
             "Zed Q",
@@ -494,7 +504,7 @@ async def test_j_k_step_through_items_and_the_cursor_moves_back(
     app = annotating(library, [seed], seed_analysis)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        quotes = screen._ordered("quote")
+        quotes = screen.queue.ordered("quote")
         await pilot.press("y", "k")  # back to the accepted first quote
         assert current(screen).id == quotes[0].id
         await pilot.press("j", "j")
@@ -558,7 +568,7 @@ async def test_keys_typed_while_a_write_commits_are_applied_in_order_after_it(
     app = annotating(library, [seed], seed_analysis)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        quotes = screen._ordered("quote")
+        quotes = screen.queue.ordered("quote")
         monkeypatch.setattr(Session, "accept", slow_accept)
         await PRESS(pilot, "y", "x", "y")
         await pilot.pause(0.1)
