@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from waiting import until
 
@@ -273,6 +274,37 @@ async def test_s_picks_a_speaker_by_type_ahead_or_a_typed_name(
         )
         await pilot.press("s", "escape")  # cancelled: nothing written
         assert status(screen).startswith("saved #3 ")
+
+
+async def typed_at_once(pilot: Pilot, *keys: str) -> None:
+    """Keys as a paste or a fast typist sends them: all queued before the app handles the
+    first (Pilot's own press waits for the app to be idle after each key)."""
+    for key in keys:
+        char = {"enter": "\r", "escape": "\x1b", "space": " "}.get(key, key)
+        pilot.app.post_message(events.Key(key, char))
+    await settled(pilot)
+
+
+async def test_keys_typed_in_one_burst_with_s_reach_the_picker(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    """`s` and the name after it in one burst: the picker opens, and the letters typed while it
+    did filter it; Enter takes the name they matched, not the nearest one."""
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("2")
+        wrong = next(s for s in screen.queue.ordered("claim") if s.speaker == "UN")
+        await claim_by_keys(pilot, screen, wrong)
+        await typed_at_once(pilot, "s", "j", "a", "b", "enter")
+        assert app.screen is screen
+        fixed = screen.spans[wrong.id]
+        assert (fixed.speaker, fixed.status) == ("Jabhat Fateh al-Sham", ACCEPTED)
+        await claim_by_keys(pilot, screen, wrong)
+        # A typed name, and a key after Enter: it is the annotation screen's again (y accepts).
+        await typed_at_once(pilot, "s", "Z", "e", "d", "space", "Q", "enter", "y")
+        assert app.screen is screen and screen.spans[wrong.id].speaker == "Zed Q"
+        assert status(screen) == "saved #4 accepted 1 span"
 
 
 async def test_notes_on_a_span_and_on_the_article(

@@ -28,9 +28,11 @@ from tui.loaders.sanitize import one_line, sanitize
 from tui.messages import CursorMoved
 from tui.model import Analysis, Article, EntityMention
 from tui.screens.annotate_prompts import (
+    Candidate,
     DonePrompt,
     NotePrompt,
     SpeakerPicker,
+    open_dialog,
     speaker_candidates,
 )
 from tui.screens.reader import Analyser, ReaderScreen
@@ -534,19 +536,18 @@ class AnnotateScreen(ReaderScreen):
         )
         role = "speaker" if span.label == QUOTE else "source"
 
-        def picked(candidate: object) -> None:
+        def picked(candidate: Candidate | None) -> None:
             if candidate is None:
                 return
-            assert hasattr(candidate, "name")
-            name, start, end = candidate.name, candidate.start, candidate.end  # type: ignore[attr-defined]
 
             def set_speaker(action: Action | None) -> None:
                 if action is not None:
                     self._advance(self.spans.get(span.id, span))
 
+            name, start, end = candidate.name, candidate.start, candidate.end
             self._commit(lambda: self.session.set_speaker(span.id, name, start, end), set_speaker)
 
-        self.app.push_screen(SpeakerPicker(role, span.speaker, candidates), picked)
+        open_dialog(self.app, SpeakerPicker(role, span.speaker, candidates), picked)
 
     def action_note(self) -> None:
         span = self.current_span()
@@ -559,7 +560,7 @@ class AnnotateScreen(ReaderScreen):
             if note is not None:
                 self._commit(lambda: self.session.set_note(span.id, sanitize(note)))
 
-        self.app.push_screen(NotePrompt(f"Note on {span.label} {quoted}", span.note), saved)
+        open_dialog(self.app, NotePrompt(f"Note on {span.label} {quoted}", span.note), saved)
 
     def action_article_note(self) -> None:
         def saved(note: str | None) -> None:
@@ -567,7 +568,7 @@ class AnnotateScreen(ReaderScreen):
                 self._commit(lambda: self.session.set_article_note(sanitize(note)))
 
         note = self.state.note if self.state else ""
-        self.app.push_screen(NotePrompt("Note on the article", note), saved)
+        open_dialog(self.app, NotePrompt("Note on the article", note), saved)
 
     def action_mark_done(self) -> None:
         """Done (again: not done). With suggestions still pending, ask what becomes of them
@@ -585,7 +586,7 @@ class AnnotateScreen(ReaderScreen):
             rest = {"accept": ACCEPTED, "reject": REJECTED}.get(choice)
             self._commit(lambda: self.session.mark_done(True, rest))
 
-        self.app.push_screen(DonePrompt(pending), chosen)
+        open_dialog(self.app, DonePrompt(pending), chosen)
 
     # Actions: undo, redo.
 
