@@ -174,7 +174,10 @@ async def run(size: tuple[int, int]) -> None:
 
                 def good_end(p: int) -> bool:
                     start, end = trimmed(
-                        text, min(view.anchor or 0, p), max(view.anchor or 0, p), strip
+                        text,
+                        min(view.selection_anchor or 0, p),
+                        max(view.selection_anchor or 0, p),
+                        strip,
                     )
                     return start <= gold.start and gold.end <= end <= limit
 

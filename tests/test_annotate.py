@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -307,6 +307,31 @@ async def test_keys_typed_in_one_burst_with_s_reach_the_picker(
         assert status(screen) == "saved #4 accepted 1 span"
 
 
+def test_the_speaker_picker_on_screen(
+    snap_compare: Callable[..., bool], tmp_path: Path, nlp
+) -> None:
+    """`s` on a quote, then "Do": the picker over the dimmed article, its candidates filtered
+    to the names with a word starting so, and the typed text offered as a new name."""
+    article = load_text(
+        'Port talks\n\n"We will not leave," said Jane Doe of the Dockers Union in Rotterdam. '
+        "Donald Dodd, the port's director, said the talks had failed.\n",
+        "talks.txt",
+    )
+    analysis = analyze_text(article.text, nlp)
+    library = Library(tmp_path / "snapshot.sqlite3")
+
+    async def s_then_do(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press("s", "D", "o")
+        await pilot.pause()
+
+    try:
+        app = annotating(library, [article], analysis)
+        assert snap_compare(app, terminal_size=SIZE, run_before=s_then_do)
+    finally:
+        library.close()
+
+
 async def test_notes_on_a_span_and_on_the_article(
     library: Library, seed: Article, seed_analysis: Analysis
 ) -> None:
@@ -461,7 +486,7 @@ async def test_a_in_the_reader_opens_annotation_mode_and_a_comes_back(
         screen = await ready(pilot)
         assert screen.pushed
         # The annotation stylesheet came with the screen (the reader's app does not load it).
-        assert screen.view._component_style("annotation--pending").dim
+        assert screen.view.get_component_rich_style("annotation--pending", partial=True).dim
         await pilot.press("y", "a")
         assert type(app.screen) is ReaderScreen
 
@@ -573,10 +598,13 @@ async def test_no_color_pending_and_rejected_differ_from_every_entity(
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         view = screen.view
-        entity_styles = {view._component_style(f"entity--{label}") for label in ENTITY_LABELS}
+        entity_styles = {
+            view.get_component_rich_style(f"entity--{label}", partial=True)
+            for label in ENTITY_LABELS
+        }
         assert not any(style.dim for style in entity_styles)
-        pending = view._component_style("annotation--pending")
-        rejected = view._component_style("annotation--rejected")
+        pending = view.get_component_rich_style("annotation--pending", partial=True)
+        rejected = view.get_component_rich_style("annotation--rejected", partial=True)
         assert pending.dim and not (pending.italic or pending.bold or pending.underline)
         assert rejected.dim and rejected.strike
 

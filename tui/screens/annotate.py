@@ -191,7 +191,10 @@ class AnnotateScreen(ReaderScreen):
         return self.query_one(AnnotationStatus)
 
     def on_mount(self) -> None:
-        self.writer = OrderedWriter(lambda done, outc: self.post_message(WriteDone(done, outc)))
+        def deliver(done: Callable[[Outcome[Written]], None], outcome: Outcome[Written]) -> None:
+            self.post_message(WriteDone(done, outcome))  # back on the screen's loop
+
+        self.writer = OrderedWriter(deliver)
         self.add_class("-annotating")
         self.query_one("#article-pane").mount(AnnotationStatus(id="annotation-status"))
         super().on_mount()
@@ -307,8 +310,11 @@ class AnnotateScreen(ReaderScreen):
         top, bottom = view.visible_range()
         if scroll or not (top <= span.start <= bottom):
             view.scroll_to_offset(span.start)
-        has_mention = span.speaker_start is not None and span.speaker_end is not None
-        view.set_speaker_mark((span.speaker_start, span.speaker_end) if has_mention else None)  # type: ignore[arg-type]
+        mention_start, mention_end = span.speaker_start, span.speaker_end
+        if mention_start is not None and mention_end is not None:
+            view.set_speaker_mark((mention_start, mention_end))
+        else:
+            view.set_speaker_mark(None)
         if self.ready:
             tab = TAB_OF[span.kind]
             if self.panel.active != tab:
@@ -678,7 +684,10 @@ class AnnotateScreen(ReaderScreen):
         ]
         return [
             ("Annotation", mine),
-            ("Cursor and selection", list(AnnotationView.BINDINGS)),
+            (
+                "Cursor and selection",
+                [b for b in AnnotationView.BINDINGS if isinstance(b, Binding)],
+            ),
             ("Reading", [*reading, Binding("ctrl+p", "command_palette", "Command palette")]),
             *super().key_sections()[2:],
         ]

@@ -2,8 +2,8 @@
 selection, and the annotator's spans drawn as layers (quotes, claims, pending and rejected).
 
 The cursor is a caret between characters (offset `cursor`, drawn on the character after it);
-`v` anchors a selection, and the moves extend it: the selection is `anchor..cursor` in either
-order. Everything is offsets into the article text (the moves themselves are in
+`v` anchors a selection, and the moves extend it: the selection is `selection_anchor..cursor`
+in either order. Everything is offsets into the article text (the moves themselves are in
 `tui.text_navigation`); nothing here writes to the store.
 """
 
@@ -82,14 +82,14 @@ class AnnotationView(ArticleView, inherit_bindings=False):
         super().__init__(article, name=name, id=id, classes=classes)
         self.cursor = 0
         #: Where `v` started the selection (None: no selection).
-        self.anchor: int | None = None
+        self.selection_anchor: int | None = None
         self._annotation_layers: tuple[SpanLayer, ...] = ()
         self._speaker_layer = SpanLayer()
 
     # Attributes down.
 
     def set_article(self, article: Article, *, offset: int = 0) -> None:
-        self.cursor, self.anchor = offset, None
+        self.cursor, self.selection_anchor = offset, None
         self._annotation_layers = ()
         self._speaker_layer = SpanLayer()
         super().set_article(article, offset=offset)
@@ -124,7 +124,7 @@ class AnnotationView(ArticleView, inherit_bindings=False):
     def place_cursor(self, offset: int, *, keep_selection: bool = False) -> None:
         self.cursor = max(0, min(offset, len(self.article.text)))
         if not keep_selection:
-            self.anchor = None
+            self.selection_anchor = None
         self._show_cursor()
 
     # The selection.
@@ -132,19 +132,19 @@ class AnnotationView(ArticleView, inherit_bindings=False):
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected characters, `start:end` (None when nothing is selected)."""
-        if self.anchor is None:
+        if self.selection_anchor is None:
             return None
-        start, end = sorted((self.anchor, self.cursor))
+        start, end = sorted((self.selection_anchor, self.cursor))
         return (start, end) if end > start else None
 
     def action_toggle_selection(self) -> None:
-        self.anchor = self.cursor if self.anchor is None else None
+        self.selection_anchor = self.cursor if self.selection_anchor is None else None
         self._restyle()
 
     def clear_selection(self) -> bool:
         """Drop the selection; whether there was one."""
-        had = self.anchor is not None
-        self.anchor = None
+        had = self.selection_anchor is not None
+        self.selection_anchor = None
         if had:
             self._restyle()
         return had
