@@ -117,9 +117,11 @@ class Dialog(ModalScreen[Answer | None]):
         return f"dialog opening {id(self)}"
 
     @on(events.Mount)
-    def _keys_once_shown(self) -> None:
-        # After the subclass's own on_mount (it focuses the input) and a refresh.
-        self.call_after_refresh(self._take_keys)
+    def _keys_once_focused(self) -> None:
+        # After the subclass's own on_mount, whose focus() is a call on the app's queue: this
+        # one comes after it. Before the dialog is painted, so keys typed once it shows are
+        # not held (held keys are replayed one at a time: a pasted note would crawl).
+        self.app.call_later(self._take_keys)
 
     def on_unmount(self) -> None:
         self._take_keys()  # (dismissed before it was shown)
