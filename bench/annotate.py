@@ -104,7 +104,7 @@ async def run(size: tuple[int, int]) -> None:
     from tui.screens.annotate import AnnotateScreen
     from tui.screens.annotate_prompts import rank, speaker_candidates
     from tui.store import Library
-    from tui.widgets.annotation_view import CLAUSE_END, trimmed
+    from tui.text_navigation import CLAUSE_END, trimmed
 
     article = load_path(DEVSET / f"{NAME}.txt")
     gold_data = json.loads((DEVSET / f"{NAME}.gold.json").read_text("utf-8"))
@@ -174,7 +174,10 @@ async def run(size: tuple[int, int]) -> None:
 
                 def good_end(p: int) -> bool:
                     start, end = trimmed(
-                        text, min(view.anchor or 0, p), max(view.anchor or 0, p), strip
+                        text,
+                        min(view.selection_anchor or 0, p),
+                        max(view.selection_anchor or 0, p),
+                        strip,
                     )
                     return start <= gold.start and gold.end <= end <= limit
 

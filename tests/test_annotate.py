@@ -7,10 +7,11 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from waiting import until
 
@@ -132,7 +133,7 @@ async def test_y_enter_x_decide_and_move_to_the_next_pending(
     app = annotating(library, [seed], seed_analysis)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        quotes = [s for s in screen._ordered("quote")]
+        quotes = screen.queue.ordered("quote")
         await pilot.press("y")
         assert screen.spans[quotes[0].id].status == ACCEPTED
         assert current(screen).id == quotes[1].id
@@ -165,7 +166,7 @@ async def test_auto_advance_goes_on_to_claims_then_says_when_nothing_is_left(
         screen = await ready(pilot)
         kinds = {s.kind for s in screen.spans.values()}
         assert {"quote", "claim"} <= kinds
-        for _ in screen._ordered("quote"):
+        for _ in screen.queue.ordered("quote"):
             assert current(screen).kind == "quote"
             await pilot.press("y")
         assert current(screen).kind == "claim"  # on to the next kind by itself
@@ -240,6 +241,16 @@ async def test_shift_arrows_nudge_d_deletes_r_relabels(library: Library) -> None
         assert status(screen).endswith("deleted 1 span")
 
 
+async def claim_by_keys(pilot: Pilot, screen: AnnotateScreen, claim: Span) -> None:
+    """Make `claim` the current span as an annotator does: 2 (the claims), then j."""
+    await pilot.press("2")
+    for _ in range(len(screen.queue.ordered("claim"))):
+        if current(screen).id == claim.id:
+            return
+        await pilot.press("j")
+    assert current(screen).id == claim.id
+
+
 async def test_s_picks_a_speaker_by_type_ahead_or_a_typed_name(
     library: Library, seed: Article, seed_analysis: Analysis
 ) -> None:
@@ -247,8 +258,8 @@ async def test_s_picks_a_speaker_by_type_ahead_or_a_typed_name(
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("2")  # claims
-        wrong = next(s for s in screen._ordered("claim") if s.speaker == "UN")
-        screen._go_to(wrong.id)
+        wrong = next(s for s in screen.queue.ordered("claim") if s.speaker == "UN")
+        await claim_by_keys(pilot, screen, wrong)
         await pilot.press("s")
         assert isinstance(app.screen, SpeakerPicker)
         await pilot.press("j", "a", "b", "enter")
@@ -257,7 +268,7 @@ async def test_s_picks_a_speaker_by_type_ahead_or_a_typed_name(
         assert seed.text[fixed.speaker_start : fixed.speaker_end] == "Jabhat Fateh al-Sham"
         assert current(screen).id != wrong.id  # a decision: on to the next pending
         # A name that is not in the article is kept as typed (no mention offsets).
-        screen._go_to(wrong.id)
+        await claim_by_keys(pilot, screen, wrong)
         await pilot.press("s", *"Zed Q", "enter")
         assert (screen.spans[wrong.id].speaker, screen.spans[wrong.id].speaker_start) == (
             "Zed Q",
@@ -265,6 +276,62 @@ async def test_s_picks_a_speaker_by_type_ahead_or_a_typed_name(
         )
         await pilot.press("s", "escape")  # cancelled: nothing written
         assert status(screen).startswith("saved #3 ")
+
+
+async def typed_at_once(pilot: Pilot, *keys: str) -> None:
+    """Keys as a paste or a fast typist sends them: all queued before the app handles the
+    first (Pilot's own press waits for the app to be idle after each key)."""
+    for key in keys:
+        char = {"enter": "\r", "escape": "\x1b", "space": " "}.get(key, key)
+        pilot.app.post_message(events.Key(key, char))
+    await settled(pilot)
+
+
+async def test_keys_typed_in_one_burst_with_s_reach_the_picker(
+    library: Library, seed: Article, seed_analysis: Analysis
+) -> None:
+    """`s` and the name after it in one burst: the picker opens, and the letters typed while it
+    did filter it; Enter takes the name they matched, not the nearest one."""
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("2")
+        wrong = next(s for s in screen.queue.ordered("claim") if s.speaker == "UN")
+        await claim_by_keys(pilot, screen, wrong)
+        await typed_at_once(pilot, "s", "j", "a", "b", "enter")
+        assert app.screen is screen
+        fixed = screen.spans[wrong.id]
+        assert (fixed.speaker, fixed.status) == ("Jabhat Fateh al-Sham", ACCEPTED)
+        await claim_by_keys(pilot, screen, wrong)
+        # A typed name, and a key after Enter: it is the annotation screen's again (y accepts).
+        await typed_at_once(pilot, "s", "Z", "e", "d", "space", "Q", "enter", "y")
+        assert app.screen is screen and screen.spans[wrong.id].speaker == "Zed Q"
+        assert status(screen) == "saved #4 accepted 1 span"
+
+
+def test_the_speaker_picker_on_screen(
+    snap_compare: Callable[..., bool], tmp_path: Path, nlp
+) -> None:
+    """`s` on a quote, then "Do": the picker over the dimmed article, its candidates filtered
+    to the names with a word starting so, and the typed text offered as a new name."""
+    article = load_text(
+        'Port talks\n\n"We will not leave," said Jane Doe of the Dockers Union in Rotterdam. '
+        "Donald Dodd, the port's director, said the talks had failed.\n",
+        "talks.txt",
+    )
+    analysis = analyze_text(article.text, nlp)
+    library = Library(tmp_path / "snapshot.sqlite3")
+
+    async def s_then_do(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press("s", "D", "o")
+        await pilot.pause()
+
+    try:
+        app = annotating(library, [article], analysis)
+        assert snap_compare(app, terminal_size=SIZE, run_before=s_then_do)
+    finally:
+        library.close()
 
 
 async def test_notes_on_a_span_and_on_the_article(
@@ -418,7 +485,7 @@ async def test_a_in_the_reader_opens_annotation_mode_and_a_comes_back(
         screen = await ready(pilot)
         assert screen.pushed
         # The annotation stylesheet came with the screen (the reader's app does not load it).
-        assert screen.view._component_style("annotation--pending").dim
+        assert screen.view.get_component_rich_style("annotation--pending", partial=True).dim
         await pilot.press("y", "a")
         assert type(app.screen) is ReaderScreen
 
@@ -493,7 +560,7 @@ async def test_j_k_step_through_items_and_the_cursor_moves_back(
     app = annotating(library, [seed], seed_analysis)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        quotes = screen._ordered("quote")
+        quotes = screen.queue.ordered("quote")
         await pilot.press("y", "k")  # back to the accepted first quote
         assert current(screen).id == quotes[0].id
         await pilot.press("j", "j")
@@ -530,10 +597,13 @@ async def test_no_color_pending_and_rejected_differ_from_every_entity(
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         view = screen.view
-        entity_styles = {view._component_style(f"entity--{label}") for label in ENTITY_LABELS}
+        entity_styles = {
+            view.get_component_rich_style(f"entity--{label}", partial=True)
+            for label in ENTITY_LABELS
+        }
         assert not any(style.dim for style in entity_styles)
-        pending = view._component_style("annotation--pending")
-        rejected = view._component_style("annotation--rejected")
+        pending = view.get_component_rich_style("annotation--pending", partial=True)
+        rejected = view.get_component_rich_style("annotation--rejected", partial=True)
         assert pending.dim and not (pending.italic or pending.bold or pending.underline)
         assert rejected.dim and rejected.strike
 
@@ -557,7 +627,7 @@ async def test_keys_typed_while_a_write_commits_are_applied_in_order_after_it(
     app = annotating(library, [seed], seed_analysis)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        quotes = screen._ordered("quote")
+        quotes = screen.queue.ordered("quote")
         monkeypatch.setattr(Session, "accept", slow_accept)
         await PRESS(pilot, "y", "x", "y")
         await pilot.pause(0.1)

@@ -7,6 +7,11 @@ widget) and then bubbled back up (`_on_key`, where the bindings run). Both are g
 held at the first is replayed from the start, one held at the second (its widget saw it
 already) only has its bindings run. Keys behind a held key are held too, so order is kept.
 
+A key typed for a screen that was not on top yet (`s` opens the speaker picker, the name
+typed right after it was forwarded to the annotation view, whose screen is now under the
+picker) is held at the second gate like any other, but replayed from the start: the widget
+that saw it is no longer where keys go, the picker's input is.
+
 Held keys are replayed one at a time, each only once the one before it has run its course
 (its handlers, its action, a focus it moved: the search line gets the letters after `/`).
 """
@@ -15,11 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections import deque
 
 from textual import events
 from textual.app import App
 from textual.message_pump import MessagePump
+from textual.screen import Screen
 
 #: Rounds of "every queue on the key's way has been worked through" after a replayed key (a
 #: key goes widget → screen → app, its action may post a focus change: a few hops at most).
@@ -43,6 +50,10 @@ class KeyGateApp(App[None]):
         #: The held key being replayed now: let through at both gates.
         self._replaying: events.Key | None = None
         self._replay_task: asyncio.Task[None] | None = None
+        #: The screen each key in flight was forwarded to (its focused widget saw it there).
+        self._forwarded_to: weakref.WeakKeyDictionary[events.Key, Screen[object]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def hold_keys(self, reason: str) -> None:
         self._key_holds.add(reason)
@@ -70,11 +81,19 @@ class KeyGateApp(App[None]):
         ):
             self._held_keys.append((event, False))
             return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._forwarded_to[event] = self.screen
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:
+        forwarded_to = self._forwarded_to.pop(event, None)
         if event is not self._replaying and self.keys_held:
-            self._held_keys.append((event, True))
+            on_top = self.screen_stack[-1] if self.screen_stack else None
+            if forwarded_to is not None and forwarded_to is not on_top:
+                # Typed for the screen on top now: its widgets never saw it, from the start.
+                self._held_keys.append((events.Key(event.key, event.character), False))
+            else:
+                self._held_keys.append((event, True))
             event.prevent_default()  # App._on_key (the bindings) runs when it is replayed
         # Else App._on_key runs after this one (Textual calls each class's handler in turn).
 

@@ -21,18 +21,23 @@ from textual.message import Message
 from textual.widgets import Footer, OptionList
 
 from tui import STYLES_DIR
+from tui.analysis import Analyser
+from tui.annotation_queue import KINDS, AnnotationQueue
 from tui.errors import BylineError
 from tui.key_gate import KeyGateApp
 from tui.messages import CursorMoved
 from tui.model import Analysis, Article, EntityMention
 from tui.safe_text import one_line, sanitize, truncate
 from tui.screens.annotate_prompts import (
+    Candidate,
     DonePrompt,
     NotePrompt,
     SpeakerPicker,
+    open_dialog,
     speaker_candidates,
 )
-from tui.screens.reader import Analyser, ReaderScreen
+from tui.screens.help import KeySections
+from tui.screens.reader import ReaderScreen
 from tui.store.annotations import (
     ACCEPTED,
     CLAIM,
@@ -46,8 +51,9 @@ from tui.store.annotations import (
     State,
 )
 from tui.store.writer import OrderedWriter, Outcome
+from tui.text_navigation import nudged, trimmed
 from tui.widgets.annotation_status import AnnotationStatus
-from tui.widgets.annotation_view import AnnotationView, next_word, previous_word, trimmed
+from tui.widgets.annotation_view import AnnotationView
 from tui.widgets.legend import EntityLegend
 from tui.widgets.reader_bar import ReaderBar
 from tui.widgets.side_panel import TABS, UNKNOWN_SOURCE, UNKNOWN_SPEAKER
@@ -149,6 +155,8 @@ class AnnotateScreen(ReaderScreen):
         self.sessions: dict[int, Session] = {}
         self.state: State | None = None
         self.spans: dict[int, Span] = {}
+        #: The spans in the order the keys go through them (rebuilt with each state drawn).
+        self.queue = AnnotationQueue(())
         #: The current span (the one y/x/s/d/r/N act on) and each tab's rows' span ids.
         self.item: int | None = None
         self.row_ids: dict[str, list[int]] = {tab: [] for tab in TABS}
@@ -185,7 +193,10 @@ class AnnotateScreen(ReaderScreen):
         return self.query_one(AnnotationStatus)
 
     def on_mount(self) -> None:
-        self.writer = OrderedWriter(lambda done, outc: self.post_message(WriteDone(done, outc)))
+        def deliver(done: Callable[[Outcome[Written]], None], outcome: Outcome[Written]) -> None:
+            self.post_message(WriteDone(done, outcome))  # back on the screen's loop
+
+        self.writer = OrderedWriter(deliver)
         self.add_class("-annotating")
         self.query_one("#article-pane").mount(AnnotationStatus(id="annotation-status"))
         super().on_mount()
@@ -226,6 +237,7 @@ class AnnotateScreen(ReaderScreen):
         text = self.article.text
         spans = state.spans
         self.spans = {span.id: span for span in spans}
+        self.queue = AnnotationQueue(spans)
         kept = [s for s in spans if s.status != REJECTED]
         mentions = [
             EntityMention(s.start, s.end, s.label, text[s.start : s.end], 0)
@@ -265,7 +277,7 @@ class AnnotateScreen(ReaderScreen):
         text = self.article.text
         for tab in TABS:
             kind = KIND_OF[tab]
-            mine = sorted((s for s in spans if s.kind == kind), key=lambda s: (s.start, -s.end))
+            mine = self.queue.ordered(kind)
             rows = []
             for span in mine:
                 words = one_line(text[span.start : span.end], ROW_WORDS)
@@ -298,8 +310,11 @@ class AnnotateScreen(ReaderScreen):
         top, bottom = view.visible_range()
         if scroll or not (top <= span.start <= bottom):
             view.scroll_to_offset(span.start)
-        has_mention = span.speaker_start is not None and span.speaker_end is not None
-        view.set_speaker_mark((span.speaker_start, span.speaker_end) if has_mention else None)  # type: ignore[arg-type]
+        mention_start, mention_end = span.speaker_start, span.speaker_end
+        if mention_start is not None and mention_end is not None:
+            view.set_speaker_mark((mention_start, mention_end))
+        else:
+            view.set_speaker_mark(None)
         if self.ready:
             tab = TAB_OF[span.kind]
             if self.panel.active != tab:
@@ -316,36 +331,13 @@ class AnnotateScreen(ReaderScreen):
 
     # Which span is next.
 
-    def _kind_order(self) -> list[str]:
-        """The active tab's kind first, then the others in tab order."""
-        active = KIND_OF.get(self.panel.active, "quote") if self.ready else "quote"
-        kinds = [KIND_OF[tab] for tab in TABS]
-        at = kinds.index(active)
-        return kinds[at:] + kinds[:at]
-
-    def _ordered(self, kind: str) -> list[Span]:
-        return sorted(
-            (s for s in self.spans.values() if s.kind == kind),
-            key=lambda s: (s.start, -s.end, s.id),
-        )
+    def _open_kind(self) -> str:
+        """The kind of span of the open tab (quotes until the side panel is mounted)."""
+        return KIND_OF.get(self.panel.active, KINDS[0]) if self.ready else KINDS[0]
 
     def _next_pending(self, after: Span | None) -> int | None:
-        """The next pending span: after `after` in its kind (wrapping round), else the first
-        pending one of the next kind that has any."""
-        kinds = self._kind_order()
-        if after is not None:
-            kinds.remove(after.kind)
-            kinds.insert(0, after.kind)
-        for kind in kinds:
-            spans = [s for s in self._ordered(kind) if s.status == PENDING]
-            if not spans:
-                continue
-            if after is not None and kind == after.kind:
-                key = (after.start, -after.end, after.id)
-                later = [s for s in spans if (s.start, -s.end, s.id) > key]
-                return (later or spans)[0].id
-            return spans[0].id
-        return None
+        following = self.queue.next_pending(after, self._open_kind())
+        return following.id if following is not None else None
 
     def _advance(self, span: Span | None) -> None:
         """After a decision on `span`: on to the next pending span."""
@@ -451,22 +443,14 @@ class AnnotateScreen(ReaderScreen):
         """Work on quotes, claims or entities: their tab, and the first pending one."""
         self.action_show_tab(TAB_OF[kind])
         self.view.focus()
-        spans = self._ordered(kind)
-        first = next((s for s in spans if s.status == PENDING), spans[0] if spans else None)
+        first = self.queue.first(kind)
         self._go_to(first.id if first is not None else None)
 
     def action_next_item(self, step: int) -> None:
         """The next (or previous) span of the open tab's kind, whatever its status."""
-        span = self.current_span()
-        kind = KIND_OF.get(self.panel.active, "quote") if self.ready else "quote"
-        spans = self._ordered(kind)
-        if not spans:
-            return
-        if span is None or span.kind != kind:
-            self._go_to(spans[0 if step > 0 else -1].id)
-            return
-        at = next(i for i, s in enumerate(spans) if s.id == span.id)
-        self._go_to(spans[(at + step) % len(spans)].id)
+        following = self.queue.step(self.current_span(), self._open_kind(), step)
+        if following is not None:
+            self._go_to(following.id)
 
     # Actions: spans by keyboard.
 
@@ -511,18 +495,10 @@ class AnnotateScreen(ReaderScreen):
         span = self.current_span()
         if span is None:
             return
-        text = self.article.text
-        start, end = span.start, span.end
-        if edge == "end":
-            if step > 0:
-                found = next_word(text, end)
-                end = trimmed(text, start, _word_end(text, found))[1] if found < len(text) else end
-            else:
-                end = trimmed(text, start, previous_word(text, end))[1]
-        else:
-            start = previous_word(text, start) if step < 0 else next_word(text, start)
-        if not (0 <= start < end <= len(text)) or (start, end) == (span.start, span.end):
+        moved = nudged(self.article.text, span.start, span.end, edge, step)
+        if moved is None:
             return
+        start, end = moved
         self._commit(
             lambda: self.session.move(span.id, start=start, end=end), lambda _: self._show_item()
         )
@@ -531,9 +507,7 @@ class AnnotateScreen(ReaderScreen):
         span = self.current_span()
         if span is None:
             return
-        spans = self._ordered(span.kind)
-        at = next(i for i, s in enumerate(spans) if s.id == span.id)
-        following = spans[at + 1] if at + 1 < len(spans) else (spans[at - 1] if at else None)
+        following = self.queue.after_removing(span)
 
         def deleted(action: Action | None) -> None:
             if action is not None:
@@ -568,19 +542,18 @@ class AnnotateScreen(ReaderScreen):
         )
         role = "speaker" if span.label == QUOTE else "source"
 
-        def picked(candidate: object) -> None:
+        def picked(candidate: Candidate | None) -> None:
             if candidate is None:
                 return
-            assert hasattr(candidate, "name")
-            name, start, end = candidate.name, candidate.start, candidate.end  # type: ignore[attr-defined]
 
             def set_speaker(action: Action | None) -> None:
                 if action is not None:
                     self._advance(self.spans.get(span.id, span))
 
+            name, start, end = candidate.name, candidate.start, candidate.end
             self._commit(lambda: self.session.set_speaker(span.id, name, start, end), set_speaker)
 
-        self.app.push_screen(SpeakerPicker(role, span.speaker, candidates), picked)
+        open_dialog(self.app, SpeakerPicker(role, span.speaker, candidates), picked)
 
     def action_note(self) -> None:
         span = self.current_span()
@@ -593,7 +566,7 @@ class AnnotateScreen(ReaderScreen):
             if note is not None:
                 self._commit(lambda: self.session.set_note(span.id, sanitize(note)))
 
-        self.app.push_screen(NotePrompt(f"Note on {span.label} {quoted}", span.note), saved)
+        open_dialog(self.app, NotePrompt(f"Note on {span.label} {quoted}", span.note), saved)
 
     def action_article_note(self) -> None:
         def saved(note: str | None) -> None:
@@ -601,13 +574,13 @@ class AnnotateScreen(ReaderScreen):
                 self._commit(lambda: self.session.set_article_note(sanitize(note)))
 
         note = self.state.note if self.state else ""
-        self.app.push_screen(NotePrompt("Note on the article", note), saved)
+        open_dialog(self.app, NotePrompt("Note on the article", note), saved)
 
     def action_mark_done(self) -> None:
         """Done (again: not done). With suggestions still pending, ask what becomes of them
         first: done vouches for the whole article."""
         done = not (self.state.done if self.state else False)
-        pending = sum(s.status == PENDING for s in self.spans.values())
+        pending = self.queue.left
         if not done or not pending:
             self._commit(lambda: self.session.mark_done(done))
             return
@@ -619,7 +592,7 @@ class AnnotateScreen(ReaderScreen):
             rest = {"accept": ACCEPTED, "reject": REJECTED}.get(choice)
             self._commit(lambda: self.session.mark_done(True, rest))
 
-        self.app.push_screen(DonePrompt(pending), chosen)
+        open_dialog(self.app, DonePrompt(pending), chosen)
 
     # Actions: undo, redo.
 
@@ -701,7 +674,7 @@ class AnnotateScreen(ReaderScreen):
         message.stop()
         message.prevent_default()
 
-    def key_sections(self) -> list[tuple[str, list[Binding]]]:
+    def key_sections(self) -> KeySections:
         mine = [b for b in self.BINDINGS if isinstance(b, Binding)]
         taken = {key for b in mine for key in b.key.split(",")}
         reading = [
@@ -711,15 +684,10 @@ class AnnotateScreen(ReaderScreen):
         ]
         return [
             ("Annotation", mine),
-            ("Cursor and selection", list(AnnotationView.BINDINGS)),
+            (
+                "Cursor and selection",
+                [b for b in AnnotationView.BINDINGS if isinstance(b, Binding)],
+            ),
             ("Reading", [*reading, Binding("ctrl+p", "command_palette", "Command palette")]),
             *super().key_sections()[2:],
         ]
-
-
-def _word_end(text: str, start: int) -> int:
-    """The end of the word starting at `start`."""
-    from tui.widgets.annotation_view import WORD
-
-    match = WORD.match(text, start)
-    return match.end() if match is not None else start

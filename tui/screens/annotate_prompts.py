@@ -1,4 +1,7 @@
-"""The small dialogs of annotation mode: the speaker/source picker (`s`) and the note (`N`).
+"""The small dialogs of annotation mode: the speaker/source picker (`s`), the note (`N`) and
+the question before marking done (`m`). Each is a `ModalScreen` that returns its answer to the
+callback given to `open_dialog`; keys typed while one opens wait for it (`tui.key_gate`), so
+`s` and a name typed in one burst filter the picker.
 
 Candidates are the article's entities, nearest to the span first; typing filters them fuzzily
 (rapidfuzz), and what was typed can always be taken as a new name. Names come from the article,
@@ -7,12 +10,13 @@ so every row is plain `Content` of one-line, sanitised text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import fuzz, utils
-from textual import on
-from textual.app import ComposeResult
+from textual import events, on
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -20,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.key_gate import KeyGateApp
 from tui.model import Analysis
 from tui.safe_text import one_line, sanitize
 from tui.store.annotations import REJECTED, Span
@@ -99,7 +104,43 @@ def rank(query: str, candidates: Iterable[Candidate]) -> list[Candidate]:
     return [candidate for _, candidate in scored]
 
 
-class SpeakerPicker(ModalScreen[Candidate | None]):
+Answer = TypeVar("Answer")
+
+
+class Dialog(ModalScreen[Answer | None]):
+    """A dialog that takes the keys typed while it opened: `open_dialog` holds them from the
+    moment it is pushed until it has mounted and focused what takes them (its input)."""
+
+    @property
+    def opening(self) -> str:
+        """Why keys are held while this dialog opens (see tui.key_gate)."""
+        return f"dialog opening {id(self)}"
+
+    @on(events.Mount)
+    def _keys_once_focused(self) -> None:
+        # After the subclass's own on_mount, whose focus() is a call on the app's queue: this
+        # one comes after it. Before the dialog is painted, so keys typed once it shows are
+        # not held (held keys are replayed one at a time: a pasted note would crawl).
+        self.app.call_later(self._take_keys)
+
+    def on_unmount(self) -> None:
+        self._take_keys()  # (dismissed before it was shown)
+
+    def _take_keys(self) -> None:
+        if isinstance(self.app, KeyGateApp):
+            self.app.release_keys(self.opening)
+
+
+def open_dialog(
+    app: App[object], dialog: Dialog[Answer], then: Callable[[Answer | None], None]
+) -> None:
+    """Show `dialog` over the screen; `then(answer)` once it is dismissed (None: cancelled)."""
+    if isinstance(app, KeyGateApp):
+        app.hold_keys(dialog.opening)
+    app.push_screen(dialog, then)
+
+
+class SpeakerPicker(Dialog[Candidate]):
     """Pick a speaker or source: type to filter, up/down to move, Enter to take it."""
 
     BINDINGS = [
@@ -162,7 +203,7 @@ class SpeakerPicker(ModalScreen[Candidate | None]):
             self.dismiss(self.shown[index])
 
 
-class NotePrompt(ModalScreen[str | None]):
+class NotePrompt(Dialog[str]):
     """A free-text note: Enter saves it (empty removes it), escape cancels."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", show=True)]
@@ -194,7 +235,7 @@ class NotePrompt(ModalScreen[str | None]):
 DONE_CHOICES = {"a": "accept", "r": "reject", "l": "leave"}
 
 
-class DonePrompt(ModalScreen[str | None]):
+class DonePrompt(Dialog[str]):
     """`m` with suggestions still pending: marking the article done vouches for all of it, so
     say how many are left and ask what becomes of them, one key each."""
 

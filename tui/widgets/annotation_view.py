@@ -2,13 +2,13 @@
 selection, and the annotator's spans drawn as layers (quotes, claims, pending and rejected).
 
 The cursor is a caret between characters (offset `cursor`, drawn on the character after it);
-`v` anchors a selection, and the moves extend it: the selection is `anchor..cursor` in either
-order. Everything is offsets into the article text; nothing here writes to the store.
+`v` anchors a selection, and the moves extend it: the selection is `selection_anchor..cursor`
+in either order. Everything is offsets into the article text (the moves themselves are in
+`tui.text_navigation`); nothing here writes to the store.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
@@ -18,15 +18,8 @@ from textual.binding import Binding
 from textual.strip import Strip
 
 from tui.model import Article
+from tui.text_navigation import TEXT_UNITS, moved
 from tui.widgets.article_view import ArticleView, SpanLayer, StyledSpan
-
-#: A word for the cursor: letters and digits (with inner apostrophes, dots, hyphens), or a run
-#: of punctuation.
-WORD = re.compile(r"\w+(?:['’.\-]\w+)*|[^\w\s]+")
-#: Where a clause ends: punctuation and quote marks (the caret stops on them).
-CLAUSE_END = re.compile(r"[,;:.!?“”\"]|\n")
-#: Look-behind window when moving back by a word (words are far shorter).
-_BACK = 400
 
 
 class OverlapLayer(SpanLayer):
@@ -44,74 +37,6 @@ class OverlapLayer(SpanLayer):
         for span in self.spans[first:last]:
             if span[1] > start:
                 yield span
-
-
-def next_word(text: str, offset: int) -> int:
-    """The start of the next word after `offset` (the end of the text when there is none)."""
-    match = WORD.search(text, offset)
-    if match is not None and match.start() == offset:
-        match = WORD.search(text, match.end())
-    return match.start() if match is not None else len(text)
-
-
-def previous_word(text: str, offset: int) -> int:
-    """The start of the word before `offset` (or of the one it is inside)."""
-    window = max(0, offset - _BACK)
-    starts = [m.start() for m in WORD.finditer(text, window, offset)]
-    starts = [s for s in starts if s < offset]
-    if starts and (starts[-1] > window or window == 0):
-        return starts[-1]
-    return window if window else 0
-
-
-def next_clause(text: str, offset: int) -> int:
-    """The next punctuation mark or line break after `offset`: a selection up to it ends
-    a clause (the mark itself is not selected)."""
-    match = CLAUSE_END.search(text, offset + 1)
-    return match.start() if match is not None else len(text)
-
-
-def previous_clause(text: str, offset: int) -> int:
-    """The start of the clause before `offset`: the first character after a punctuation mark
-    or a line break (and the spaces after it)."""
-    window = max(0, offset - _BACK)
-    best = window
-    for match in CLAUSE_END.finditer(text, window, offset):
-        at = match.end()
-        while at < offset and text[at] in " \t\xa0\n":
-            at += 1
-        if at < offset:
-            best = at
-    return best
-
-
-def paragraph_start(text: str, offset: int, step: int) -> int:
-    """The start of the next (`step` 1) or previous (-1) paragraph; moving back from inside a
-    paragraph stops at its own start first."""
-    if step > 0:
-        at = text.find("\n", offset)
-        if at < 0:
-            return len(text)
-        while at < len(text) and text[at] in "\n \t\xa0":
-            at += 1
-        return at
-    own = text.rfind("\n", 0, offset) + 1
-    if own < offset and text[own:offset].strip():
-        return own
-    at = own - 1
-    while at > 0 and text[at - 1] in "\n \t\xa0":
-        at -= 1
-    return text.rfind("\n", 0, at) + 1 if at > 0 else 0
-
-
-def trimmed(text: str, start: int, end: int, strip: str = "") -> tuple[int, int]:
-    """`start:end` without surrounding white space (and the characters in `strip`)."""
-    drop = " \t\n\xa0" + strip
-    while start < end and text[start] in drop:
-        start += 1
-    while end > start and text[end - 1] in drop:
-        end -= 1
-    return start, end
 
 
 class AnnotationView(ArticleView, inherit_bindings=False):
@@ -157,14 +82,14 @@ class AnnotationView(ArticleView, inherit_bindings=False):
         super().__init__(article, name=name, id=id, classes=classes)
         self.cursor = 0
         #: Where `v` started the selection (None: no selection).
-        self.anchor: int | None = None
+        self.selection_anchor: int | None = None
         self._annotation_layers: tuple[SpanLayer, ...] = ()
         self._speaker_layer = SpanLayer()
 
     # Attributes down.
 
     def set_article(self, article: Article, *, offset: int = 0) -> None:
-        self.cursor, self.anchor = offset, None
+        self.cursor, self.selection_anchor = offset, None
         self._annotation_layers = ()
         self._speaker_layer = SpanLayer()
         super().set_article(article, offset=offset)
@@ -199,7 +124,7 @@ class AnnotationView(ArticleView, inherit_bindings=False):
     def place_cursor(self, offset: int, *, keep_selection: bool = False) -> None:
         self.cursor = max(0, min(offset, len(self.article.text)))
         if not keep_selection:
-            self.anchor = None
+            self.selection_anchor = None
         self._show_cursor()
 
     # The selection.
@@ -207,19 +132,19 @@ class AnnotationView(ArticleView, inherit_bindings=False):
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected characters, `start:end` (None when nothing is selected)."""
-        if self.anchor is None:
+        if self.selection_anchor is None:
             return None
-        start, end = sorted((self.anchor, self.cursor))
+        start, end = sorted((self.selection_anchor, self.cursor))
         return (start, end) if end > start else None
 
     def action_toggle_selection(self) -> None:
-        self.anchor = self.cursor if self.anchor is None else None
+        self.selection_anchor = self.cursor if self.selection_anchor is None else None
         self._restyle()
 
     def clear_selection(self) -> bool:
         """Drop the selection; whether there was one."""
-        had = self.anchor is not None
-        self.anchor = None
+        had = self.selection_anchor is not None
+        self.selection_anchor = None
         if had:
             self._restyle()
         return had
@@ -231,19 +156,10 @@ class AnnotationView(ArticleView, inherit_bindings=False):
         self._show_cursor()
 
     def _moved(self, unit: str, step: int) -> int:
-        text, at = self.article.text, self.cursor
-        if unit == "char":
-            return max(0, min(len(text), at + step))
-        if unit == "word":
-            return next_word(text, at) if step > 0 else previous_word(text, at)
-        if unit == "clause":
-            return next_clause(text, at) if step > 0 else previous_clause(text, at)
-        if unit == "paragraph":
-            return paragraph_start(text, at, step)
-        if unit == "top":
-            return 0
-        if unit == "bottom":
-            return len(text)
+        at = self.cursor
+        if unit in TEXT_UNITS:
+            return moved(self.article.text, at, unit, step)
+        # The others go by the lines as wrapped on screen.
         wrapped = self._wrapped
         if wrapped is None or not len(wrapped):
             return at
