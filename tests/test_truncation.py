@@ -78,3 +78,17 @@ def test_the_side_panel_cuts_speakers_to_their_cells() -> None:
 
     assert cell_len(_who(CJK_TITLE, "?")) <= WHO_CHARS
     assert _who(CJK_TITLE, "?").endswith("…")
+
+
+def test_a_concordance_line_lines_up_in_cells_with_wide_characters() -> None:
+    """`byline lookup` prints KWIC lines in columns: the left context takes exactly `width`
+    cells and the right at most `width`, whatever the script."""
+    from tui.lookup import kwic
+    from tui.safe_text import cell_width
+
+    left, keyword, right = kwic("会談は" * 20, "Lavrov", "モスクワで" * 20, width=30)
+    assert cell_width(left) == 30
+    assert left.endswith("会談は")
+    assert keyword == "Lavrov"
+    assert cell_width(right) <= 30 and right.startswith("モスクワで")
+    assert kwic("a 😀", "K", "", width=5)[0] == " a 😀"  # the emoji takes two cells

@@ -16,7 +16,7 @@ from typing import Any
 from tui.errors import BylineError
 from tui.model import Analysis, Claim, Entity, Quote
 from tui.nlp.entities import NAME_LABELS
-from tui.safe_text import flat
+from tui.safe_text import cell_width, first_cells, flat, last_cells
 from tui.store import index
 from tui.store.index import Found, queries
 from tui.store.library import Library
@@ -111,10 +111,11 @@ class Lookup:
 
 
 def kwic(left: str, keyword: str, right: str, width: int = KWIC_WIDTH) -> tuple[str, str, str]:
-    """A concordance line's three parts: the left context cut and padded to `width`
-    characters (right-aligned), the keyword, the right context cut to `width`."""
+    """A concordance line's three parts: the left context cut and padded to `width` terminal
+    cells (right-aligned), the keyword, the right context cut to `width` cells."""
     left, keyword, right = flat(left), flat(keyword), flat(right)
-    return left[-width:].rjust(width), keyword, right[:width]
+    left = last_cells(left, width)
+    return " " * (width - cell_width(left)) + left, keyword, first_cells(right, width)
 
 
 def entity_at(analysis: Analysis, start: int, end: int) -> Entity | None:

@@ -119,6 +119,15 @@ def flat(text: str) -> str:
 ELLIPSIS = "…"
 
 
+def cell_width(text: str) -> int:
+    """How many terminal cells `text` (sanitised) takes: a wide character two."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
 def truncate(text: str, width: int) -> str:
     """`text` in at most `width` terminal cells: when it is longer, cut and ended with an
     ellipsis. Cells, not characters: a wide character (CJK, most emoji) takes two, and is
@@ -127,16 +136,39 @@ def truncate(text: str, width: int) -> str:
         if len(text) <= width:
             return text
         return text[: width - 1] + ELLIPSIS if width > 0 else ""
-    from rich.cells import cell_len, set_cell_size
+    from rich.cells import cell_len
 
     if cell_len(text) <= width:
         return text
     if width < 1:
         return ""
-    head = set_cell_size(text, width - 1)
+    return first_cells(text, width - 1) + ELLIPSIS
+
+
+def first_cells(text: str, width: int) -> str:
+    """The longest start of `text` that fits in `width` cells (a wide character that would be
+    cut in half is left out)."""
+    if text.isascii():
+        return text[: max(width, 0)]
+    from rich.cells import set_cell_size
+
+    head = set_cell_size(text, max(width, 0))
     if not text.startswith(head):  # a wide character would be cut: rich put a space for it
         head = head[:-1]
-    return head + ELLIPSIS
+    return head
+
+
+def last_cells(text: str, width: int) -> str:
+    """The longest end of `text` that fits in `width` cells (as `first_cells`, from the end)."""
+    if text.isascii():
+        return text[len(text) - max(width, 0) :]
+    from rich.cells import cell_len
+
+    used, start = 0, len(text)
+    while start > 0 and used + cell_len(text[start - 1]) <= width:
+        start -= 1
+        used += cell_len(text[start])
+    return text[start:]
 
 
 def fit(text: str, width: int) -> str:
