@@ -97,6 +97,33 @@ def test_shop_and_call_out_labels_are_not_speakers(nlp):
     assert speech(text, nlp) == []
 
 
+def test_a_transcript_quoted_whole_is_split_into_its_turns(nlp):
+    text = (
+        "Mayor defends ferry cuts on the radio\n\n"
+        "On Sunday's phone-in, Mayor Luis Ferreira defended the plan to cut the late ferry.\n\n"
+        "Partial transcript as follows:\n\n"
+        '"HOLM: Let us begin with the ferry. Why cut the late boat now, of all times?\n\n'
+        '"FERREIRA: Well, look, the numbers simply do not add up. We carry forty people a '
+        "night on a boat built for four hundred.\n\n"
+        '"But the truth is that we are keeping the early boat, and that is the one most '
+        "workers use.\n\n"
+        '"(CROSSTALK.)\n\n'
+        '"HOLM: Mayor, I have to stop you there, because we are out of time.\n\n'
+        '"FERREIRA: And that is why the plan will pass.\n\n'
+        '"Follow Harbour Radio on Twitter @harbourradio."'
+    )
+    quotes = speech(text, nlp)
+    assert [(q.speaker, q.text.split()[:3]) for q in quotes] == [
+        ("Holm", ["Let", "us", "begin"]),
+        ("Luis Ferreira", ["Well,", "look,", "the"]),
+        ("Holm", ["Mayor,", "I", "have"]),
+        ("Luis Ferreira", ["And", "that", "is"]),
+    ]
+    answer = quotes[1]
+    assert answer.text.endswith("the one most workers use.")  # the turn runs on
+    assert quotes[-1].text == "And that is why the plan will pass."
+
+
 # 3. Speakers.
 
 

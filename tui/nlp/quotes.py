@@ -35,7 +35,7 @@ STRAIGHT = '"'
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\S)")
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
 _LABEL = re.compile(
-    r"^(?P<label>(?:[A-Z][A-Za-z.’'-]*\.?)(?:[ ][A-Z][A-Za-z.’'-]*){0,4}"
+    r"^(?P<mark>[\"“]|'')?(?P<label>(?:[A-Z][A-Za-z.’'-]*\.?)(?:[ ][A-Z][A-Za-z.’'-]*){0,4}"
     r"(?:,[ ][A-Z][A-Za-z .’'-]{0,60})?)\s*:\s+(?P<speech>\S.*)$",
     re.MULTILINE,
 )
@@ -240,50 +240,105 @@ def quote_text(text: str, quote: RawQuote) -> str:
 def find_transcript_quotes(
     text: str, paras: list[tuple[int, int]], taken: list[RawQuote], resolver: SpeakerResolver
 ) -> list[RawQuote]:
-    """Answers in Q&A and transcript paragraphs, which carry no quote marks."""
-    candidates: list[tuple[int, str, int]] = []  # (paragraph, label, speech start)
+    """Answers in Q&A and transcript paragraphs, which carry no quote marks; and the turns of
+    a transcript the writer quoted whole (`"WALLACE: ...` paragraphs, each opening with a mark
+    as a quotation run over several paragraphs does), questions included."""
+    candidates: list[tuple[int, str, int, bool]] = []  # (paragraph, label, speech start, quoted)
     for number, (start, end) in enumerate(paras):
         match = _LABEL.match(text, start, end)
         if match:
-            candidates.append(
-                (number, match.group("label").split(",")[0].strip(), match.start("speech"))
-            )
+            label = match.group("label").split(",")[0].strip()
+            candidates.append((number, label, match.start("speech"), bool(match.group("mark"))))
     people = {g.name.split()[-1].lower() for g in resolver.groups.values() if g.label == "PERSON"}
-    speakers = [label for _, label, _ in candidates if _speaker_label(label, people)]
+    speakers = [label for _, label, _, _ in candidates if _speaker_label(label, people)]
+    if speakers:
+        # A capitalised label that takes several turns beside a person's is the other side
+        # of the exchange ("WALLACE:" asking "PENCE:"), even when NER never named them.
+        counts = Counter(label for _, label, _, _ in candidates)
+        speakers += [
+            label
+            for label, count in counts.items()
+            if count >= 2
+            and label.isupper()
+            and len(label) > 1
+            and label.lower() not in NOT_SPEAKER_LABELS
+            and label not in speakers
+        ]
     surnames = {label.split()[-1].lower() for label in speakers}
     # "MARSH:" after "DR. ELAINE MARSH, COMMISSIONER:" is the same speaker.
     labelled = [
-        (number, label, speech)
-        for number, label, speech in candidates
-        if label in speakers or label.split()[-1].lower() in surnames
+        candidate
+        for candidate in candidates
+        if candidate[1] in speakers or candidate[1].split()[-1].lower() in surnames
     ]
-    caps = [label for _, label, _ in labelled if label.isupper() and len(label) > 1]
-    for _, label, _ in labelled:
+    if any(quoted for _, _, _, quoted in labelled):
+        # A quoted transcript: a headline "Pence: ..." is not one of its turns.
+        labelled = [candidate for candidate in labelled if candidate[3]]
+    caps = [label for _, label, _, _ in labelled if label.isupper() and len(label) > 1]
+    for _, label, _, _ in labelled:
         name = resolver.name_for(label)
         if name and label.lower().rstrip(".") not in QUESTION_LABELS:
             resolver.register(name)
-    answers = [label for _, label, _ in labelled if label in {"A", "Q"}]
+    answers = [label for _, label, _, _ in labelled if label in {"A", "Q"}]
     if len(caps) < 2 and len(answers) < 2:
         return []
     interviewee = _interviewee(text, resolver) if answers else None
     in_quote = {q.paragraph for q in taken} | {q.last_paragraph for q in taken}
     found: list[RawQuote] = []
-    labels = {number: (label, speech) for number, label, speech in labelled}
+    labels = {number: (label, speech, quoted) for number, label, speech, quoted in labelled}
     speaker: str | None = None
+    quoted_turn: RawQuote | None = None  # the quoted turn the next marked paragraph continues
     for number, (start, end) in enumerate(paras):
         if number in labels:
-            label, speech = labels[number]
+            label, speech, quoted = labels[number]
             lower = label.lower().rstrip(".")
-            if lower in QUESTION_LABELS or text[start:end].rstrip().endswith("?"):
+            quoted_turn = None
+            asks = lower in QUESTION_LABELS or text[start:end].rstrip().endswith("?")
+            if asks and not quoted:
                 speaker = None  # a question put to the speaker, not their words
                 continue
             speaker = interviewee if label == "A" else resolver.name_for(label)
-            found.append(RawQuote(speech, end, start, None, number, number, label_speaker=speaker))
+            if lower in QUESTION_LABELS:
+                speaker = None
+            turn = RawQuote(
+                speech, _turn_end(text, start, end, quoted), start, None, number, number
+            )
+            turn.label_speaker = speaker
+            found.append(turn)
+            if quoted:
+                quoted_turn, speaker = turn, None
+        elif quoted_turn is not None and _continues_quoted_turn(text, start, end):
+            quoted_turn.inner_marks.append(start)
+            quoted_turn.end = _turn_end(text, start, end, quoted=True)
+            quoted_turn.last_paragraph = number
         elif speaker is not None and _continues_answer(text, start, end, number in in_quote):
             found.append(RawQuote(start, end, start, None, number, number, label_speaker=speaker))
         else:
-            speaker = None
+            speaker, quoted_turn = None, None
     return found
+
+
+def _turn_end(text: str, start: int, end: int, quoted: bool) -> int:
+    """Where a turn's words end: before the closing mark of a quoted transcript's last turn."""
+    if quoted and end > start:
+        if text.endswith(_TWO_APOSTROPHES, start, end):
+            return end - 2
+        if text[end - 1] in CLOSERS + STRAIGHT:
+            return end - 1
+    return end
+
+
+def _continues_quoted_turn(text: str, start: int, end: int) -> bool:
+    """A paragraph that opens with a quote mark goes on with the quoted turn before it, unless
+    it is a stage direction (`"(CROSSTALK.)`)."""
+    if text[start] not in OPENERS + STRAIGHT and not text.startswith(_TWO_APOSTROPHES, start):
+        return False
+    words = text[start + mark_width(text, start) : end].lstrip()
+    return not words.startswith(("(", "[")) and not _FOLLOW.match(words)
+
+
+#: The sign-off after an article (`Follow Pam Key on Twitter @pamkeyNEN.`), never speech.
+_FOLLOW = re.compile(r"Follow\s+(?:\S+\s+){1,4}on\s+(?:Twitter|Facebook|Instagram|X)\b")
 
 
 def _speaker_label(label: str, surnames: set[str]) -> bool:
@@ -706,8 +761,8 @@ def find_quotes(doc: Doc, resolver: SpeakerResolver) -> list[Quote]:
     raw = find_raw_quotes(text, paras)
     spoken = find_transcript_quotes(text, paras, raw, resolver)
     # Quote marks inside a transcript answer are the speaker's, not a quotation of their own.
-    answered = {q.paragraph for q in spoken}
-    raw = [q for q in raw if q.paragraph not in answered] + spoken
+    answered = {n for q in spoken for n in range(q.paragraph, q.last_paragraph + 1)}
+    raw = [q for q in raw if answered.isdisjoint(range(q.paragraph, q.last_paragraph + 1))] + spoken
     raw.sort(key=lambda q: q.start)
     resolver.set_quoted([(q.start, q.end) for q in raw])
     attribute(doc, paras, raw, resolver)
