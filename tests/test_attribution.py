@@ -363,6 +363,50 @@ def test_a_claim_ends_where_the_speakers_next_act_begins(nlp):
     assert claim_starting(claims, "Both rates would climb").source == "Ruth Okonkwo"
 
 
+def test_a_claim_stops_at_a_semicolon_a_concession_a_citation_or_the_next_cue(nlp):
+    text = (
+        "Harbour officials said the timing of the closure was not deliberate; they only "
+        "heard on Monday of the storm damage.\n\n"
+        "The harbour master, Petra Lindqvist, said the new pier was the largest in the "
+        "region, although it may take months to measure how much traffic it draws.\n\n"
+        "Shipping analysts said rising fuel costs have pushed the ferry company toward "
+        "closure, citing the loss of two routes last winter.\n\n"
+        "Lindqvist says the captain promised to keep the late boat running and said he "
+        "would resign if it were cut."
+    )
+    claims = analyze_text(text, nlp).claims
+    timing = claim_starting(claims, "the timing of the closure")
+    assert timing.text == "the timing of the closure was not deliberate"
+    pier = claim_starting(claims, "the new pier")
+    assert pier.text == "the new pier was the largest in the region"
+    fuel = claim_starting(claims, "rising fuel costs")
+    assert fuel.text == "rising fuel costs have pushed the ferry company toward closure"
+    promised = claim_starting(claims, "the captain promised")
+    assert promised.text == "the captain promised to keep the late boat running"
+    assert promised.source == "Petra Lindqvist"
+
+
+def test_claims_the_parser_hangs_after_an_adjunct_or_a_parenthesis(nlp):
+    text = (
+        "Mayor Ines Marlow said after the vote she would not accept the ferry levy if it "
+        "were offered again.\n\n"
+        "Mayor Tomas Brenner spoke on the radio.\n\n"
+        "The problem now, he told me on Friday, is that the harbour has no money left for "
+        "repairs.\n\n"
+        "Though the last merger was relatively smooth, he said, joining the two ports "
+        "would be much harder and could lead to years of legal fights."
+    )
+    claims = analyze_text(text, nlp).claims
+    levy = next(c for c in claims if "she would not accept the ferry levy" in c.text)
+    assert levy.source == "Ines Marlow"
+    assert levy.text.endswith("if it were offered again")
+    problem = claim_starting(claims, "The problem now")
+    assert problem.text.endswith("the harbour has no money left for repairs")
+    merger = claim_starting(claims, "Though the last merger")
+    assert merger.text.endswith("could lead to years of legal fights")
+    assert merger.source == "Tomas Brenner"
+
+
 def test_a_short_quotation_that_ends_the_sentence_is_speech_a_title_is_not(nlp):
     text = (
         "Harbour vote\n\n"

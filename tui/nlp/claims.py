@@ -73,7 +73,11 @@ def _paragraph_of(text: str, offset: int) -> str:
 
 
 def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
-    complements = [c for c in verb.children if c.dep_ == "ccomp"] or _clause_object(verb)
+    complements = (
+        [c for c in verb.children if c.dep_ == "ccomp"]
+        or _clause_object(verb)
+        or _unmarked_clause(verb)
+    )
     if not complements:
         return (
             _parenthetical(verb, resolver, in_quote)
@@ -99,6 +103,10 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     tokens = [t for t in complement.subtree if not (t.dep_ == "mark" and t.head == complement)]
     cut = _next_attribution(verb, complement, in_quote)
     tokens = [t for t in tokens if cut is None or t.i < cut]
+    # `said the timing was not intentional; they only learned ...`: a new clause after a
+    # semicolon is the writer's again.
+    semicolon = next((t.i for t in tokens[1:] if t.text == ";"), None)
+    tokens = [t for t in tokens if semicolon is None or t.i < semicolon]
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
         tokens.pop()
     while tokens and tokens[0].is_quote:
@@ -123,8 +131,10 @@ _CUES = CLAIM_VERBS | SPEECH_VERBS
 #: Cues that start the speaker's next statement when coordinated with a complement.
 _NEXT_CUES = frozenset(
     "say tell add insist warn note argue claim announce predict ask question stress deny "
-    "acknowledge admit urge".split()
+    "acknowledge admit urge cite point".split()
 )
+#: Conjunctions of a concession that the writer, or the next speaker, adds after a claim.
+_CONCEDING = frozenset({"although", "though"})
 
 
 def _next_attribution(verb: Token, complement: Token, in_quote: _QuoteIndex) -> int | None:
@@ -144,8 +154,14 @@ def _next_attribution(verb: Token, complement: Token, in_quote: _QuoteIndex) -> 
         lemma = token.lemma_.lower()
         if token.dep_ == "conj" and token.head.i == complement.i and not own_subject:
             tense_shift = token.tag_ == verb.tag_ == "VBD" and complement.tag_ in {"VBZ", "VBP"}
-            if tense_shift or (lemma in _NEXT_CUES and token.tag_ == verb.tag_):
+            if tense_shift or (lemma in _NEXT_CUES and token.tag_ in {verb.tag_, "VBD", "VBZ"}):
                 cuts.append(token.left_edge.i)
+        elif (
+            token.dep_ == "advcl"
+            and token.doc[token.left_edge.i - 1].text == ","
+            and any(c.dep_ == "mark" and c.lower_ in _CONCEDING for c in token.children)
+        ):
+            cuts.append(token.left_edge.i)  # `..., although it may take days to tell`
         elif (
             token.tag_ == "VBG"
             and lemma in _NEXT_CUES
@@ -185,6 +201,19 @@ def _clause_object(verb: Token) -> list[Token]:
         and child.tag_ == "VBG"
         and child.i == verb.i + 1
         and any(c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"} for c in child.children)
+    ]
+
+
+def _unmarked_clause(verb: Token) -> list[Token]:
+    """`said after the convention he would not accept`: a clause with its own subject and no
+    conjunction after the cue, which the parser hung on it as an adverbial clause."""
+    return [
+        child
+        for child in verb.rights
+        if child.dep_ == "advcl"
+        and child.pos_ in {"VERB", "AUX"}
+        and any(c.dep_ in {"nsubj", "nsubjpass"} and c.i < child.i for c in child.children)
+        and not any(c.dep_ == "mark" or c.tag_ in {"WRB", "WDT", "WP"} for c in child.children)
     ]
 
 
@@ -273,8 +302,18 @@ def _parenthetical(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex
     if subject is None or subject.dep_ == "nsubjpass":
         return None
     clause = verb.head
+    # `The difference now, he told me, is that ...` hung on the subject noun, and `Though X
+    # was seamless, he said, Y would ...` hung on the subordinate clause: the whole sentence.
+    while clause.head.i != clause.i and (
+        clause.pos_ not in {"VERB", "AUX"} or clause.dep_ == "advcl"
+    ):
+        clause = clause.head
     start = clause.left_edge.idx
-    end = clause.right_edge.idx + len(clause.right_edge.text)
+    last = clause.right_edge
+    cut = _next_attribution(verb, clause, in_quote)
+    if cut is not None and cut > verb.i:
+        last = verb.doc[cut - 1]
+    end = last.idx + len(last.text)
     if in_quote.inside(start) or in_quote.inside(verb.idx):
         return None
     return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
