@@ -145,6 +145,31 @@ def test_speakers_from_cues_beyond_the_old_list_em_dashes_and_dates(nlp):
     ]
 
 
+def test_a_cue_right_before_a_quote_beats_one_in_the_next_sentence(nlp):
+    text = (
+        "Debate night\n\n"
+        "When the mayor noted that the captain had paid no harbour fees for years "
+        "\u2015 as the port's own ledger showed \u2015 Tomas Brenner boasted, \u201cThat "
+        "makes me smart.\u201d Brenner was just as defensive about a builder who said he was "
+        "never paid for the new pier."
+    )
+    quotes = speech(text, nlp)
+    assert [(q.text, q.speaker) for q in quotes] == [("That makes me smart.", "Tomas Brenner")]
+
+
+def test_chanted_words_are_speech_and_the_sentence_going_on_names_no_one(nlp):
+    text = (
+        "Night march\n\n"
+        'Dockers on the quay chanted "What levy?" and kept going until nearly '
+        "2 a.m. Friday.\n\n"
+        'Later they gathered at the gates of the harbour office, chanting, "Hands off our '
+        'boats."'
+    )
+    quotes = speech(text, nlp)
+    assert [q.text for q in quotes] == ["What levy?", "Hands off our boats."]
+    assert quotes[0].speaker != "Friday"
+
+
 # 4. Claims.
 
 CLAIMS_TEXT = (
@@ -405,6 +430,27 @@ def test_claims_the_parser_hangs_after_an_adjunct_or_a_parenthesis(nlp):
     merger = claim_starting(claims, "Though the last merger")
     assert merger.text.endswith("could lead to years of legal fights")
     assert merger.source == "Tomas Brenner"
+
+
+def test_a_claim_that_opens_with_a_quotation_and_goes_on_is_mixed_quotation(nlp):
+    text = (
+        "\u201cThis just is not right,\u201d Maria Marlow said. \u201cYou squeezed the crews "
+        "to the breaking point\u201d to drive up the share price and your own pay, she said.\n\n"
+        "A spokeswoman, Ines Haddad, said that, \u201cOf course the captain is going to defend "
+        "himself\u201d against what the company sees as a campaign by the union.\n\n"
+        "The spot ends with Brenner saying, \u201cThat makes me smart,\u201d when the mayor "
+        "blasted him for the unpaid fees.\n\n"
+        '"These cuts are never easy, and they are hardest for the people who built this '
+        'harbour," harbour master Petra Lindqvist wrote in a memo to staff that was seen by '
+        "this newspaper."
+    )
+    claims = analyze_text(text, nlp).claims
+    squeezed = claim_starting(claims, "\u201cYou squeezed the crews")
+    assert squeezed.text.endswith("your own pay") and squeezed.source == "Maria Marlow"
+    defend = claim_starting(claims, "\u201cOf course the captain")
+    assert defend.text.endswith("a campaign by the union") and defend.source == "Ines Haddad"
+    assert not any("That makes me smart" in c.text for c in claims)
+    assert not any("These cuts are never easy" in c.text for c in claims)
 
 
 def test_a_short_quotation_that_ends_the_sentence_is_speech_a_title_is_not(nlp):

@@ -20,8 +20,16 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 MIN_CLAIM_WORDS = 3
+#: Words of its own after a quotation that make a claim opening with it mixed quotation.
+MIN_OWN_WORDS = 3
 _HEADING_END = re.compile(r"[.!?…][”’\"')\]]*\s*$")
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
+
+
+#: Words that open a clause of the writer's own after a quotation.
+_CLAUSE_OPENERS = frozenset(
+    "when while as after before because since until if though although and but or".split()
+)
 
 
 class _QuoteIndex:
@@ -35,6 +43,22 @@ class _QuoteIndex:
     def inside(self, offset: int) -> bool:
         index = bisect_right(self._starts, offset) - 1
         return index >= 0 and offset < self._spans[index][1]
+
+    def opens_direct(self, text: str, start: int, end: int, cue: int) -> bool:
+        """True when [start, end) opens inside a direct quote and is no more than it: a claim
+        that goes on past the quotation for a few words of its own, before any other quotation
+        and the cue at `cue` (`"You squeezed them" to drive up the price, she said`), is mixed
+        quotation, and stays a claim."""
+        index = bisect_right(self._starts, start) - 1
+        if index < 0 or start >= self._spans[index][1]:
+            return False
+        quote_end = self._spans[index][1]
+        own_end = self.first_after(quote_end, end)
+        if quote_end < cue < own_end:
+            own_end = cue
+        own = re.findall(r"\w+", text[quote_end:own_end])
+        # (`"That makes me smart," when Clinton blasted him`: the writer's clause, not theirs)
+        return len(own) < MIN_OWN_WORDS or own[0].lower() in _CLAUSE_OPENERS
 
     def first_after(self, start: int, end: int) -> int:
         """The first quote opening in [start, end), or `end`."""
@@ -102,6 +126,11 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
         return None  # "tests showed it to be safe": a finding, not someone's assertion
     tokens = [t for t in complement.subtree if not (t.dep_ == "mark" and t.head == complement)]
     cut = _next_attribution(verb, complement, in_quote)
+    if complement.i < subject.i < verb.i:
+        # Content before its source ends where the source begins, whatever the parser hung
+        # on it from further on (`"...people who built it," Tran wrote in a memo that was
+        # seen ...`).
+        cut = min(cut if cut is not None else subject.left_edge.i, subject.left_edge.i)
     tokens = [t for t in tokens if cut is None or t.i < cut]
     # `said the timing was not intentional; they only learned ...`: a new clause after a
     # semicolon is the writer's again.
@@ -109,13 +138,14 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
     tokens = [t for t in tokens if semicolon is None or t.i < semicolon]
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
         tokens.pop()
-    while tokens and tokens[0].is_quote:
-        tokens.pop(0)  # `''Revenues are up,'' said X`: a two-character mark opens a quote
+    while tokens and (tokens[0].is_quote or tokens[0].text in {",", ":"}):
+        # `''Revenues are up,'' said X`: a two-character mark opens a quote; `said that, "`
+        tokens.pop(0)
     if not tokens:
         return None
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
-    if in_quote.inside(start):
+    if in_quote.opens_direct(resolver.text, start, end, verb.idx):
         return None
     # A quoted fragment inside the complement (`said the council had "lost its way"`) is
     # mixed quotation: part of the claim, not its end; a quotation introduced by a comma or
@@ -314,7 +344,7 @@ def _parenthetical(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex
     if cut is not None and cut > verb.i:
         last = verb.doc[cut - 1]
     end = last.idx + len(last.text)
-    if in_quote.inside(start) or in_quote.inside(verb.idx):
+    if in_quote.opens_direct(resolver.text, start, end, verb.idx) or in_quote.inside(verb.idx):
         return None
     return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
 
@@ -443,6 +473,11 @@ def _claim(
 ) -> Claim | None:
     text = resolver.text  # spaCy's Doc.text joins every token on each call
     start, end = _strip(text, start, end)
+    mark = text[start - 1] if start else ""
+    if (mark == "“" and "”" in text[start:end]) or (
+        mark == '"' and text.count(mark, start, end) % 2
+    ):
+        start -= 1  # a claim opening with a quotation (mixed) keeps the quotation's marks
     if len(text[start:end].split()) < MIN_CLAIM_WORDS:
         return None
     speaker = resolver.resolve(source, start, describe=True)

@@ -414,7 +414,8 @@ def _cue_verbs(doc: Doc, start: int, end: int) -> list[Token]:
 
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ in {"nsubj", "nsubjpass"}:
+        # (a dash the tagger took for a noun is no one: `public ― Trump boasted`)
+        if child.dep_ in {"nsubj", "nsubjpass"} and any(c.isalnum() for c in child.text):
             return child
     # "..., said John Smith" is often parsed with the name as an object or attribute.
     for child in verb.rights:
@@ -493,13 +494,17 @@ def attribute(
                 doc, after_start, after_end, resolver, quote.open_mark, after=True, any_verb=True
             )
         adjacent = found is not None and _words(text, after_start, found[2]) <= 4
-        if found is None:
-            found = _attribution_in(
+        if found is None or not adjacent:
+            before = _attribution_in(
                 doc, before_start, before_end, resolver, quote.open_mark, after=False
             )
             # `"A," said X, the mediator, "B."`: the second half of a split quote.
             split = position > 0 and siblings[position - 1].kind == "quote"
-            adjacent = found is not None and (split or _introduces(text, found[3], before_end))
+            introduced = before is not None and (split or _introduces(text, before[3], before_end))
+            # `Trump boasted, "That makes me smart." Trump was ... who said ...`: the cue
+            # right before the quote, not one further on in the next sentence.
+            if found is None or introduced:
+                found, adjacent = before, introduced
         if found is None and position and siblings[position - 1].kind == "quote":
             # "A," she said, "B."  /  She said "A" though "B": the same speaker.
             sibling = siblings[position - 1]
@@ -576,6 +581,7 @@ _ABBREVIATIONS = frozenset({"st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "
 
 
 _HANDS_OVER = frozenset(",?!—–-")
+_CARRIES_ON = re.compile(r"\s*(?:and|but|or|then|as|while)\b")
 
 
 def _last_named(
@@ -608,6 +614,8 @@ def _attribution_in(
     `any_verb`, the first verb of its first few words, speech verb or not."""
     if end <= start:
         return None
+    if after and _CARRIES_ON.match(resolver.text, start, end):
+        return None  # `chanted "What now?" and kept going`: the writer's sentence goes on
     if any_verb:
         span = doc.char_span(start, end, alignment_mode="contract")
         verbs = [t for t in span or () if t.pos_ == "VERB"][:1]
@@ -689,7 +697,7 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
         return "term"  # a headline or heading, unless it is a whole paragraph of speech
     if words <= MAX_TERM_WORDS and _sentence_goes_on(text, quote):
         return "term"  # “The Salt Road” is published / warned that “critical weather” would
-    if starts_paragraph:
+    if starts_paragraph or _CRIED.search(text, max(0, quote.open_mark - 20), quote.open_mark):
         return "quote"
     if _embedded(text, quote.open_mark):
         # "described it as a “giant graveyard”": a phrase inside the writer's own sentence.
@@ -711,6 +719,10 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
 
 _INTRODUCING = re.compile(
     r"(?:\b(?:that|says?|said|saying|adds?|added|asks?|asked|tells?|told)|[:,—–])\s*$"
+)
+#: Cries and posts that take their words straight after them (`chanted "What now?"`).
+_CRIED = re.compile(
+    r"\b(?:(?:chant|shout|yell|scream|tweet|exclaim|whisper)(?:s|ed|ing)?|cried|replied),?\s*$"
 )
 
 
