@@ -448,7 +448,7 @@ def _according(sentence: Span, resolver: SpeakerResolver, in_quote: _QuoteIndex)
     at = sentence.start_char + match.start()
     to = next((t for t in sentence if t.idx >= at and t.lower_ == "to"), None)
     source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
-    if source is None:
+    if to is None or source is None:
         return None
     phrase = doc[min(t.i for t in to.head.subtree) : max(t.i for t in to.head.subtree) + 1]
     before = (sentence.start_char, phrase.start_char)

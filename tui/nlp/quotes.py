@@ -207,7 +207,7 @@ def _join_adjacent(text: str, quotes: list[RawQuote]) -> list[RawQuote]:
             and last.last_paragraph == quote.paragraph
             and not text[closed + mark_width(text, closed) : quote.open_mark].strip()
         ):
-            last.inner_marks += [last.close_mark, quote.open_mark, *quote.inner_marks]
+            last.inner_marks += [closed, quote.open_mark, *quote.inner_marks]
             last.end, last.close_mark = quote.end, quote.close_mark
             last.last_paragraph = quote.last_paragraph
             continue
@@ -476,8 +476,8 @@ def attribute(
         after_end = _sentence_stop(text, after_start, after_end)
         # Before: back to the previous quote in the paragraph (or the paragraph's start).
         before_start = para_start
-        if position and siblings[position - 1].close_mark is not None:
-            previous_close = siblings[position - 1].close_mark
+        previous_close = siblings[position - 1].close_mark if position else None
+        if previous_close is not None:
             before_start = previous_close + mark_width(text, previous_close)
         before_end = quote.open_mark
 
@@ -514,9 +514,13 @@ def attribute(
         if found is None and quote.open_mark > para_start:
             # `"A," said X, who ... . "B."`: the previous quote's attribution, no one else
             # named since, then the next sentence of the same quotation.
-            sibling = next((q for q in reversed(siblings[:position]) if q.kind == "quote"), None)
-            if sibling is not None and _same_voice(text, sibling, quote, resolver):
-                found = (sibling.speaker, sibling.cue or "", before_start, before_start)
+            voice = next((q for q in reversed(siblings[:position]) if q.kind == "quote"), None)
+            if (
+                voice is not None
+                and voice.speaker is not None
+                and _same_voice(text, voice, quote, resolver)
+            ):
+                found = (voice.speaker, voice.cue or "", before_start, before_start)
         quote.kind = _kind(text, quote, paras, adjacent)
         if quote.kind != "quote":
             continue
