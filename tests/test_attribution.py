@@ -97,6 +97,33 @@ def test_shop_and_call_out_labels_are_not_speakers(nlp):
     assert speech(text, nlp) == []
 
 
+def test_a_transcript_quoted_whole_is_split_into_its_turns(nlp):
+    text = (
+        "Mayor defends ferry cuts on the radio\n\n"
+        "On Sunday's phone-in, Mayor Luis Ferreira defended the plan to cut the late ferry.\n\n"
+        "Partial transcript as follows:\n\n"
+        '"HOLM: Let us begin with the ferry. Why cut the late boat now, of all times?\n\n'
+        '"FERREIRA: Well, look, the numbers simply do not add up. We carry forty people a '
+        "night on a boat built for four hundred.\n\n"
+        '"But the truth is that we are keeping the early boat, and that is the one most '
+        "workers use.\n\n"
+        '"(CROSSTALK.)\n\n'
+        '"HOLM: Mayor, I have to stop you there, because we are out of time.\n\n'
+        '"FERREIRA: And that is why the plan will pass.\n\n'
+        '"Follow Harbour Radio on Twitter @harbourradio."'
+    )
+    quotes = speech(text, nlp)
+    assert [(q.speaker, q.text.split()[:3]) for q in quotes] == [
+        ("Holm", ["Let", "us", "begin"]),
+        ("Luis Ferreira", ["Well,", "look,", "the"]),
+        ("Holm", ["Mayor,", "I", "have"]),
+        ("Luis Ferreira", ["And", "that", "is"]),
+    ]
+    answer = quotes[1]
+    assert answer.text.endswith("the one most workers use.")  # the turn runs on
+    assert quotes[-1].text == "And that is why the plan will pass."
+
+
 # 3. Speakers.
 
 
@@ -116,6 +143,31 @@ def test_speakers_from_cues_beyond_the_old_list_em_dashes_and_dates(nlp):
         "Ruth Okonkwo",
         "Gerald Finch",
     ]
+
+
+def test_a_cue_right_before_a_quote_beats_one_in_the_next_sentence(nlp):
+    text = (
+        "Debate night\n\n"
+        "When the mayor noted that the captain had paid no harbour fees for years "
+        "\u2015 as the port's own ledger showed \u2015 Tomas Brenner boasted, \u201cThat "
+        "makes me smart.\u201d Brenner was just as defensive about a builder who said he was "
+        "never paid for the new pier."
+    )
+    quotes = speech(text, nlp)
+    assert [(q.text, q.speaker) for q in quotes] == [("That makes me smart.", "Tomas Brenner")]
+
+
+def test_chanted_words_are_speech_and_the_sentence_going_on_names_no_one(nlp):
+    text = (
+        "Night march\n\n"
+        'Dockers on the quay chanted "What levy?" and kept going until nearly '
+        "2 a.m. Friday.\n\n"
+        'Later they gathered at the gates of the harbour office, chanting, "Hands off our '
+        'boats."'
+    )
+    quotes = speech(text, nlp)
+    assert [q.text for q in quotes] == ["What levy?", "Hands off our boats."]
+    assert quotes[0].speaker != "Friday"
 
 
 # 4. Claims.
@@ -334,6 +386,71 @@ def test_a_claim_ends_where_the_speakers_next_act_begins(nlp):
     harbour = claim_starting(claims, "the harbour was not losing")
     assert harbour.text == "the harbour was not losing money on the late boat"
     assert claim_starting(claims, "Both rates would climb").source == "Ruth Okonkwo"
+
+
+def test_a_claim_stops_at_a_semicolon_a_concession_a_citation_or_the_next_cue(nlp):
+    text = (
+        "Harbour officials said the timing of the closure was not deliberate; they only "
+        "heard on Monday of the storm damage.\n\n"
+        "The harbour master, Petra Lindqvist, said the new pier was the largest in the "
+        "region, although it may take months to measure how much traffic it draws.\n\n"
+        "Shipping analysts said rising fuel costs have pushed the ferry company toward "
+        "closure, citing the loss of two routes last winter.\n\n"
+        "Lindqvist says the captain promised to keep the late boat running and said he "
+        "would resign if it were cut."
+    )
+    claims = analyze_text(text, nlp).claims
+    timing = claim_starting(claims, "the timing of the closure")
+    assert timing.text == "the timing of the closure was not deliberate"
+    pier = claim_starting(claims, "the new pier")
+    assert pier.text == "the new pier was the largest in the region"
+    fuel = claim_starting(claims, "rising fuel costs")
+    assert fuel.text == "rising fuel costs have pushed the ferry company toward closure"
+    promised = claim_starting(claims, "the captain promised")
+    assert promised.text == "the captain promised to keep the late boat running"
+    assert promised.source == "Petra Lindqvist"
+
+
+def test_claims_the_parser_hangs_after_an_adjunct_or_a_parenthesis(nlp):
+    text = (
+        "Mayor Ines Marlow said after the vote she would not accept the ferry levy if it "
+        "were offered again.\n\n"
+        "Mayor Tomas Brenner spoke on the radio.\n\n"
+        "The problem now, he told me on Friday, is that the harbour has no money left for "
+        "repairs.\n\n"
+        "Though the last merger was relatively smooth, he said, joining the two ports "
+        "would be much harder and could lead to years of legal fights."
+    )
+    claims = analyze_text(text, nlp).claims
+    levy = next(c for c in claims if "she would not accept the ferry levy" in c.text)
+    assert levy.source == "Ines Marlow"
+    assert levy.text.endswith("if it were offered again")
+    problem = claim_starting(claims, "The problem now")
+    assert problem.text.endswith("the harbour has no money left for repairs")
+    merger = claim_starting(claims, "Though the last merger")
+    assert merger.text.endswith("could lead to years of legal fights")
+    assert merger.source == "Tomas Brenner"
+
+
+def test_a_claim_that_opens_with_a_quotation_and_goes_on_is_mixed_quotation(nlp):
+    text = (
+        "\u201cThis just is not right,\u201d Maria Marlow said. \u201cYou squeezed the crews "
+        "to the breaking point\u201d to drive up the share price and your own pay, she said.\n\n"
+        "A spokeswoman, Ines Haddad, said that, \u201cOf course the captain is going to defend "
+        "himself\u201d against what the company sees as a campaign by the union.\n\n"
+        "The spot ends with Brenner saying, \u201cThat makes me smart,\u201d when the mayor "
+        "blasted him for the unpaid fees.\n\n"
+        '"These cuts are never easy, and they are hardest for the people who built this '
+        'harbour," harbour master Petra Lindqvist wrote in a memo to staff that was seen by '
+        "this newspaper."
+    )
+    claims = analyze_text(text, nlp).claims
+    squeezed = claim_starting(claims, "\u201cYou squeezed the crews")
+    assert squeezed.text.endswith("your own pay") and squeezed.source == "Maria Marlow"
+    defend = claim_starting(claims, "\u201cOf course the captain")
+    assert defend.text.endswith("a campaign by the union") and defend.source == "Ines Haddad"
+    assert not any("That makes me smart" in c.text for c in claims)
+    assert not any("These cuts are never easy" in c.text for c in claims)
 
 
 def test_a_short_quotation_that_ends_the_sentence_is_speech_a_title_is_not(nlp):

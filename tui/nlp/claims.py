@@ -20,8 +20,16 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 MIN_CLAIM_WORDS = 3
+#: Words of its own after a quotation that make a claim opening with it mixed quotation.
+MIN_OWN_WORDS = 3
 _HEADING_END = re.compile(r"[.!?…][”’\"')\]]*\s*$")
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
+
+
+#: Words that open a clause of the writer's own after a quotation.
+_CLAUSE_OPENERS = frozenset(
+    "when while as after before because since until if though although and but or".split()
+)
 
 
 class _QuoteIndex:
@@ -35,6 +43,22 @@ class _QuoteIndex:
     def inside(self, offset: int) -> bool:
         index = bisect_right(self._starts, offset) - 1
         return index >= 0 and offset < self._spans[index][1]
+
+    def opens_direct(self, text: str, start: int, end: int, cue: int) -> bool:
+        """True when [start, end) opens inside a direct quote and is no more than it: a claim
+        that goes on past the quotation for a few words of its own, before any other quotation
+        and the cue at `cue` (`"You squeezed them" to drive up the price, she said`), is mixed
+        quotation, and stays a claim."""
+        index = bisect_right(self._starts, start) - 1
+        if index < 0 or start >= self._spans[index][1]:
+            return False
+        quote_end = self._spans[index][1]
+        own_end = self.first_after(quote_end, end)
+        if quote_end < cue < own_end:
+            own_end = cue
+        own = re.findall(r"\w+", text[quote_end:own_end])
+        # (`"That makes me smart," when Clinton blasted him`: the writer's clause, not theirs)
+        return len(own) < MIN_OWN_WORDS or own[0].lower() in _CLAUSE_OPENERS
 
     def first_after(self, start: int, end: int) -> int:
         """The first quote opening in [start, end), or `end`."""
@@ -73,7 +97,11 @@ def _paragraph_of(text: str, offset: int) -> str:
 
 
 def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> Claim | None:
-    complements = [c for c in verb.children if c.dep_ == "ccomp"] or _clause_object(verb)
+    complements = (
+        [c for c in verb.children if c.dep_ == "ccomp"]
+        or _clause_object(verb)
+        or _unmarked_clause(verb)
+    )
     if not complements:
         return (
             _parenthetical(verb, resolver, in_quote)
@@ -98,16 +126,26 @@ def _reported(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex) -> 
         return None  # "tests showed it to be safe": a finding, not someone's assertion
     tokens = [t for t in complement.subtree if not (t.dep_ == "mark" and t.head == complement)]
     cut = _next_attribution(verb, complement, in_quote)
+    if complement.i < subject.i < verb.i:
+        # Content before its source ends where the source begins, whatever the parser hung
+        # on it from further on (`"...people who built it," Tran wrote in a memo that was
+        # seen ...`).
+        cut = min(cut if cut is not None else subject.left_edge.i, subject.left_edge.i)
     tokens = [t for t in tokens if cut is None or t.i < cut]
+    # `said the timing was not intentional; they only learned ...`: a new clause after a
+    # semicolon is the writer's again.
+    semicolon = next((t.i for t in tokens[1:] if t.text == ";"), None)
+    tokens = [t for t in tokens if semicolon is None or t.i < semicolon]
     while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
         tokens.pop()
-    while tokens and tokens[0].is_quote:
-        tokens.pop(0)  # `''Revenues are up,'' said X`: a two-character mark opens a quote
+    while tokens and (tokens[0].is_quote or tokens[0].text in {",", ":"}):
+        # `''Revenues are up,'' said X`: a two-character mark opens a quote; `said that, "`
+        tokens.pop(0)
     if not tokens:
         return None
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
-    if in_quote.inside(start):
+    if in_quote.opens_direct(resolver.text, start, end, verb.idx):
         return None
     # A quoted fragment inside the complement (`said the council had "lost its way"`) is
     # mixed quotation: part of the claim, not its end; a quotation introduced by a comma or
@@ -123,8 +161,10 @@ _CUES = CLAIM_VERBS | SPEECH_VERBS
 #: Cues that start the speaker's next statement when coordinated with a complement.
 _NEXT_CUES = frozenset(
     "say tell add insist warn note argue claim announce predict ask question stress deny "
-    "acknowledge admit urge".split()
+    "acknowledge admit urge cite point".split()
 )
+#: Conjunctions of a concession that the writer, or the next speaker, adds after a claim.
+_CONCEDING = frozenset({"although", "though"})
 
 
 def _next_attribution(verb: Token, complement: Token, in_quote: _QuoteIndex) -> int | None:
@@ -144,8 +184,14 @@ def _next_attribution(verb: Token, complement: Token, in_quote: _QuoteIndex) -> 
         lemma = token.lemma_.lower()
         if token.dep_ == "conj" and token.head.i == complement.i and not own_subject:
             tense_shift = token.tag_ == verb.tag_ == "VBD" and complement.tag_ in {"VBZ", "VBP"}
-            if tense_shift or (lemma in _NEXT_CUES and token.tag_ == verb.tag_):
+            if tense_shift or (lemma in _NEXT_CUES and token.tag_ in {verb.tag_, "VBD", "VBZ"}):
                 cuts.append(token.left_edge.i)
+        elif (
+            token.dep_ == "advcl"
+            and token.doc[token.left_edge.i - 1].text == ","
+            and any(c.dep_ == "mark" and c.lower_ in _CONCEDING for c in token.children)
+        ):
+            cuts.append(token.left_edge.i)  # `..., although it may take days to tell`
         elif (
             token.tag_ == "VBG"
             and lemma in _NEXT_CUES
@@ -185,6 +231,19 @@ def _clause_object(verb: Token) -> list[Token]:
         and child.tag_ == "VBG"
         and child.i == verb.i + 1
         and any(c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"} for c in child.children)
+    ]
+
+
+def _unmarked_clause(verb: Token) -> list[Token]:
+    """`said after the convention he would not accept`: a clause with its own subject and no
+    conjunction after the cue, which the parser hung on it as an adverbial clause."""
+    return [
+        child
+        for child in verb.rights
+        if child.dep_ == "advcl"
+        and child.pos_ in {"VERB", "AUX"}
+        and any(c.dep_ in {"nsubj", "nsubjpass"} and c.i < child.i for c in child.children)
+        and not any(c.dep_ == "mark" or c.tag_ in {"WRB", "WDT", "WP"} for c in child.children)
     ]
 
 
@@ -273,9 +332,19 @@ def _parenthetical(verb: Token, resolver: SpeakerResolver, in_quote: _QuoteIndex
     if subject is None or subject.dep_ == "nsubjpass":
         return None
     clause = verb.head
+    # `The difference now, he told me, is that ...` hung on the subject noun, and `Though X
+    # was seamless, he said, Y would ...` hung on the subordinate clause: the whole sentence.
+    while clause.head.i != clause.i and (
+        clause.pos_ not in {"VERB", "AUX"} or clause.dep_ == "advcl"
+    ):
+        clause = clause.head
     start = clause.left_edge.idx
-    end = clause.right_edge.idx + len(clause.right_edge.text)
-    if in_quote.inside(start) or in_quote.inside(verb.idx):
+    last = clause.right_edge
+    cut = _next_attribution(verb, clause, in_quote)
+    if cut is not None and cut > verb.i:
+        last = verb.doc[cut - 1]
+    end = last.idx + len(last.text)
+    if in_quote.opens_direct(resolver.text, start, end, verb.idx) or in_quote.inside(verb.idx):
         return None
     return _claim(verb.doc, start, end, subject, verb.lower_, resolver)
 
@@ -379,7 +448,7 @@ def _according(sentence: Span, resolver: SpeakerResolver, in_quote: _QuoteIndex)
     at = sentence.start_char + match.start()
     to = next((t for t in sentence if t.idx >= at and t.lower_ == "to"), None)
     source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
-    if source is None:
+    if to is None or source is None:
         return None
     phrase = doc[min(t.i for t in to.head.subtree) : max(t.i for t in to.head.subtree) + 1]
     before = (sentence.start_char, phrase.start_char)
@@ -404,6 +473,11 @@ def _claim(
 ) -> Claim | None:
     text = resolver.text  # spaCy's Doc.text joins every token on each call
     start, end = _strip(text, start, end)
+    mark = text[start - 1] if start else ""
+    if (mark == "“" and "”" in text[start:end]) or (
+        mark == '"' and text.count(mark, start, end) % 2
+    ):
+        start -= 1  # a claim opening with a quotation (mixed) keeps the quotation's marks
     if len(text[start:end].split()) < MIN_CLAIM_WORDS:
         return None
     speaker = resolver.resolve(source, start, describe=True)

@@ -122,15 +122,15 @@ def score_article(text: str, analysis: Analysis, gold: dict, name: str = "") -> 
     for item in gold["claims"]:
         at = text.index(item["snippet"])
         span = (at, at + len(item["snippet"]))
-        hits = [i for i, c in enumerate(claims) if _overlap(span, (c.start, c.end)) >= 0.5]
-        true.update(hits)
-        if hits:
+        claim_hits = [i for i, c in enumerate(claims) if _overlap(span, (c.start, c.end)) >= 0.5]
+        true.update(claim_hits)
+        if claim_hits:
             score.found_claims += 1
-            if _source_matches(claims[hits[0]].source, item["source"]):
+            if _source_matches(claims[claim_hits[0]].source, item["source"]):
                 score.right_sources += 1
             else:
                 score.errors.append(
-                    f"{name}: source {claims[hits[0]].source!r} != {item['source']!r}"
+                    f"{name}: source {claims[claim_hits[0]].source!r} != {item['source']!r}"
                 )
         else:
             score.errors.append(f"{name}: missed claim {item['snippet'][:50]!r}")

@@ -15,7 +15,8 @@ muse yell cry chuckle smile grin nod put
 ) | frozenset(
     # Speech cues of PolNeAR's train split (Cue spans, lemmatised; words only) not listed above.
     """
-report speak assure answer repeat echo remind comment interject recite rebut hint proclaim
+report speak assure answer repeat echo remind comment interject recite rebut hint proclaim chant
+scream holler
 clarify inform advise speculate email text blast slam mock tout brag rail decry chide scold
 tell offer reason counsel concur interrupt begin go quote announce pledge swear recount chime
 """.split()

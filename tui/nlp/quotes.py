@@ -35,7 +35,7 @@ STRAIGHT = '"'
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\S)")
 _SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
 _LABEL = re.compile(
-    r"^(?P<label>(?:[A-Z][A-Za-z.’'-]*\.?)(?:[ ][A-Z][A-Za-z.’'-]*){0,4}"
+    r"^(?P<mark>[\"“]|'')?(?P<label>(?:[A-Z][A-Za-z.’'-]*\.?)(?:[ ][A-Z][A-Za-z.’'-]*){0,4}"
     r"(?:,[ ][A-Z][A-Za-z .’'-]{0,60})?)\s*:\s+(?P<speech>\S.*)$",
     re.MULTILINE,
 )
@@ -207,7 +207,7 @@ def _join_adjacent(text: str, quotes: list[RawQuote]) -> list[RawQuote]:
             and last.last_paragraph == quote.paragraph
             and not text[closed + mark_width(text, closed) : quote.open_mark].strip()
         ):
-            last.inner_marks += [last.close_mark, quote.open_mark, *quote.inner_marks]
+            last.inner_marks += [closed, quote.open_mark, *quote.inner_marks]
             last.end, last.close_mark = quote.end, quote.close_mark
             last.last_paragraph = quote.last_paragraph
             continue
@@ -240,50 +240,105 @@ def quote_text(text: str, quote: RawQuote) -> str:
 def find_transcript_quotes(
     text: str, paras: list[tuple[int, int]], taken: list[RawQuote], resolver: SpeakerResolver
 ) -> list[RawQuote]:
-    """Answers in Q&A and transcript paragraphs, which carry no quote marks."""
-    candidates: list[tuple[int, str, int]] = []  # (paragraph, label, speech start)
+    """Answers in Q&A and transcript paragraphs, which carry no quote marks; and the turns of
+    a transcript the writer quoted whole (`"WALLACE: ...` paragraphs, each opening with a mark
+    as a quotation run over several paragraphs does), questions included."""
+    candidates: list[tuple[int, str, int, bool]] = []  # (paragraph, label, speech start, quoted)
     for number, (start, end) in enumerate(paras):
         match = _LABEL.match(text, start, end)
         if match:
-            candidates.append(
-                (number, match.group("label").split(",")[0].strip(), match.start("speech"))
-            )
+            label = match.group("label").split(",")[0].strip()
+            candidates.append((number, label, match.start("speech"), bool(match.group("mark"))))
     people = {g.name.split()[-1].lower() for g in resolver.groups.values() if g.label == "PERSON"}
-    speakers = [label for _, label, _ in candidates if _speaker_label(label, people)]
+    speakers = [label for _, label, _, _ in candidates if _speaker_label(label, people)]
+    if speakers:
+        # A capitalised label that takes several turns beside a person's is the other side
+        # of the exchange ("WALLACE:" asking "PENCE:"), even when NER never named them.
+        counts = Counter(label for _, label, _, _ in candidates)
+        speakers += [
+            label
+            for label, count in counts.items()
+            if count >= 2
+            and label.isupper()
+            and len(label) > 1
+            and label.lower() not in NOT_SPEAKER_LABELS
+            and label not in speakers
+        ]
     surnames = {label.split()[-1].lower() for label in speakers}
     # "MARSH:" after "DR. ELAINE MARSH, COMMISSIONER:" is the same speaker.
     labelled = [
-        (number, label, speech)
-        for number, label, speech in candidates
-        if label in speakers or label.split()[-1].lower() in surnames
+        candidate
+        for candidate in candidates
+        if candidate[1] in speakers or candidate[1].split()[-1].lower() in surnames
     ]
-    caps = [label for _, label, _ in labelled if label.isupper() and len(label) > 1]
-    for _, label, _ in labelled:
+    if any(quoted for _, _, _, quoted in labelled):
+        # A quoted transcript: a headline "Pence: ..." is not one of its turns.
+        labelled = [candidate for candidate in labelled if candidate[3]]
+    caps = [label for _, label, _, _ in labelled if label.isupper() and len(label) > 1]
+    for _, label, _, _ in labelled:
         name = resolver.name_for(label)
         if name and label.lower().rstrip(".") not in QUESTION_LABELS:
             resolver.register(name)
-    answers = [label for _, label, _ in labelled if label in {"A", "Q"}]
+    answers = [label for _, label, _, _ in labelled if label in {"A", "Q"}]
     if len(caps) < 2 and len(answers) < 2:
         return []
     interviewee = _interviewee(text, resolver) if answers else None
     in_quote = {q.paragraph for q in taken} | {q.last_paragraph for q in taken}
     found: list[RawQuote] = []
-    labels = {number: (label, speech) for number, label, speech in labelled}
+    labels = {number: (label, speech, quoted) for number, label, speech, quoted in labelled}
     speaker: str | None = None
+    quoted_turn: RawQuote | None = None  # the quoted turn the next marked paragraph continues
     for number, (start, end) in enumerate(paras):
         if number in labels:
-            label, speech = labels[number]
+            label, speech, quoted = labels[number]
             lower = label.lower().rstrip(".")
-            if lower in QUESTION_LABELS or text[start:end].rstrip().endswith("?"):
+            quoted_turn = None
+            asks = lower in QUESTION_LABELS or text[start:end].rstrip().endswith("?")
+            if asks and not quoted:
                 speaker = None  # a question put to the speaker, not their words
                 continue
             speaker = interviewee if label == "A" else resolver.name_for(label)
-            found.append(RawQuote(speech, end, start, None, number, number, label_speaker=speaker))
+            if lower in QUESTION_LABELS:
+                speaker = None
+            turn = RawQuote(
+                speech, _turn_end(text, start, end, quoted), start, None, number, number
+            )
+            turn.label_speaker = speaker
+            found.append(turn)
+            if quoted:
+                quoted_turn, speaker = turn, None
+        elif quoted_turn is not None and _continues_quoted_turn(text, start, end):
+            quoted_turn.inner_marks.append(start)
+            quoted_turn.end = _turn_end(text, start, end, quoted=True)
+            quoted_turn.last_paragraph = number
         elif speaker is not None and _continues_answer(text, start, end, number in in_quote):
             found.append(RawQuote(start, end, start, None, number, number, label_speaker=speaker))
         else:
-            speaker = None
+            speaker, quoted_turn = None, None
     return found
+
+
+def _turn_end(text: str, start: int, end: int, quoted: bool) -> int:
+    """Where a turn's words end: before the closing mark of a quoted transcript's last turn."""
+    if quoted and end > start:
+        if text.endswith(_TWO_APOSTROPHES, start, end):
+            return end - 2
+        if text[end - 1] in CLOSERS + STRAIGHT:
+            return end - 1
+    return end
+
+
+def _continues_quoted_turn(text: str, start: int, end: int) -> bool:
+    """A paragraph that opens with a quote mark goes on with the quoted turn before it, unless
+    it is a stage direction (`"(CROSSTALK.)`)."""
+    if text[start] not in OPENERS + STRAIGHT and not text.startswith(_TWO_APOSTROPHES, start):
+        return False
+    words = text[start + mark_width(text, start) : end].lstrip()
+    return not words.startswith(("(", "[")) and not _FOLLOW.match(words)
+
+
+#: The sign-off after an article (`Follow Pam Key on Twitter @pamkeyNEN.`), never speech.
+_FOLLOW = re.compile(r"Follow\s+(?:\S+\s+){1,4}on\s+(?:Twitter|Facebook|Instagram|X)\b")
 
 
 def _speaker_label(label: str, surnames: set[str]) -> bool:
@@ -359,7 +414,8 @@ def _cue_verbs(doc: Doc, start: int, end: int) -> list[Token]:
 
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ in {"nsubj", "nsubjpass"}:
+        # (a dash the tagger took for a noun is no one: `public ― Trump boasted`)
+        if child.dep_ in {"nsubj", "nsubjpass"} and any(c.isalnum() for c in child.text):
             return child
     # "..., said John Smith" is often parsed with the name as an object or attribute.
     for child in verb.rights:
@@ -420,8 +476,8 @@ def attribute(
         after_end = _sentence_stop(text, after_start, after_end)
         # Before: back to the previous quote in the paragraph (or the paragraph's start).
         before_start = para_start
-        if position and siblings[position - 1].close_mark is not None:
-            previous_close = siblings[position - 1].close_mark
+        previous_close = siblings[position - 1].close_mark if position else None
+        if previous_close is not None:
             before_start = previous_close + mark_width(text, previous_close)
         before_end = quote.open_mark
 
@@ -438,13 +494,17 @@ def attribute(
                 doc, after_start, after_end, resolver, quote.open_mark, after=True, any_verb=True
             )
         adjacent = found is not None and _words(text, after_start, found[2]) <= 4
-        if found is None:
-            found = _attribution_in(
+        if found is None or not adjacent:
+            before = _attribution_in(
                 doc, before_start, before_end, resolver, quote.open_mark, after=False
             )
             # `"A," said X, the mediator, "B."`: the second half of a split quote.
             split = position > 0 and siblings[position - 1].kind == "quote"
-            adjacent = found is not None and (split or _introduces(text, found[3], before_end))
+            introduced = before is not None and (split or _introduces(text, before[3], before_end))
+            # `Trump boasted, "That makes me smart." Trump was ... who said ...`: the cue
+            # right before the quote, not one further on in the next sentence.
+            if found is None or introduced:
+                found, adjacent = before, introduced
         if found is None and position and siblings[position - 1].kind == "quote":
             # "A," she said, "B."  /  She said "A" though "B": the same speaker.
             sibling = siblings[position - 1]
@@ -454,9 +514,13 @@ def attribute(
         if found is None and quote.open_mark > para_start:
             # `"A," said X, who ... . "B."`: the previous quote's attribution, no one else
             # named since, then the next sentence of the same quotation.
-            sibling = next((q for q in reversed(siblings[:position]) if q.kind == "quote"), None)
-            if sibling is not None and _same_voice(text, sibling, quote, resolver):
-                found = (sibling.speaker, sibling.cue or "", before_start, before_start)
+            voice = next((q for q in reversed(siblings[:position]) if q.kind == "quote"), None)
+            if (
+                voice is not None
+                and voice.speaker is not None
+                and _same_voice(text, voice, quote, resolver)
+            ):
+                found = (voice.speaker, voice.cue or "", before_start, before_start)
         quote.kind = _kind(text, quote, paras, adjacent)
         if quote.kind != "quote":
             continue
@@ -521,6 +585,7 @@ _ABBREVIATIONS = frozenset({"st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "
 
 
 _HANDS_OVER = frozenset(",?!—–-")
+_CARRIES_ON = re.compile(r"\s*(?:and|but|or|then|as|while)\b")
 
 
 def _last_named(
@@ -553,6 +618,8 @@ def _attribution_in(
     `any_verb`, the first verb of its first few words, speech verb or not."""
     if end <= start:
         return None
+    if after and _CARRIES_ON.match(resolver.text, start, end):
+        return None  # `chanted "What now?" and kept going`: the writer's sentence goes on
     if any_verb:
         span = doc.char_span(start, end, alignment_mode="contract")
         verbs = [t for t in span or () if t.pos_ == "VERB"][:1]
@@ -634,7 +701,7 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
         return "term"  # a headline or heading, unless it is a whole paragraph of speech
     if words <= MAX_TERM_WORDS and _sentence_goes_on(text, quote):
         return "term"  # “The Salt Road” is published / warned that “critical weather” would
-    if starts_paragraph:
+    if starts_paragraph or _CRIED.search(text, max(0, quote.open_mark - 20), quote.open_mark):
         return "quote"
     if _embedded(text, quote.open_mark):
         # "described it as a “giant graveyard”": a phrase inside the writer's own sentence.
@@ -656,6 +723,10 @@ def _kind(text: str, quote: RawQuote, paras: list[tuple[int, int]], adjacent: bo
 
 _INTRODUCING = re.compile(
     r"(?:\b(?:that|says?|said|saying|adds?|added|asks?|asked|tells?|told)|[:,—–])\s*$"
+)
+#: Cries and posts that take their words straight after them (`chanted "What now?"`).
+_CRIED = re.compile(
+    r"\b(?:(?:chant|shout|yell|scream|tweet|exclaim|whisper)(?:s|ed|ing)?|cried|replied),?\s*$"
 )
 
 
@@ -706,8 +777,8 @@ def find_quotes(doc: Doc, resolver: SpeakerResolver) -> list[Quote]:
     raw = find_raw_quotes(text, paras)
     spoken = find_transcript_quotes(text, paras, raw, resolver)
     # Quote marks inside a transcript answer are the speaker's, not a quotation of their own.
-    answered = {q.paragraph for q in spoken}
-    raw = [q for q in raw if q.paragraph not in answered] + spoken
+    answered = {n for q in spoken for n in range(q.paragraph, q.last_paragraph + 1)}
+    raw = [q for q in raw if answered.isdisjoint(range(q.paragraph, q.last_paragraph + 1))] + spoken
     raw.sort(key=lambda q: q.start)
     resolver.set_quoted([(q.start, q.end) for q in raw])
     attribute(doc, paras, raw, resolver)
