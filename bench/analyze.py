@@ -6,8 +6,8 @@ Prints words/second for both and the ratio (target >= 0.9).
 
 from __future__ import annotations
 
+import argparse
 import io
-import sys
 import time
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -40,7 +40,9 @@ def corpus(words: int, folder: Path) -> list[Path]:
 def main() -> None:
     import tempfile
 
-    words = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("words", nargs="?", type=int, default=200_000, help="(default: 200,000)")
+    words = parser.parse_args().words
     with tempfile.TemporaryDirectory() as tmp:
         paths = corpus(words, Path(tmp))
         texts = [p.read_text(encoding="utf-8") for p in paths]

@@ -10,6 +10,7 @@ filled in as they would be.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import random
@@ -85,7 +86,9 @@ async def screen_times(db: Path, typed: str = "ferry 1") -> tuple[float, list[fl
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("articles", nargs="?", type=int, default=10_000, help="(default: 10,000)")
+    count = parser.parse_args().articles
     records = generate(count)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"

@@ -14,6 +14,7 @@ stored through the same `put_analysis` the reader uses.
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import subprocess
@@ -183,7 +184,9 @@ def quantiles(samples: list[float]) -> str:
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("articles", nargs="?", type=int, default=10_000, help="(default: 10,000)")
+    count = parser.parse_args().articles
     print(
         "Synthetic analyses: names written into generated text at known offsets (spaCy "
         "would take hours on 5M words here); stored through the real cache and index code."
