@@ -12,6 +12,9 @@ typed right after it was forwarded to the annotation view, whose screen is now u
 picker) is held at the second gate like any other, but replayed from the start: the widget
 that saw it is no longer where keys go, the picker's input is.
 
+A paste (bracketed paste: one event for all its text) that arrives while keys are held is held
+with them, in its place: else it would reach the input before the keys typed ahead of it.
+
 Held keys are replayed one at a time, each only once the one before it has run its course
 (its handlers, its action, a focus it moved: the search line gets the letters after `/`).
 """
@@ -45,10 +48,10 @@ class KeyGateApp(App[None]):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._key_holds: set[str] = {STARTING}
-        #: Held keys, and whether each had reached the bindings (bubbled) when it was held.
-        self._held_keys: deque[tuple[events.Key, bool]] = deque()
-        #: The held key being replayed now: let through at both gates.
-        self._replaying: events.Key | None = None
+        #: Held keys and pastes, and whether each had reached the bindings (bubbled) when held.
+        self._held_keys: deque[tuple[events.Key | events.Paste, bool]] = deque()
+        #: The held key or paste being replayed now: let through at both gates.
+        self._replaying: events.Key | events.Paste | None = None
         self._replay_task: asyncio.Task[None] | None = None
         #: The screen each key in flight was forwarded to (its focused widget saw it there).
         self._forwarded_to: weakref.WeakKeyDictionary[events.Key, Screen[object]] = (
@@ -74,7 +77,7 @@ class KeyGateApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if (
-            isinstance(event, events.Key)
+            isinstance(event, (events.Key, events.Paste))
             and not event.is_forwarded
             and event is not self._replaying
             and self.keys_held
