@@ -260,13 +260,13 @@ def main() -> None:
     # PYTHONDONTWRITEBYTECODE, so modules edited since the last compile would otherwise be
     # compiled again at every start; the minimal app's Textual was compiled when installed.)
     compileall.compile_dir(ROOT / "tui", quiet=1)
-    size = tuple(int(n) for n in args.size.split("x"))
-    assert len(size) == 2
+    columns, lines = (int(n) for n in args.size.split("x"))
+    size = (columns, lines)
     if args.table_only:
         issue16_table(args.words, args.runs)
         return
     seed_text = DEFAULT_SEED.read_text(encoding="utf-8")
-    bench_quit(size, max(args.runs, 5))  # type: ignore[arg-type]
+    bench_quit(size, max(args.runs, 5))
     with tempfile.TemporaryDirectory() as tmp:
         seed = Path(tmp) / "seed.txt"
         seed.write_text(seed_text, encoding="utf-8")
