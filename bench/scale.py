@@ -27,6 +27,9 @@ import time
 from itertools import islice
 from pathlib import Path
 
+# Run as `python bench/scale.py` too: the checkout's root, not bench/, is what imports resolve in.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from bench.library import screen_times
 from bench.lookup import FILLER, FIRST, LAST, PLACES, generated, quantiles
 from tui import lookup

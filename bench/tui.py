@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import os
 import shutil
 import statistics
 import sys
@@ -36,12 +35,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pexpect
 import pyte
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.margin_terminal import DecrqmAnswer, MarginByteStream, MarginScreen  # noqa: E402
+from tests.terminal import Terminal  # noqa: E402
 from tui import DEFAULT_SEED  # noqa: E402
 
 HEADLINE = "Syrian rebels blame Russia for stalled Aleppo talks"
@@ -75,59 +75,12 @@ MINIMAL_APP = textwrap.dedent(
 )
 
 
-class Terminal:
-    def __init__(self, argv: list[str], columns: int, lines: int) -> None:
-        self.screen = pyte.Screen(columns, lines)
-        self.stream = pyte.ByteStream(self.screen)
-        env = {**os.environ, "TERM": "xterm-256color"}
-        env.pop("NO_COLOR", None)
-        self.started = time.perf_counter()
-        self.child = pexpect.spawn(argv[0], argv[1:], dimensions=(lines, columns), env=env)
-        self.child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default
-        self.bytes = 0
-
-    def pump(self, timeout: float) -> int:
-        try:
-            data = self.child.read_nonblocking(1 << 20, timeout=timeout)
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            return 0
-        self.bytes += len(data)
-        self.stream.feed(data)
-        return len(data)
-
-    def wait_for(self, predicate: Callable[[pyte.Screen], bool]) -> float | None:
-        """Seconds since start until `predicate(screen)` holds (None on timeout)."""
-        end = time.perf_counter() + DEADLINE
-        while time.perf_counter() < end:
-            self.pump(0.002)
-            if predicate(self.screen):
-                return time.perf_counter() - self.started
-            if not self.child.isalive():
-                return None
+def seconds_until(terminal: Terminal, condition: Callable[[pyte.Screen], bool]) -> float | None:
+    """Seconds from the command's start until `condition(screen)` holds (None: it did not, within
+    DEADLINE, or the command ended without it)."""
+    if not terminal.until(lambda: condition(terminal.screen)):
         return None
-
-    def settle(self) -> None:
-        while self.pump(QUIET):
-            pass
-
-    def keystroke(self, keys: str) -> tuple[float, float, int]:
-        """Send keys; seconds to the first byte of the repaint and to its last, and its bytes."""
-        self.settle()
-        before = self.bytes
-        sent = time.perf_counter()
-        self.child.send(keys)
-        first = last = None
-        while True:
-            if self.pump(0.001 if first is None else QUIET):
-                last = time.perf_counter()
-                first = first or last
-            elif first is not None or time.perf_counter() - sent > 5:
-                break
-        first = first or sent
-        return first - sent, (last or sent) - sent, self.bytes - before
-
-    def close(self) -> None:
-        self.child.terminate(force=True)
+    return time.perf_counter() - terminal.started
 
 
 def has_text(text: str) -> Callable[[pyte.Screen], bool]:
@@ -164,8 +117,8 @@ def first_texts(
     times: list[list[float | None]] = [[] for _ in commands]
     for _ in range(runs):
         for argv, own in zip(commands, times, strict=True):
-            terminal = Terminal(argv, *size)
-            own.append(terminal.wait_for(has_text(HEADLINE)))
+            terminal = Terminal(argv, *size, deadline=DEADLINE)
+            own.append(seconds_until(terminal, has_text(HEADLINE)))
             terminal.close()
     return times
 
@@ -206,9 +159,9 @@ def bench_document(name: str, path: Path, size: tuple[int, int], runs: int) -> N
         f"  -> byline is {ratio(naive, ours)} faster"
     )
 
-    terminal = Terminal(byline(path), *size)
-    terminal.wait_for(has_text(HEADLINE))
-    highlights = terminal.wait_for(lambda s: has_highlight(s) or analysis_failed(s))
+    terminal = Terminal(byline(path), *size, deadline=DEADLINE)
+    seconds_until(terminal, has_text(HEADLINE))
+    highlights = seconds_until(terminal, lambda s: has_highlight(s) or analysis_failed(s))
     if highlights is not None and analysis_failed(terminal.screen):
         print(
             f"highlights        analysis failed after {fmt(highlights)} "
@@ -219,7 +172,7 @@ def bench_document(name: str, path: Path, size: tuple[int, int], runs: int) -> N
             f"highlights        {fmt(highlights)}  -> {ratio(highlights, floor)} of the minimal "
             "app's first text (spaCy loads in a worker thread meanwhile)"
         )
-    terminal.settle()
+    terminal.settle(QUIET)
     firsts, lasts, sizes = [], [], []
     for _ in range(30):
         first, last, written = terminal.keystroke("j")
@@ -239,30 +192,27 @@ def bench_document(name: str, path: Path, size: tuple[int, int], runs: int) -> N
     terminal.close()
 
     if shutil.which("less"):
-        pager = Terminal(["less", "-R", str(path)], *size)
-        pager.wait_for(has_text(HEADLINE))
-        pager.settle()
+        pager = Terminal(["less", "-R", str(path)], *size, deadline=DEADLINE)
+        seconds_until(pager, has_text(HEADLINE))
+        pager.settle(QUIET)
         lines = [pager.keystroke("j")[2] for _ in range(30)]
         print(f"                  less   {statistics.median(lines):.0f} B/line")
         pager.close()
 
 
-def quit_time(
-    argv: list[str], ready: Callable[[pyte.Screen], bool], size: tuple[int, int]
-) -> float:
-    """Seconds from `q` written to the terminal to the process gone (reaped), its output read
-    meanwhile as a terminal would."""
-    terminal = Terminal(argv, *size)
-    terminal.wait_for(ready)
-    terminal.settle()
-    child = terminal.child
-    sent = time.perf_counter()
-    child.send("q")
-    while child.isalive():
-        terminal.pump(0.0005)
-    gone = time.perf_counter() - sent
-    terminal.close()
-    return gone
+def quit_time(terminal: Terminal, ready: Callable[[pyte.Screen], bool]) -> float:
+    """Seconds from `q` written to the terminal, once `ready` and idle, to the process gone
+    (reaped), its output read meanwhile as a terminal would. Closes `terminal`."""
+    try:
+        seconds_until(terminal, ready)
+        terminal.settle(QUIET)
+        sent = time.perf_counter()
+        terminal.send("q")
+        while terminal.alive():
+            terminal.pump(0.0005)
+        return time.perf_counter() - sent
+    finally:
+        terminal.close()
 
 
 def bench_quit(size: tuple[int, int], runs: int) -> None:
@@ -288,7 +238,8 @@ def bench_quit(size: tuple[int, int], runs: int) -> None:
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):
             for name, (argv, ready) in commands.items():
-                times[name].append(quit_time(argv, ready, size))
+                terminal = Terminal(argv, *size, deadline=DEADLINE)
+                times[name].append(quit_time(terminal, ready))
     row = "   ".join(
         f"{name} {statistics.median(values) * 1000:.0f} ms" for name, values in times.items()
     )
@@ -309,13 +260,13 @@ def main() -> None:
     # PYTHONDONTWRITEBYTECODE, so modules edited since the last compile would otherwise be
     # compiled again at every start; the minimal app's Textual was compiled when installed.)
     compileall.compile_dir(ROOT / "tui", quiet=1)
-    size = tuple(int(n) for n in args.size.split("x"))
-    assert len(size) == 2
+    columns, lines = (int(n) for n in args.size.split("x"))
+    size = (columns, lines)
     if args.table_only:
         issue16_table(args.words, args.runs)
         return
     seed_text = DEFAULT_SEED.read_text(encoding="utf-8")
-    bench_quit(size, max(args.runs, 5))  # type: ignore[arg-type]
+    bench_quit(size, max(args.runs, 5))
     with tempfile.TemporaryDirectory() as tmp:
         seed = Path(tmp) / "seed.txt"
         seed.write_text(seed_text, encoding="utf-8")
@@ -372,36 +323,18 @@ class IssueTerminal(Terminal):
     def __init__(
         self, argv: list[str], size: tuple[int, int], db: Path | None, margins: bool = False
     ) -> None:
-        sys.path.insert(0, str(ROOT / "tests"))  # the pyte terminal with margins
-        from margin_terminal import DecrqmAnswer, MarginByteStream, MarginScreen
-
         columns, lines = size
+        env = {} if db is None else {"BYLINE_DB": str(db)}
+        super().__init__(argv, columns, lines, env=env, deadline=DEADLINE)
         if margins:
             self.screen = MarginScreen(columns, lines)
             self.stream = MarginByteStream(self.screen)
-        else:
-            self.screen = pyte.Screen(columns, lines)
-            self.stream = pyte.ByteStream(self.screen)
         self.answer = DecrqmAnswer(2 if margins else None)
-        env = {**os.environ, "TERM": "xterm-256color"}
-        env.pop("NO_COLOR", None)
-        if db is not None:
-            env["BYLINE_DB"] = str(db)
-        self.started = time.perf_counter()
-        self.child = pexpect.spawn(argv[0], argv[1:], dimensions=(lines, columns), env=env)
-        self.child.delaybeforesend = None
-        self.bytes = 0
 
-    def pump(self, timeout: float) -> int:
-        try:
-            data = self.child.read_nonblocking(1 << 20, timeout=timeout)
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            return 0
-        self.bytes += len(data)
-        self.stream.feed(data)
+    def feed(self, data: bytes) -> None:
+        super().feed(data)
         if reply := self.answer.answers(data):
-            self.child.send(reply)
-        return len(data)
+            self.send(reply)
 
     def pump_for(self, seconds: float) -> None:
         end = time.perf_counter() + seconds
@@ -416,7 +349,7 @@ class IssueTerminal(Terminal):
         """Seconds from sending `keys` to the first change of the article's text on screen."""
         before = self.text_shown()
         sent = time.perf_counter()
-        self.child.send(keys)
+        self.send(keys)
         while time.perf_counter() - sent < timeout:
             if self.pump(0.0005) and self.text_shown() != before:
                 return time.perf_counter() - sent
@@ -447,19 +380,19 @@ def typed_at_first_frame(
     for early in (True, False):
         db = tmp / f"{name}-{early}.sqlite3"
         terminal = IssueTerminal(argv, (120, 40), db)
-        if terminal.wait_for(has_text(HEADLINE)) is None:
+        if seconds_until(terminal, has_text(HEADLINE)) is None:
             terminal.close()
             return "did not start"
         if early:
-            terminal.child.send(keys)
-        terminal.wait_for(idle)
-        terminal.settle()
+            terminal.send(keys)
+        seconds_until(terminal, idle)
+        terminal.settle(QUIET)
         if not early:
             for key in keys:
-                terminal.child.send(key)
-                terminal.settle()
+                terminal.send(key)
+                terminal.settle(QUIET)
         time.sleep(1.0)  # anything still due (a search run once typing pauses)
-        terminal.settle()
+        terminal.settle(QUIET)
         screens.append(list(terminal.screen.display))
         terminal.close()
     if screens[0] == screens[1]:
@@ -474,7 +407,7 @@ def reaction_while_analysing(
     """Median and max seconds from `key` to a visible change, pressed every 0.3 s from the
     moment the headline shows (a long article's analysis running meanwhile)."""
     terminal = IssueTerminal(argv, (120, 40), tmp / f"{name}.sqlite3")
-    terminal.wait_for(has_text(HEADLINE))
+    seconds_until(terminal, has_text(HEADLINE))
     times = []
     for _ in range(presses):
         terminal.pump_for(0.3)
@@ -499,15 +432,15 @@ def saved_latency(
 
     times: list[float] = []
     try:
-        if terminal.wait_for(ready) is None:
+        if seconds_until(terminal, ready) is None:
             return times
-        terminal.settle()
+        terminal.settle(QUIET)
         for _ in range(rounds):
             for key in keys:
-                terminal.settle()
+                terminal.settle(QUIET)
                 last = saved(terminal.screen) or 0
                 sent = time.perf_counter()
-                terminal.child.send(key)
+                terminal.send(key)
                 while time.perf_counter() - sent < 5:
                     terminal.pump(0.0005)
                     if (saved(terminal.screen) or 0) > last:
@@ -518,26 +451,12 @@ def saved_latency(
     return times
 
 
-def issue_quit_time(argv: list[str], ready: Callable[[pyte.Screen], bool], db: Path) -> float:
-    """Seconds from `q` to the process gone (reaped), its output read meanwhile."""
-    terminal = IssueTerminal(argv, (120, 40), db)
-    terminal.wait_for(ready)
-    terminal.settle()
-    sent = time.perf_counter()
-    terminal.child.send("q")
-    while terminal.child.isalive():
-        terminal.pump(0.0005)
-    gone = time.perf_counter() - sent
-    terminal.close()
-    return gone
-
-
 def bytes_per_line(argv: list[str], ready: Callable[[pyte.Screen], bool], margins: bool) -> float:
     """Median bytes written per `j` (one line), 120x40, once `ready` and idle."""
     with tempfile.TemporaryDirectory() as tmp:
         terminal = IssueTerminal(argv, (120, 40), Path(tmp) / "lib.sqlite3", margins)
-        terminal.wait_for(ready)
-        terminal.settle()
+        seconds_until(terminal, ready)
+        terminal.settle(QUIET)
         terminal.keystroke("jj")  # the first scroll after a layout repaints in full
         sizes = [terminal.keystroke("j")[2] for _ in range(30)]
         terminal.close()
@@ -605,10 +524,13 @@ def issue16_table(words: int, runs: int) -> None:
 
         quits: dict[str, list[float]] = {"byline": [], "less": [], "minimal app": []}
         for run in range(max(runs, 5)):
-            quits["byline"].append(issue_quit_time(byline(seed), analysed, tmp / f"q{run}.db"))
+            quitting = IssueTerminal(byline(seed), (120, 40), tmp / f"q{run}.db")
+            quits["byline"].append(quit_time(quitting, analysed))
             if less:
-                quits["less"].append(issue_quit_time([*less, str(seed)], headline, tmp / "x"))
-            quits["minimal app"].append(issue_quit_time([*anchor, str(seed)], headline, tmp / "x"))
+                quitting = IssueTerminal([*less, str(seed)], (120, 40), tmp / "x")
+                quits["less"].append(quit_time(quitting, headline))
+            quitting = IssueTerminal([*anchor, str(seed)], (120, 40), tmp / "x")
+            quits["minimal app"].append(quit_time(quitting, headline))
         rows.append(
             (
                 "quit (q -> process gone)",
