@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from terminal import Emulator
 
 from tui.cli import COMMANDS, main
 
@@ -123,8 +124,6 @@ def _stderr_on_a_terminal(
     import struct
     import termios
 
-    import pyte
-
     parent, child = os.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color"}
@@ -152,8 +151,8 @@ def _stderr_on_a_terminal(
     os.close(parent)
     out = process.stdout.read().decode() if process.stdout else ""
     status = process.wait(timeout=120)
-    screen = pyte.Screen(80, 24)
-    pyte.ByteStream(screen).feed(bytes(written))
+    screen = Emulator(80, 24)  # stderr alone on the pty, stdout a pipe: the harness's screen only
+    screen.feed(bytes(written))
     return status, out, bytes(written), [row.rstrip() for row in screen.display if row.strip()]
 
 

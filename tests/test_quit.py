@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyte
 from checkout import REPO_ROOT
+from terminal import Emulator
 
 from tui import DEFAULT_SEED
 from tui.model import Article
@@ -65,9 +65,9 @@ class Session:
         return bool(data)
 
     def screen_text(self) -> str:
-        screen = pyte.Screen(COLUMNS, LINES)
-        pyte.ByteStream(screen).feed(bytes(self.output))
-        return "\n".join(screen.display)
+        screen = Emulator(COLUMNS, LINES)  # the pty's slave end is the test's: the screen only
+        screen.feed(bytes(self.output))
+        return screen.text()
 
     def wait_for_text(self, text: str) -> None:
         end = time.monotonic() + DEADLINE
