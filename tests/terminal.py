@@ -84,6 +84,15 @@ class Emulator:
         line = self.screen.buffer[y]
         return [line[x] for x in range(self.columns)]
 
+    def styled_row(self, y: int) -> str:
+        """Row `y` as its text, then every cell's colours and attributes: two screens that
+        give the same strings look the same to the letter and the colour."""
+        cells = self.cells(y)
+        styles = " ".join(
+            f"{c.fg}/{c.bg}/{c.bold:d}{c.italics:d}{c.underscore:d}{c.reverse:d}" for c in cells
+        )
+        return "".join(c.data for c in cells) + " | " + styles
+
     def shows(self, text: str) -> bool:
         """Whether `text` is on some row of the screen."""
         return any(text in line for line in self.screen.display)

@@ -35,18 +35,7 @@ def test_scrolling_by_moving_rows_draws_what_a_full_repaint_draws() -> None:
 
     def article_rows(terminal: Terminal) -> list[str]:
         """Each row as its text and every cell's colours and attributes."""
-        rows = []
-        for y in pane:
-            cells = terminal.cells(y)
-            rows.append(
-                "".join(c.data for c in cells)
-                + " | "
-                + " ".join(
-                    f"{c.fg}/{c.bg}/{c.bold:d}{c.italics:d}{c.underscore:d}{c.reverse:d}"
-                    for c in cells
-                )
-            )
-        return rows
+        return [terminal.styled_row(y) for y in pane]
 
     with Terminal([sys.executable, "-m", "tui.cli", str(DEFAULT_SEED)], columns, lines) as terminal:
         # The legend counts labels once the analysis is in (it repaints the pane).

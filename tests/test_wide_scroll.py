@@ -172,21 +172,9 @@ class MarginTerminal(Terminal):
         if reply := self.answer.answers(data):
             self.child.send(reply)
 
-    def cells(self) -> list[str]:
+    def styled_rows(self) -> list[str]:
         """Every row below the reader bar: its text and each cell's colours and attributes."""
-        rows = []
-        for y in range(1, LINES):
-            line = self.screen.buffer[y]
-            cells = [line[x] for x in range(COLUMNS)]
-            rows.append(
-                "".join(c.data for c in cells)
-                + " | "
-                + " ".join(
-                    f"{c.fg}/{c.bg}/{c.bold:d}{c.italics:d}{c.underscore:d}{c.reverse:d}"
-                    for c in cells
-                )
-            )
-        return rows
+        return [self.styled_row(y) for y in range(1, LINES)]
 
     def start(self) -> None:
         # The legend counts labels once the analysis is in (it repaints the pane); the footer
@@ -223,13 +211,15 @@ def test_scrolling_beside_the_panel_between_margins_draws_what_a_full_repaint_dr
             if keys == "j":
                 assert written < 800, f"{written} bytes for one line: not moved between margins"
                 assert written_in_full > 2000  # the other one really repainted
-            shown = moved.cells()
-            assert shown == repainted.cells(), f"after {keys!r}:\n" + _differences(
-                shown, repainted.cells()
+            shown = moved.styled_rows()
+            assert shown == repainted.styled_rows(), f"after {keys!r}:\n" + _differences(
+                shown, repainted.styled_rows()
             )
             moved.child.send("hhh")
             assert moved.settle() > 2000  # a real full repaint of the pane happened
-            assert moved.cells() == shown, f"after {keys!r}:\n" + _differences(shown, moved.cells())
+            assert moved.styled_rows() == shown, f"after {keys!r}:\n" + _differences(
+                shown, moved.styled_rows()
+            )
         # It did use the margins: at least once for each single j or k (a frame each; the keys
         # sent together may share one).
         assert moved.output.count(b"\x1b[?69h") >= sum(len(keys) == 1 for keys in KEYS)
