@@ -100,18 +100,20 @@ class Server:
             self.errors.close()
 
 
-def start_ssh(keys: Keys, folder: Path) -> tuple[Server, int]:
+def start_ssh(authorized: Path, folder: Path, *options: str) -> tuple[Server, int]:
+    """`byline serve --ssh` on a free port, with `authorized` keys and the library in `folder`."""
     server = Server(
         [
             "--ssh",
             "--port",
             "0",
             "--authorized-keys",
-            str(keys.authorized),
+            str(authorized),
             "--host-key",
             str(folder / "host_key"),
             "--db",
             str(folder / "library.sqlite3"),
+            *options,
         ],
         folder,
     )
@@ -125,7 +127,7 @@ def start_ssh(keys: Keys, folder: Path) -> tuple[Server, int]:
 def ssh_server(
     keys: Keys, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Server, int]]:
-    server, port = start_ssh(keys, tmp_path_factory.mktemp("ssh"))
+    server, port = start_ssh(keys.authorized, tmp_path_factory.mktemp("ssh"))
     yield server, port
     assert server.stop() == 0, server.stderr()
 
@@ -207,7 +209,7 @@ async def test_ssh_without_a_terminal_is_told_to_ask_for_one(
 async def test_ssh_server_stops_on_sigterm_and_tells_open_sessions(
     keys: Keys, tmp_path: Path
 ) -> None:
-    server, port = start_ssh(keys, tmp_path)
+    server, port = start_ssh(keys.authorized, tmp_path)
     try:
         async with await connect(port, server, "ana", keys.ana) as connection:
             process = await connection.create_process(

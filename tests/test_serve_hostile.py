@@ -18,7 +18,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 from terminal import Terminal
-from test_serve import DEADLINE, HEADLINE, Screen, Server, known_hosts
+from test_serve import DEADLINE, HEADLINE, Screen, Server, known_hosts, start_ssh
 from waiting import eventually
 
 from tui import DEFAULT_SEED
@@ -73,25 +73,7 @@ def hostile_keys(tmp_path_factory: pytest.TempPathFactory) -> HostileKeys:
 
 
 def start(keys: HostileKeys, folder: Path, *options: str) -> tuple[Server, int]:
-    server = Server(
-        [
-            "--ssh",
-            "--port",
-            "0",
-            "--authorized-keys",
-            str(keys.authorized),
-            "--host-key",
-            str(folder / "host_key"),
-            "--db",
-            str(folder / "library.sqlite3"),
-            *options,
-        ],
-        folder,
-    )
-    line = server.first_line()
-    match = re.search(r"on 127\.0\.0\.1:(\d+) ", line)
-    assert match, line
-    return server, int(match.group(1))
+    return start_ssh(keys.authorized, folder, *options)
 
 
 @pytest.fixture(scope="module")
