@@ -62,17 +62,22 @@ KEYS = (
 )
 
 
-def seen_saved(terminal: Terminal) -> list[tuple[int, str]]:
+def seen_saved(terminal: Terminal) -> list[tuple[int, str, str]]:
+    """(seq, summary, the row it was read from) of each "saved #N" on the screen."""
     found = []
-    for line in terminal.display:
-        line = re.split(r"[▌▏▎│]", line)[0]  # a toast may cover the end of the status line
+    for row in terminal.display:
+        line = re.split(r"[▌▏▎│]", row)[0]  # a toast may cover the end of the status line
         match = SAVED.search(line)
         if match:
-            found.append((int(match.group(1)), match.group(2)))
+            found.append((int(match.group(1)), match.group(2), row))
     return found
 
 
-def one_run(argv: list[str], rng: random.Random, shown: dict[int, str]) -> tuple[int, bool]:
+#: What the screen showed as saved: seq -> (summary, where it was seen, for a failure's message).
+Shown = dict[int, tuple[str, str]]
+
+
+def one_run(argv: list[str], rng: random.Random, shown: Shown, run: int) -> tuple[int, bool]:
     """Start the child, send keys, SIGKILL it at a random point. Adds what it showed as saved
     to `shown`; returns how many keys were sent and whether it was killed (a `q` with no
     selection, e.g. after a label key that failed, quits it first)."""
@@ -85,8 +90,8 @@ def one_run(argv: list[str], rng: random.Random, shown: dict[int, str]) -> tuple
         if terminal.pump(timeout):
             terminal.settle(QUIET)
         if read and not terminal.ended and not terminal.in_frame:
-            for seq, summary in seen_saved(terminal):
-                shown.setdefault(seq, summary)
+            for seq, summary, row in seen_saved(terminal):
+                shown.setdefault(seq, (summary, f"run {run}, row {row.rstrip()!r}"))
 
     try:
         assert terminal.until(lambda: terminal.shows("decided"), START_DEADLINE), terminal.text()
@@ -122,12 +127,14 @@ def kill_repeatedly(argv: list[str], db: Path, annotator: str, runs: int, seed: 
 
     article = load_path(Path(argv[argv.index("annotate") + 1]))
     rng = random.Random(seed)
-    shown: dict[int, str] = {}
+    shown: Shown = {}
     keys = 0
     logged: dict[int, str] = {}
     kills = 0
+    run = 0
     while kills < runs:
-        sent, killed = one_run([*argv, "--annotator", annotator], rng, shown)
+        run += 1
+        sent, killed = one_run([*argv, "--annotator", annotator], rng, shown, run)
         keys, kills = keys + sent, kills + killed
         with sqlite3.connect(db) as check:
             assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -135,9 +142,12 @@ def kill_repeatedly(argv: list[str], db: Path, annotator: str, runs: int, seed: 
             session = Annotations(library).session(article, annotator)
             session.check()  # the log replays to the stored state
             logged = {action.seq: action.summary for action in session.history()}
-        for seq, summary in shown.items():
-            assert seq in logged, f"{annotator}, kill {kills}: #{seq} shown as saved, not stored"
-            assert logged[seq].startswith(summary.rstrip("… ")), (seq, summary, logged[seq])
+        for seq, (summary, seen) in shown.items():
+            assert seq in logged, (
+                f"{annotator}, kill {kills}: #{seq} shown as saved ({seen}), not stored "
+                f"(stored: #{min(logged, default=0)} to #{max(logged, default=0)})"
+            )
+            assert logged[seq].startswith(summary.rstrip("… ")), (seq, summary, logged[seq], seen)
     return f"{annotator}: {runs} kills, {keys} keys, {len(shown)} seen saved, {len(logged)} logged"
 
 

@@ -15,6 +15,9 @@ that saw it is no longer where keys go, the picker's input is.
 A paste (bracketed paste: one event for all its text) that arrives while keys are held is held
 with them, in its place: else it would reach the input before the keys typed ahead of it.
 
+A screen may also hold a key for what that key needs (`key_waits`: annotation keys typed
+before the spans they act on exist); the keys after it are held behind it.
+
 Held keys are replayed one at a time, each only once the one before it has run its course
 (its handlers, its action, a focus it moved: the search line gets the letters after `/`).
 """
@@ -40,6 +43,13 @@ SETTLE_WAIT = 2.0
 #: then `release_keys(STARTING)`): keys the terminal had before any screen was mounted would
 #: otherwise reach the app's bindings (`L` of "/Lavrov" opening the library).
 STARTING = "starting"
+
+
+def _waits_for(screen: Screen[object], key: events.Key | events.Paste) -> str | None:
+    """What `key` must wait for on `screen` (a hold reason), if anything: a screen says so
+    with a `key_waits(key) -> str | None` method."""
+    waits = getattr(screen, "key_waits", None)
+    return waits(key) if waits is not None and isinstance(key, events.Key) else None
 
 
 class KeyGateApp(App[None]):
@@ -80,10 +90,12 @@ class KeyGateApp(App[None]):
             isinstance(event, (events.Key, events.Paste))
             and not event.is_forwarded
             and event is not self._replaying
-            and self.keys_held
         ):
-            self._held_keys.append((event, False))
-            return
+            if not self.keys_held and (reason := _waits_for(self.screen, event)):
+                self.hold_keys(reason)
+            if self.keys_held:
+                self._held_keys.append((event, False))
+                return
         if isinstance(event, events.Key) and not event.is_forwarded:
             self._forwarded_to[event] = self.screen
         await super().on_event(event)
@@ -103,7 +115,11 @@ class KeyGateApp(App[None]):
     async def _replay_held_keys(self) -> None:
         try:
             while self._held_keys and not self._key_holds:
-                event, bubbled = self._held_keys.popleft()
+                event, bubbled = self._held_keys[0]
+                if not bubbled and (reason := _waits_for(self.screen, event)):
+                    self.hold_keys(reason)  # released by the screen once it has what it needs
+                    break
+                self._held_keys.popleft()
                 self._replaying = event
                 try:
                     if bubbled:

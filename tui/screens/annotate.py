@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Footer, OptionList
@@ -74,6 +74,16 @@ TRIM = {QUOTE: ",;:“”\"‘’'", "default": ",;:"}
 Written = tuple[Action | None, State]
 #: The reason keys are held while a write commits (see tui.key_gate).
 WRITING = "annotation write"
+#: Held while the current article's spans are not there yet (its analysis is running).
+SPANS = "annotation spans"
+#: The keys that act on the spans (the current one, the queue, a selection's label): typed
+#: before the suggestions exist they would act on nothing, and the keys after them (a name
+#: for `s`) would reach other bindings. They wait, and the keys after them, until then.
+SPAN_KEYS = frozenset(
+    {"y", "enter", "x", "s", "j", "k", "c", "d", "r", "N", "m"}
+    | {str(n) for n in range(1, len(LABEL_KEYS) + 1)}
+    | {f"shift+{arrow}" for arrow in ("left", "right", "up", "down")}
+)
 
 
 class WriteDone(Message):
@@ -205,6 +215,18 @@ class AnnotateScreen(ReaderScreen):
         if self.writer is not None:
             self.writer.close()  # the writes already made commit before the screen goes
         self._release_keys()
+        if isinstance(self.app, KeyGateApp):
+            self.app.release_keys(SPANS)
+
+    def key_waits(self, key: events.Key) -> str | None:
+        """The key gate asks: a key that acts on the spans waits while they are not there."""
+        return SPANS if key.key in SPAN_KEYS and not self._spans_ready() else None
+
+    def _spans_ready(self) -> bool:
+        """The current article's suggestions are in its session (or its analysis failed: the
+        spans are the annotator's own)."""
+        state = self.state
+        return state is not None and (state.suggested or self.current in self.failures)
 
     # Attributes down: the session's state, read after every action.
 
@@ -234,6 +256,8 @@ class AnnotateScreen(ReaderScreen):
 
     def _draw(self, state: State) -> None:
         self.state = state
+        if self._spans_ready() and isinstance(self.app, KeyGateApp):
+            self.app.release_keys(SPANS)
         text = self.article.text
         spans = state.spans
         self.spans = {span.id: span for span in spans}
