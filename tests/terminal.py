@@ -55,6 +55,10 @@ class Emulator:
         self.written = 0
         #: Between Textual's "begin/end synchronized update" marks: a frame still being written.
         self.in_frame = False
+        #: How often the program asked whether frames can be held (SYNC_QUERY).
+        self.sync_queries = 0
+        #: The last bytes fed: a mark split between two reads is still seen.
+        self._tail = b""
 
     @property
     def columns(self) -> int:
@@ -65,9 +69,13 @@ class Emulator:
         return int(self.screen.lines)
 
     def feed(self, data: bytes) -> None:
-        begin, end = data.rfind(SYNC_BEGIN), data.rfind(SYNC_END)
+        # A read may end inside a mark: look for them in the end of the last read and this one.
+        seen = self._tail + data
+        begin, end = seen.rfind(SYNC_BEGIN), seen.rfind(SYNC_END)
         if begin != -1 or end != -1:
             self.in_frame = begin > end
+        self.sync_queries += seen.count(SYNC_QUERY)
+        self._tail = seen[-(max(len(SYNC_BEGIN), len(SYNC_QUERY)) - 1) :]
         self.written += len(data)
         self.stream.feed(data)
 
@@ -212,9 +220,10 @@ class Terminal(Emulator):
         except pexpect.EOF:
             self.ended = True
             return 0
-        if self.answer_sync and SYNC_QUERY in data:
-            self.child.send(SYNC_SUPPORTED)
+        asked = self.sync_queries
         self.feed(data)
+        if self.answer_sync and self.sync_queries > asked:
+            self.child.send(SYNC_SUPPORTED)
         return len(data)
 
     def until(self, condition: Callable[[], object], timeout: float | None = None) -> bool:
