@@ -120,8 +120,10 @@ class Emulator:
 class Terminal(Emulator):
     """`argv` in a pseudo-terminal of `columns` x `lines`, started in `cwd` (the checkout by
     default) with TERM set, NO_COLOR unset unless `no_color`, COLUMNS and LINES the pty's size
-    and `env` added to this process's environment. `answer_sync`: answer Textual's query as a
-    terminal that holds frames until they are whole (then `in_frame` tells a torn frame)."""
+    (unless not `size_in_env`: then, as in most shells, the command asks the pty, and sees it
+    resized) and `env` added to this process's environment. `answer_sync`: answer Textual's
+    query as a terminal that holds frames until they are whole (then `in_frame` tells a torn
+    frame)."""
 
     def __init__(
         self,
@@ -134,11 +136,14 @@ class Terminal(Emulator):
         term: str = "xterm-256color",
         no_color: bool = False,
         answer_sync: bool = False,
+        size_in_env: bool = True,
         deadline: float = DEADLINE,
     ) -> None:
         super().__init__(columns, lines, deadline)
         environment = {**os.environ, **(env or {})}
         environment.update(TERM=term, COLUMNS=str(columns), LINES=str(lines))
+        if not size_in_env:
+            del environment["COLUMNS"], environment["LINES"]
         if no_color:
             environment["NO_COLOR"] = "1"
         else:

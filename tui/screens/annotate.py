@@ -323,7 +323,8 @@ class AnnotateScreen(ReaderScreen):
 
     def _show_item(self, scroll: bool = False) -> None:
         """Mark the current span, bring it into view (`scroll`: a few lines from the top, else
-        only when it is out of view), highlight its row (its tab opened)."""
+        only when some of it is out of view: a span on screen stays where it is, and the
+        terminal is sent only the lines that changed), highlight its row (its tab opened)."""
         view = self.view
         span = self.spans.get(self.item) if self.item is not None else None
         if span is None:
@@ -332,7 +333,7 @@ class AnnotateScreen(ReaderScreen):
             return
         view.set_mark(span.start, span.end, scroll=False)
         top, bottom = view.visible_range()
-        if scroll or not (top <= span.start <= bottom):
+        if scroll or not (top <= span.start and span.end <= bottom):
             view.scroll_to_offset(span.start)
         mention_start, mention_end = span.speaker_start, span.speaker_end
         if mention_start is not None and mention_end is not None:
@@ -351,7 +352,7 @@ class AnnotateScreen(ReaderScreen):
         span = self.spans.get(span_id) if span_id is not None else None
         if span is not None:
             self.view.place_cursor(span.start)
-        self._show_item(scroll=True)
+        self._show_item()
 
     # Which span is next.
 

@@ -19,7 +19,7 @@ from textual.strip import Strip
 
 from tui.model import Article
 from tui.text_navigation import TEXT_UNITS, moved
-from tui.widgets.article_view import ArticleView, SpanLayer, StyledSpan
+from tui.widgets.article_view import ArticleView, SpanLayer, StyledSpan, changed_ranges
 
 
 class OverlapLayer(SpanLayer):
@@ -85,6 +85,8 @@ class AnnotationView(ArticleView, inherit_bindings=False):
         self.selection_anchor: int | None = None
         self._annotation_layers: tuple[SpanLayer, ...] = ()
         self._speaker_layer = SpanLayer()
+        #: The selection and caret as last drawn: a move draws again only their lines.
+        self._drawn_cursor: list[StyledSpan] = []
 
     # Attributes down.
 
@@ -92,6 +94,7 @@ class AnnotationView(ArticleView, inherit_bindings=False):
         self.cursor, self.selection_anchor = offset, None
         self._annotation_layers = ()
         self._speaker_layer = SpanLayer()
+        self._drawn_cursor = []
         super().set_article(article, offset=offset)
 
     def set_spans(
@@ -107,19 +110,21 @@ class AnnotationView(ArticleView, inherit_bindings=False):
         def layer(spans: Sequence[tuple[int, int]], component: str) -> OverlapLayer:
             return OverlapLayer((s, e, component) for s, e in spans)
 
+        old = [span for drawn in self._annotation_layers for span in drawn.spans]
         self._annotation_layers = (
             layer(quotes, "annotation--quote"),
             layer(claims, "annotation--claim"),
             layer(pending, "annotation--pending"),
             layer(rejected, "annotation--rejected"),
         )
-        self._restyle()
+        new = [span for drawn in self._annotation_layers for span in drawn.spans]
+        self._restyle(changed_ranges(old, new))
 
     def set_speaker_mark(self, span: tuple[int, int] | None) -> None:
         """The mention of the current quote's speaker (or claim's source), if any."""
         spans = [(*span, "annotation--speaker")] if span else []
-        self._speaker_layer = SpanLayer(spans)
-        self._restyle()
+        old, self._speaker_layer = self._speaker_layer, SpanLayer(spans)
+        self._restyle(changed_ranges(old.spans, self._speaker_layer.spans))
 
     def place_cursor(self, offset: int, *, keep_selection: bool = False) -> None:
         self.cursor = max(0, min(offset, len(self.article.text)))
@@ -139,14 +144,14 @@ class AnnotationView(ArticleView, inherit_bindings=False):
 
     def action_toggle_selection(self) -> None:
         self.selection_anchor = self.cursor if self.selection_anchor is None else None
-        self._restyle()
+        self._restyle_cursor()
 
     def clear_selection(self) -> bool:
         """Drop the selection; whether there was one."""
         had = self.selection_anchor is not None
         self.selection_anchor = None
         if had:
-            self._restyle()
+            self._restyle_cursor()
         return had
 
     # Moving the cursor: every move extends the selection when there is one.
@@ -178,7 +183,7 @@ class AnnotationView(ArticleView, inherit_bindings=False):
 
     def _show_cursor(self) -> None:
         """Redraw, scrolling only when the cursor left the screen."""
-        self._restyle()
+        self._restyle_cursor()
         if self._wrapped is None:
             return
         line = self.offset_line(self.cursor)
@@ -190,6 +195,18 @@ class AnnotationView(ArticleView, inherit_bindings=False):
             self.scroll_to_line(line - height + 1)
 
     # Drawing: the layers, then the cursor (a blank cell at a line's end).
+
+    def _cursor_spans(self) -> list[StyledSpan]:
+        """The selection, and the caret (drawn on the character after it, or as a blank cell
+        after the line's end: its range takes in the character before it too)."""
+        selection = self.selection
+        cursor = self.cursor
+        chosen = [(*selection, "annotation--selection")] if selection else []
+        return [*chosen, (max(0, cursor - 1), cursor + 1, "annotation--caret-line")]
+
+    def _restyle_cursor(self) -> None:
+        old, self._drawn_cursor = self._drawn_cursor, self._cursor_spans()
+        self._restyle(changed_ranges(old, self._drawn_cursor))
 
     def _extra_layers(self) -> Sequence[SpanLayer]:
         selection = self.selection

@@ -57,6 +57,9 @@ WRAP_STEP_CHARS = 150_000
 _LEADING_SPACE = re.compile(r"\s*")
 #: At most this many search matches are highlighted.
 MAX_MATCHES = 100_000
+#: Past this many spans a restyle redraws every line instead of finding the changed ones (a
+#: screenful of lines costs less than comparing that many spans).
+RESTYLE_SPANS = 20_000
 
 
 #: (start, end, component class): a span of the text drawn in a component's style. A plain
@@ -81,6 +84,16 @@ class SpanLayer:
         while index < len(spans) and spans[index][0] < end:
             yield spans[index]
             index += 1
+
+
+def changed_ranges(
+    old: Sequence[StyledSpan], new: Sequence[StyledSpan]
+) -> set[tuple[int, int]] | None:
+    """The character ranges styled differently in `new` than in `old` (None: too many spans
+    to compare, take everything as changed)."""
+    if len(old) + len(new) > RESTYLE_SPANS:
+        return None
+    return {(start, end) for start, end, _ in set(old).symmetric_difference(new)}
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -148,16 +161,16 @@ class ArticleView(ScrollView, can_focus=True):
     def set_mark(self, start: int, end: int, *, scroll: bool = True) -> None:
         """Mark one span (a quote, a claim, a mention) and bring it into view."""
         self.mark = (start, end)
-        self._mark_layer = SpanLayer([(start, end, "article--mark")])
-        self._restyle()
+        old, self._mark_layer = self._mark_layer, SpanLayer([(start, end, "article--mark")])
+        self._restyle(changed_ranges(old.spans, self._mark_layer.spans))
         if scroll:
             self.scroll_to_offset(start)
 
     def clear_mark(self) -> None:
         self.mark = None
         if len(self._mark_layer):
-            self._mark_layer = SpanLayer()
-            self._restyle()
+            old, self._mark_layer = self._mark_layer, SpanLayer()
+            self._restyle(changed_ranges(old.spans, ()))
 
     def set_matches(self, spans: Sequence[tuple[int, int]]) -> None:
         self._set_match_spans(spans)
@@ -183,9 +196,10 @@ class ArticleView(ScrollView, can_focus=True):
                 spans.append(match.span())
                 if len(spans) >= MAX_MATCHES:
                     break
+        drawn = self._match_layer
         self._set_match_spans(spans)
+        self._restyle(changed_ranges(drawn.spans, self._match_layer.spans))
         if not spans:
-            self._restyle()
             return 0
         top = self.visible_range()[0] if origin is None else origin
         self.match_index = bisect_left(self._match_starts, top) % len(spans)
@@ -289,6 +303,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def watch_highlight_mode(self) -> None:
         self._rebuild_entity_layer()
+        self._restyle()  # the whole pane, as the user asked for another look
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -341,16 +356,33 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _rebuild_entity_layer(self) -> None:
         mode = self.highlight_mode
+        old = self._entity_layer
         self._entity_layer = SpanLayer(
             (mention.start, mention.end, ENTITY_COMPONENTS.get(mention.label, "entity--"))
             for mention in self._entities
             if mode == "all" or (mode == "names" and mention.label in NAME_LABELS)
         )
-        self._restyle()
+        self._restyle(changed_ranges(old.spans, self._entity_layer.spans))
 
-    def _restyle(self) -> None:
-        self._line_cache.clear()
-        self.refresh()
+    def _restyle(self, changed: Iterable[tuple[int, int]] | None = None) -> None:
+        """Draw again the lines holding the `changed` character ranges (None: every line).
+        An annotation key changes a span or two: the rest of the pane is not sent again."""
+        wrapped = self._wrapped
+        if changed is None or wrapped is None:
+            self._line_cache.clear()
+            self.refresh()
+            return
+        view = self.scrollable_content_region
+        top = int(self.scroll_y)
+        for start, end in changed:
+            if start >= wrapped.wrapped_chars:
+                continue  # not wrapped yet: never drawn
+            first, last = wrapped.line_of(start), wrapped.line_of(max(start, end - 1))
+            for index in range(first, last + 1):
+                self._line_cache.discard((index, view.width))
+            first, last = max(first, top), min(last, top + view.height - 1)
+            if first <= last:  # else out of view: drawn from the text when scrolled to
+                self.refresh_lines(first, last - first + 1)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

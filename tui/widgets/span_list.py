@@ -10,10 +10,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from rich.segment import Segment
 from textual.binding import Binding
 from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.reactive import reactive
 from textual.strip import Strip
 from textual.style import Style
 from textual.widgets import OptionList
@@ -21,6 +24,9 @@ from textual.widgets.option_list import Option
 
 from tui.messages import CursorMoved, JumpToSpan
 
+#: Up to this many changed rows are swapped in place (an annotation key changes one or two);
+#: more, and the list is built anew.
+IN_PLACE_ROWS = 8
 #: A row's "what" is cut to this many words (the pane cuts it further to fit).
 ROW_WORDS = 14
 #: A row's "who" is cut to this many characters.
@@ -52,6 +58,9 @@ class SpanList(OptionList):
         Binding("enter", "select", "Jump", show=True),
     ]
 
+    #: Moving the highlight draws again its old row and its new one, not the whole list.
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+
     def __init__(self, empty: str, *, follows_scroll: bool = True, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         #: Shown as the only (disabled) row when there are no rows.
@@ -69,14 +78,15 @@ class SpanList(OptionList):
     def set_rows(self, rows: Sequence[Row], empty: str | None = None) -> None:
         if empty is not None:
             self.empty = empty
-        self.rows = list(rows)
+        old, self.rows = self.rows, list(rows)
         self._starts = [row.start for row in self.rows]
         self._row_of_span = {}
         for index, row in enumerate(self.rows):
             for span in row.spans:
                 self._row_of_span.setdefault(span, index)
         self._step = 0
-        self._build()
+        if not self._swap_changed(old):
+            self._build()
 
     def follow(self, top: int, bottom: int, mark: tuple[int, int] | None) -> None:
         """Highlight the row the article shows: the marked one, else the first one in view."""
@@ -112,13 +122,49 @@ class SpanList(OptionList):
             self._built_styles = None
             return
         who_style, what_style = self._built_styles = self._row_styles()
-        self.add_options(
-            Content.assemble(
-                (row.who, who_style), " — " if row.what else "", (row.what, what_style)
-            )
-            for row in self.rows
-        )
+        self.add_options(self._prompt(row, who_style, what_style) for row in self.rows)
         self.highlighted = min(highlighted or 0, len(self.rows) - 1)
+
+    @staticmethod
+    def _prompt(row: Row, who_style: Style, what_style: Style) -> Content:
+        return Content.assemble(
+            (row.who, who_style), " — " if row.what else "", (row.what, what_style)
+        )
+
+    def _swap_changed(self, old: list[Row]) -> bool:
+        """Put new options in the place of the rows that changed and draw only their lines
+        (an annotation key changes a row's mark: the rest of the list is not sent again).
+        False, nothing done, when the list must be built anew: the rows are not as many, too
+        many changed, the styles changed, or a changed row would take more or fewer lines."""
+        new = self.rows
+        if not self.is_mounted or not new or len(old) != len(new) or not self.options:
+            return False
+        changed = [i for i, (was, now) in enumerate(zip(old, new, strict=True)) if was != now]
+        styles = self._row_styles()
+        if len(changed) > IN_PLACE_ROWS or styles != self._built_styles:
+            return False
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        padding = self.get_component_styles("option-list--option").padding
+        heights = self._heights
+        swaps = []
+        for index in changed:
+            option = Option(self._prompt(new[index], *styles))
+            visual = self._get_visual(option)
+            height = visual.get_height(cast(RulesMap, self.styles), width - padding.width)
+            if height != heights.get(index):
+                return False
+            swaps.append((index, option))
+        for index, option in swaps:
+            del self._option_to_index[self._options[index]]
+            self._options[index] = option
+            self._option_to_index[option] = index
+            self.refresh_lines(self._index_to_line[index], heights[index])
+        return True
+
+    def _watch_highlighted(self, old: int | None, new: int | None) -> None:
+        for index in (old, new):
+            if index is not None and index in self._index_to_line:
+                self.refresh_lines(self._index_to_line[index], self._heights[index])
 
     def render_line(self, y: int) -> Strip:
         """A row, and the cursor's row in the cursor's style from end to end: laid over the
