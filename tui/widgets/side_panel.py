@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import TabbedContent, TabPane, Tabs
 
-from tui.model import Analysis
+from tui.model import Analysis, Claim, Quote
 from tui.safe_text import one_line, truncate
 from tui.widgets.span_list import ROW_WORDS, WHO_CHARS, Row, SpanList
 
@@ -20,18 +22,23 @@ UNKNOWN_SOURCE = "(no source)"
 def quote_rows(analysis: Analysis) -> list[Row]:
     """Speech only ("term" quotes, scare quotes and titles are not somebody speaking)."""
     quotes = sorted((q for q in analysis.quotes if q.kind == "quote"), key=lambda q: q.start)
-    return [
-        Row(((q.start, q.end),), _who(q.speaker, UNKNOWN_SPEAKER), one_line(q.text, ROW_WORDS))
-        for q in quotes
-    ]
+    return [_quote_row(q) for q in quotes]
 
 
 def claim_rows(analysis: Analysis) -> list[Row]:
-    claims = sorted(analysis.claims, key=lambda c: c.start)
-    return [
-        Row(((c.start, c.end),), _who(c.source, UNKNOWN_SOURCE), one_line(c.text, ROW_WORDS))
-        for c in claims
-    ]
+    return [_claim_row(c) for c in sorted(analysis.claims, key=lambda c: c.start)]
+
+
+# A long article's analysis arrives in steps, each holding every quote found so far: a row is
+# built once per quote, not once per step.
+@lru_cache(maxsize=1 << 16)
+def _quote_row(q: Quote) -> Row:
+    return Row(((q.start, q.end),), _who(q.speaker, UNKNOWN_SPEAKER), one_line(q.text, ROW_WORDS))
+
+
+@lru_cache(maxsize=1 << 16)
+def _claim_row(c: Claim) -> Row:
+    return Row(((c.start, c.end),), _who(c.source, UNKNOWN_SOURCE), one_line(c.text, ROW_WORDS))
 
 
 def entity_rows(analysis: Analysis) -> list[Row]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import cast
 
 from rich.segment import Segment
 from textual.binding import Binding
 from textual.content import Content
 from textual.css.styles import RulesMap
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.style import Style
@@ -27,6 +29,9 @@ from tui.messages import CursorMoved, JumpToSpan
 #: Up to this many changed rows are swapped in place (an annotation key changes one or two);
 #: more, and the list is built anew.
 IN_PLACE_ROWS = 8
+#: A long list is filled this many rows at a time, the event loop free between slices (a key
+#: waits for one slice, not for the 27,000 rows of a million-word article's analysis).
+FILL_SLICE = 1_000
 #: A row's "what" is cut to this many words (the pane cuts it further to fit).
 ROW_WORDS = 14
 #: A row's "who" is cut to this many characters.
@@ -72,6 +77,10 @@ class SpanList(OptionList):
         self._row_of_span: dict[tuple[int, int], int] = {}
         self._step = 0
         self._built_styles: tuple[Style, Style] | None = None
+        #: Bumped by each build: the slices of an older one still queued are dropped.
+        self._fill_generation = 0
+        #: The row to highlight once the options are filled that far.
+        self._wanted: int | None = None
 
     # Attributes down.
 
@@ -105,6 +114,10 @@ class SpanList(OptionList):
         self._highlight_quietly(max(0, index))
 
     def _highlight_quietly(self, index: int) -> None:
+        if index >= len(self.options):  # not filled that far yet: once it is
+            self._wanted = index
+            return
+        self._wanted = None
         if self.highlighted != index:
             self._step = 0
             self.highlighted = index
@@ -115,17 +128,31 @@ class SpanList(OptionList):
         return self.get_visual_style("span-list--who"), self.get_visual_style("span-list--what")
 
     def _build(self) -> None:
-        highlighted = self.highlighted
+        highlighted = self._wanted if self._wanted is not None else self.highlighted
+        self._fill_generation += 1
         self.clear_options()
         if not self.rows:
             self.add_option(Option(Content(self.empty), disabled=True))
             self._built_styles = None
             return
-        who_style, what_style = self._built_styles = self._row_styles()
-        self.add_options(self._prompt(row, who_style, what_style) for row in self.rows)
-        self.highlighted = min(highlighted or 0, len(self.rows) - 1)
+        self._built_styles = self._row_styles()
+        self._wanted = min(highlighted or 0, len(self.rows) - 1)
+        self._fill(self._fill_generation)
+
+    def _fill(self, generation: int) -> None:
+        """Add the next slice of rows; the rest after the messages waiting (keys among them)."""
+        if generation != self._fill_generation or self._built_styles is None:
+            return
+        start = len(self.options)
+        end = min(len(self.rows), start + FILL_SLICE)
+        self.add_options(self._prompt(row, *self._built_styles) for row in self.rows[start:end])
+        if self._wanted is not None and self._wanted < end:
+            self._highlight_quietly(self._wanted)
+        if end < len(self.rows):
+            self.call_later(self._fill, generation)
 
     @staticmethod
+    @lru_cache(maxsize=1 << 16)  # a long analysis's steps rebuild the list with the same rows
     def _prompt(row: Row, who_style: Style, what_style: Style) -> Content:
         return Content.assemble(
             (row.who, who_style), " — " if row.what else "", (row.what, what_style)
@@ -137,8 +164,8 @@ class SpanList(OptionList):
         False, nothing done, when the list must be built anew: the rows are not as many, too
         many changed, the styles changed, or a changed row would take more or fewer lines."""
         new = self.rows
-        if not self.is_mounted or not new or len(old) != len(new) or not self.options:
-            return False
+        if not self.is_mounted or not new or not len(old) == len(new) == len(self.options):
+            return False  # (a list still being filled is built anew)
         changed = [i for i, (was, now) in enumerate(zip(old, new, strict=True)) if was != now]
         styles = self._row_styles()
         if len(changed) > IN_PLACE_ROWS or styles != self._built_styles:
@@ -160,6 +187,28 @@ class SpanList(OptionList):
             self._option_to_index[option] = index
             self.refresh_lines(self._index_to_line[index], heights[index])
         return True
+
+    def _update_lines(self) -> None:
+        """Every row is one line when the stylesheet does not wrap them (`text-wrap: nowrap`,
+        styles/reader.tcss): the new options' lines are counted, not measured. Measuring
+        (OptionList's way) wraps each row's text: a second and more for the 27,000 rows of a
+        million-word article, on the event loop, as each step of its analysis arrives."""
+        if self.styles.text_wrap != "nowrap":
+            super()._update_lines()
+            return
+        region = self.scrollable_content_region
+        if not region:
+            return
+        cache = self._line_cache
+        known, count = len(cache.lines), len(self.options)
+        if known < count:
+            cache.lines.extend((index, 0) for index in range(known, count))
+            cache.heights.update(dict.fromkeys(range(known, count), 1))
+            cache.index_to_line.update(zip(range(known, count), range(known, count), strict=True))
+        size = Size(region.width - self._get_left_gutter_width(), count)
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
 
     def _watch_highlighted(self, old: int | None, new: int | None) -> None:
         for index in (old, new):
