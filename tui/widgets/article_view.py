@@ -7,6 +7,7 @@ article text (`tui.layout.WrappedText`), and styled spans are looked up per visi
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
@@ -53,7 +54,9 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 #: Texts longer than this are wrapped a screenful first, the rest a step at a time.
 LAZY_WRAP_CHARS = 200_000
 #: Characters wrapped per step after the first screen (a few milliseconds each).
-WRAP_STEP_CHARS = 150_000
+WRAP_STEP_CHARS = 10_000
+#: While a long article is wrapped, its height (the scrollbar) is updated this often (seconds).
+SIZE_EVERY = 0.25
 _LEADING_SPACE = re.compile(r"\s*")
 #: At most this many search matches are highlighted.
 MAX_MATCHES = 100_000
@@ -139,6 +142,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.match_index: int | None = None
         self.mark: tuple[int, int] | None = None
         self._shown = False
+        self._sized_at = 0.0
 
     # Attributes down: the screen hands the article and its spans to the view.
 
@@ -335,6 +339,9 @@ class ArticleView(ScrollView, can_focus=True):
             return  # re-wrapped meanwhile (a resize, another article)
         if not self._wrapped.wrap_more(WRAP_STEP_CHARS):
             self.set_timer(0.001, lambda: self._wrap_step(generation))
+            # The scrollbar follows every few steps: each new size lays the screen out again.
+            if time.monotonic() - self._sized_at < SIZE_EVERY:
+                return
         self._update_virtual_size()
 
     def _wrap_through(self, offset: int) -> None:
@@ -343,6 +350,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._update_virtual_size()
 
     def _update_virtual_size(self) -> None:
+        self._sized_at = time.monotonic()
         if self._wrapped is not None:
             self.virtual_size = Size(self._wrapped.width, len(self._wrapped))
 
