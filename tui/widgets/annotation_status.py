@@ -26,9 +26,10 @@ class AnnotationStatus(Static):
                 (f"saved #{action.seq}", self.get_visual_style("annotation-status--saved")),
                 " ",
                 one_line(action.summary),
-            )
+            ),
+            layout=False,  # one row, always: no need to lay the screen out again
         )
 
     def hint(self, text: str) -> None:
         style = self.get_visual_style("annotation-status--hint")
-        self.update(Content.assemble((one_line(text), style)))
+        self.update(Content.assemble((one_line(text), style)), layout=False)

@@ -24,6 +24,8 @@ class EntityLegend(Static):
         self._counts: Counter[str] = Counter()
         self._mode = "all"
         self._analysed = False
+        #: What the legend shows now: drawn again only when it changes (its height may).
+        self._drawn: list[str | tuple[str, object]] = []
         #: Annotation mode: the key of each label ("1" -> PERSON ...), shown before it, keyed
         #: labels first and always (a label key works before the label has any span).
         self.keys: dict[str, str] = {}
@@ -56,4 +58,6 @@ class EntityLegend(Static):
         for key, label in self.keys.items():
             if label not in ENTITY_LABELS:
                 parts += ["  ", f"{key} {label}"]
-        self.update(Content.assemble(*parts))  # type: ignore[arg-type]
+        if parts != self._drawn:  # (an annotation key redraws it: its counts seldom change)
+            self._drawn = parts
+            self.update(Content.assemble(*parts))  # type: ignore[arg-type]

@@ -66,5 +66,6 @@ class ReaderBar(Widget):
         if self.status:
             parts += [(self.status, self.get_visual_style("reader-bar--status")), "  "]
         parts.append(one_line(self.title) or "(untitled)")
-        self.query_one("#bar-text", Static).update(Content.assemble(*parts))  # type: ignore[arg-type]
+        text = Content.assemble(*parts)  # type: ignore[arg-type]
+        self.query_one("#bar-text", Static).update(text, layout=False)  # one row, its width fixed
         self.watch_progress(self.progress)

@@ -116,7 +116,10 @@ class SidePanel(Vertical):
 
     def _title(self, tab: str, count: int | str | None) -> None:
         title = TITLES[tab] if count is None else f"{TITLES[tab]} {count}"
-        self.query_one(TabbedContent).get_tab(tab).label = title
+        content_tab = self.query_one(TabbedContent).get_tab(tab)
+        if str(content_tab.label) == title:
+            return  # (a relabel lays the tabs out again)
+        content_tab.label = title
         # Textual moves the tab underline a refresh after a relabel, and now and then that is
         # before the tab's new width is laid out, leaving the underline as wide as the old
         # label ("Quotes" under "Quotes 8"). Once more, two refreshes on, it fits.
