@@ -42,6 +42,24 @@ def summed_ranked_articles(
     return rows, mentioning + len(only_said)
 
 
+def summed_cooccurring(
+    db: sqlite3.Connection, root: int, ids: Sequence[int], articles: int, limit: int
+) -> list[tuple[int, int]]:
+    """`cooccurring` as it was (root ids and counts): from the names' rows on every call."""
+    marks = ",".join("?" * len(ids))
+    counts = dict(
+        db.execute(
+            f"SELECT coalesce(e.root, e.id) r, count(DISTINCT o.article) FROM article_entities o "
+            f"JOIN entities e ON e.id = o.entity WHERE o.article IN "
+            f"(SELECT DISTINCT article FROM article_entities WHERE entity IN ({marks}) "
+            f"ORDER BY article DESC LIMIT ?) GROUP BY r",
+            [*ids, articles],
+        ).fetchall()
+    )
+    counts.pop(root, None)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
 def kept_as_summed(library: Library) -> int:
     """The kept table and counts equal the index summed up now, and every canonical entity's
     ranked articles equal `summed_ranked_articles`'s. Returns how many entities were checked."""
@@ -64,6 +82,10 @@ def kept_as_summed(library: Library) -> int:
             for limit in (3, 10_000):
                 expected = summed_ranked_articles(db, ids, limit)
                 assert queries.ranked_articles(db, ids, limit) == expected, (root, limit)
+            for articles in (5, 1000):
+                related = queries.cooccurring(db, root, articles=articles, limit=10)
+                expected_related = summed_cooccurring(db, root, ids, articles, 10)
+                assert [(f.id, n) for f, n in related] == expected_related, (root, articles)
     return len(roots)
 
 

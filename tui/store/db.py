@@ -257,6 +257,9 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS root_article_entities_ranked
         ON root_article_entities (root, mentions DESC, article);
+    -- An article's canonical entities (a lookup's co-occurring entities, over 1,000 articles).
+    CREATE INDEX IF NOT EXISTS root_article_entities_article
+        ON root_article_entities (article, mentions, root);
     CREATE TABLE IF NOT EXISTS root_article_counts (
         root     INTEGER PRIMARY KEY,
         articles INTEGER NOT NULL           -- its rows in root_article_entities

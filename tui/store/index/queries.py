@@ -271,11 +271,12 @@ def cooccurring(
         )
     ]
     marks = ",".join("?" * len(newest))
+    # Off `root_article_entities_article`: each article's roots, one row each (already
+    # distinct, no join to the names).
     counts: dict[int, int] = dict(
         db.execute(
-            f"SELECT coalesce(e.root, e.id) r, count(DISTINCT o.article) "
-            f"FROM article_entities o JOIN entities e ON e.id = o.entity "
-            f"WHERE o.article IN ({marks}) GROUP BY r",
+            f"SELECT root, count(*) FROM root_article_entities "
+            f"WHERE article IN ({marks}) AND mentions > 0 GROUP BY root",
             newest,
         ).fetchall()
     )
