@@ -188,7 +188,7 @@ def lookup(
         details = queries.article_details(db, [a for a, _ in shown])
         contexts = queries.mention_contexts(db, ids, limit, 2 * width)
         said = {kind: queries.statements_of(db, ids, kind, limit) for kind in ("quote", "claim")}
-        related = queries.cooccurring(db, entity.id, ids, articles=RELATED_ARTICLES, limit=RELATED)
+        related = queries.cooccurring(db, entity.id, articles=RELATED_ARTICLES, limit=RELATED)
     articles = [
         ArticleHit(a, *details[a][:3], mentions=n, path=details[a][3])
         for a, n in shown

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from tui.model import Analysis
 from tui.nlp import ANALYSIS_VERSION
-from tui.store.index import index_stored_analysis
+from tui.store.index import Joins, index_stored_analysis
 from tui.store.library import Library
 
 
@@ -45,12 +45,18 @@ def put_analysis(
 def put_analyses(library: Library, model: str, analyses: Iterable[tuple[str, Analysis]]) -> None:
     """Store and index several (content hash, analysis) in one transaction: all or none."""
     with library.writing() as db:
+        joins = Joins()
         for content_hash, analysis in analyses:
-            _write_analysis(db, content_hash, model, analysis, ANALYSIS_VERSION)
+            _write_analysis(db, content_hash, model, analysis, ANALYSIS_VERSION, joins)
 
 
 def _write_analysis(
-    db: sqlite3.Connection, content_hash: str, model: str, analysis: Analysis, version: int
+    db: sqlite3.Connection,
+    content_hash: str,
+    model: str,
+    analysis: Analysis,
+    version: int,
+    joins: Joins | None = None,
 ) -> None:
     data = json.dumps(analysis.to_json(), ensure_ascii=False, separators=(",", ":"))
     db.execute(
@@ -66,4 +72,4 @@ def _write_analysis(
             len(analysis.claims),
         ),
     )
-    index_stored_analysis(db, content_hash, analysis)  # the entity index follows the cache
+    index_stored_analysis(db, content_hash, analysis, joins)  # the entity index follows the cache

@@ -238,6 +238,103 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     INSERT INTO article_meta (article_meta) VALUES ('rebuild');
     """,
+    # An entity's articles at a million articles (tui/store/index/queries.py `ranked_articles`):
+    # per canonical entity (root) and article, its mentions summed over all its names, and
+    # whether it is there at all (a quote or claim without a mention: 0 mentions); and per
+    # root how many articles. A lookup reads its first rows off `root_article_entities_ranked`
+    # and the count off `root_article_counts`, never all of an entity's articles. Kept by
+    # triggers on every row the index writes or deletes (an article removed: by the cascade)
+    # and on every change of a name's root (a merge or a split moves the name's rows).
+    # `refs`: the rows of article_entities and statements behind a row; at 0 it goes. An
+    # existing index is summed up once, here.
+    """
+    CREATE TABLE IF NOT EXISTS root_article_entities (
+        root     INTEGER NOT NULL,          -- coalesce(entities.root, entities.id)
+        article  INTEGER NOT NULL,
+        mentions INTEGER NOT NULL,          -- summed over the root's names; 0: only said there
+        refs     INTEGER NOT NULL,
+        PRIMARY KEY (root, article)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS root_article_entities_ranked
+        ON root_article_entities (root, mentions DESC, article);
+    -- An article's canonical entities (a lookup's co-occurring entities, over 1,000 articles).
+    CREATE INDEX IF NOT EXISTS root_article_entities_article
+        ON root_article_entities (article, mentions, root);
+    CREATE TABLE IF NOT EXISTS root_article_counts (
+        root     INTEGER PRIMARY KEY,
+        articles INTEGER NOT NULL           -- its rows in root_article_entities
+    );
+    CREATE TRIGGER IF NOT EXISTS root_article_counts_insert AFTER INSERT ON root_article_entities
+    BEGIN
+        INSERT INTO root_article_counts (root, articles) VALUES (new.root, 1)
+        ON CONFLICT (root) DO UPDATE SET articles = articles + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS root_article_counts_delete AFTER DELETE ON root_article_entities
+    BEGIN
+        UPDATE root_article_counts SET articles = articles - 1 WHERE root = old.root;
+    END;
+    CREATE TRIGGER IF NOT EXISTS root_article_entities_mentioned AFTER INSERT ON article_entities
+    BEGIN
+        INSERT INTO root_article_entities (root, article, mentions, refs)
+        SELECT coalesce(root, id), new.article, new.mentions, 1 FROM entities
+        WHERE id = new.entity
+        ON CONFLICT (root, article) DO UPDATE
+        SET mentions = mentions + excluded.mentions, refs = refs + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS root_article_entities_unmentioned AFTER DELETE ON article_entities
+    BEGIN
+        UPDATE root_article_entities SET mentions = mentions - old.mentions, refs = refs - 1
+        WHERE root = (SELECT coalesce(root, id) FROM entities WHERE id = old.entity)
+        AND article = old.article;
+        DELETE FROM root_article_entities
+        WHERE root = (SELECT coalesce(root, id) FROM entities WHERE id = old.entity)
+        AND article = old.article AND refs <= 0;
+    END;
+    CREATE TRIGGER IF NOT EXISTS root_article_entities_said AFTER INSERT ON statements BEGIN
+        INSERT INTO root_article_entities (root, article, mentions, refs)
+        SELECT coalesce(root, id), new.article, 0, 1 FROM entities WHERE id = new.entity
+        ON CONFLICT (root, article) DO UPDATE SET refs = refs + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS root_article_entities_unsaid AFTER DELETE ON statements BEGIN
+        UPDATE root_article_entities SET refs = refs - 1
+        WHERE root = (SELECT coalesce(root, id) FROM entities WHERE id = old.entity)
+        AND article = old.article;
+        DELETE FROM root_article_entities
+        WHERE root = (SELECT coalesce(root, id) FROM entities WHERE id = old.entity)
+        AND article = old.article AND refs <= 0;
+    END;
+    CREATE TRIGGER IF NOT EXISTS root_article_entities_rooted AFTER UPDATE OF root ON entities
+    WHEN coalesce(old.root, old.id) IS NOT coalesce(new.root, new.id) BEGIN
+        INSERT INTO root_article_entities (root, article, mentions, refs)
+        SELECT coalesce(new.root, new.id), article, sum(mentions), count(*) FROM (
+            SELECT article, mentions FROM article_entities WHERE entity = new.id
+            UNION ALL SELECT article, 0 FROM statements WHERE entity = new.id
+        ) WHERE true GROUP BY article
+        ON CONFLICT (root, article) DO UPDATE
+        SET mentions = mentions + excluded.mentions, refs = refs + excluded.refs;
+        UPDATE root_article_entities SET
+            mentions = mentions - coalesce((SELECT sum(mentions) FROM article_entities a
+                WHERE a.entity = new.id AND a.article = root_article_entities.article), 0),
+            refs = refs - (SELECT count(*) FROM article_entities a
+                WHERE a.entity = new.id AND a.article = root_article_entities.article)
+                - (SELECT count(*) FROM statements s
+                WHERE s.entity = new.id AND s.article = root_article_entities.article)
+        WHERE root = coalesce(old.root, old.id) AND article IN (
+            SELECT article FROM article_entities WHERE entity = new.id
+            UNION SELECT article FROM statements WHERE entity = new.id);
+        DELETE FROM root_article_entities WHERE root = coalesce(old.root, old.id) AND refs <= 0
+        AND article IN (
+            SELECT article FROM article_entities WHERE entity = new.id
+            UNION SELECT article FROM statements WHERE entity = new.id);
+    END;
+    DELETE FROM root_article_entities;
+    DELETE FROM root_article_counts;
+    INSERT INTO root_article_entities (root, article, mentions, refs)
+    SELECT coalesce(e.root, e.id), x.article, sum(x.mentions), count(*) FROM (
+        SELECT article, entity, mentions FROM article_entities
+        UNION ALL SELECT article, entity, 0 FROM statements
+    ) x JOIN entities e ON e.id = x.entity GROUP BY 1, 2;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -46,7 +46,7 @@ from tui.store.index.build import (
     rebuild,
     reindex_article,
 )
-from tui.store.index.merging import merge, split
+from tui.store.index.merging import Joins, merge, split
 from tui.store.index.names import FUZZY_SAME, name_key, same_by_score
 from tui.store.index.queries import (
     Found,
@@ -64,6 +64,7 @@ __all__ = [
     "ANNOTATION",
     "FUZZY_SAME",
     "Found",
+    "Joins",
     "annotation_analysis",
     "annotation_changed",
     "done_annotator",

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from tui.model import Analysis, Claim, Entity, Quote
 from tui.nlp.entities import NAME_LABELS, group_mentions, normalise, trimmed
-from tui.store.index.merging import join_alike
+from tui.store.index.merging import Joins
 from tui.store.index.names import name_key, surname
 
 ANALYSIS = "analysis"
@@ -28,11 +28,18 @@ _QUOTE_MARKS = "\"'“”„‟‘’‚‛«»‹›「」『』 \n\t"
 
 
 def index_analysis(
-    db: sqlite3.Connection, article_id: int, analysis: Analysis, origin: str = ANALYSIS
+    db: sqlite3.Connection,
+    article_id: int,
+    analysis: Analysis,
+    origin: str = ANALYSIS,
+    joins: Joins | None = None,
 ) -> None:
     """(Re)index the names, quotes and claims of one article from one origin, in `db`'s
-    current transaction. What this origin indexed for the article before is replaced."""
+    current transaction. What this origin indexed for the article before is replaced.
+    `joins`: the merging of names of the articles indexed before in this transaction."""
+    joins = joins or Joins()
     forget_article(db, article_id, origin)
+    before = db.total_changes
     entity_of_group: dict[int, int] = {}
     key_of_group: dict[str, int] = {}
     for group in analysis.groups:
@@ -41,6 +48,8 @@ def index_analysis(
         entity = _entity(db, group.name, group.label)
         entity_of_group[group.entity_id] = entity
         key_of_group.setdefault(name_key(group.name), entity)
+    if db.total_changes != before:  # a new name
+        joins.changed()
     rows = []
     aliases: dict[int, set[str]] = defaultdict(set)
     entity_at: dict[tuple[int, int], int] = {}
@@ -58,10 +67,13 @@ def index_analysis(
         "INSERT INTO mentions (article, origin, entity, start, end) VALUES (?, ?, ?, ?, ?)", rows
     )
     # Kept when the article goes: an alias only ever joins names, it is never counted.
+    before = db.total_changes
     db.executemany(
         "INSERT OR IGNORE INTO aliases (alias, entity) VALUES (?, ?)",
         [(alias, entity) for entity, names in aliases.items() for alias in names],
     )
+    if db.total_changes != before:  # a new alias
+        joins.changed()
     counts = Counter(row[2] for row in rows)
     db.executemany(
         "INSERT INTO article_entities (article, origin, entity, mentions) VALUES (?, ?, ?, ?)",
@@ -101,7 +113,7 @@ def index_analysis(
         statements,
     )
     for entity in sorted(set(entity_of_group.values())):
-        join_alike(db, entity, aliases.get(entity, set()))
+        joins.join(db, entity, aliases.get(entity, set()))
 
 
 def forget_article(db: sqlite3.Connection, article_id: int, origin: str | None = None) -> None:
@@ -121,13 +133,16 @@ def forget_article(db: sqlite3.Connection, article_id: int, origin: str | None =
         db.execute(f"DELETE FROM {table} WHERE {where}", parameters)
 
 
-def index_stored_analysis(db: sqlite3.Connection, content_hash: str, analysis: Analysis) -> None:
+def index_stored_analysis(
+    db: sqlite3.Connection, content_hash: str, analysis: Analysis, joins: Joins | None = None
+) -> None:
     """Index an analysis just stored in the cache, for the article with that text (if any),
-    unless an annotator has marked the article done (their annotations stay its source)."""
+    unless an annotator has marked the article done (their annotations stay its source).
+    `joins`: as `index_analysis`'s, for several analyses stored in one transaction."""
     row = db.execute("SELECT id FROM articles WHERE hash = ?", (content_hash,)).fetchone()
     if row is not None and done_annotator(db, content_hash) is None:
         forget_article(db, row[0])
-        index_analysis(db, row[0], analysis)
+        index_analysis(db, row[0], analysis, joins=joins)
 
 
 def index_new_article(db: sqlite3.Connection, article_id: int, content_hash: str) -> None:
@@ -138,7 +153,11 @@ def index_new_article(db: sqlite3.Connection, article_id: int, content_hash: str
 
 
 def reindex_article(
-    db: sqlite3.Connection, article_id: int, content_hash: str, data: str | None = None
+    db: sqlite3.Connection,
+    article_id: int,
+    content_hash: str,
+    data: str | None = None,
+    joins: Joins | None = None,
 ) -> str | None:
     """Index one article from its one source (see the module docstring), replacing whatever
     was indexed for it; `data`: its newest cached analysis when already read. Returns the
@@ -146,14 +165,15 @@ def reindex_article(
     forget_article(db, article_id)
     annotator = done_annotator(db, content_hash)
     if annotator is not None:
-        index_analysis(db, article_id, annotation_analysis(db, content_hash, annotator), ANNOTATION)
+        analysed = annotation_analysis(db, content_hash, annotator)
+        index_analysis(db, article_id, analysed, ANNOTATION, joins)
         return ANNOTATION
     if data is None:
         data = _newest_analysis(db, content_hash)
     analysis = _parsed(data) if data is not None else None
     if analysis is None:
         return None
-    index_analysis(db, article_id, analysis)
+    index_analysis(db, article_id, analysis, joins=joins)
     return ANALYSIS
 
 
@@ -298,8 +318,9 @@ def rebuild(db: sqlite3.Connection) -> int:
         "ORDER BY n.created DESC LIMIT 1) FROM articles a"
     ).fetchall()
     done = 0
+    joins = Joins()
     for article_id, content_hash, data in rows:
-        if reindex_article(db, article_id, content_hash, data) is not None:
+        if reindex_article(db, article_id, content_hash, data, joins) is not None:
             done += 1
     db.execute("INSERT OR REPLACE INTO index_state VALUES ('built', 1)")
     return done

@@ -42,6 +42,37 @@ def _rows(db: sqlite3.Connection, where: str, parameters: Sequence[object]) -> l
     ]
 
 
+class Joins:
+    """`join_alike` for many articles in one transaction, skipping the calls that cannot merge.
+
+    What `join_alike` decides reads only the names (norm, label, surname), their roots, the
+    aliases and the pairs kept apart: with those unchanged since a call for the same entity
+    (with as many aliases) that merged nothing, a call again merges nothing either. Any write
+    by `join_alike`, and a new name or alias (`changed`), starts a new generation. In a library
+    whose names are all known, most of an article's names are such calls. Only for the one
+    transaction it is made in: what it remembers must not outlive a rollback or another
+    writer's commit."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self._quiet: dict[int, tuple[int, frozenset[str]]] = {}
+
+    def changed(self) -> None:
+        self.generation += 1
+
+    def join(self, db: sqlite3.Connection, entity: int, aliases: Iterable[str]) -> None:
+        aliases = frozenset(aliases)
+        quiet = self._quiet.get(entity)
+        if quiet is not None and quiet[0] == self.generation and aliases <= quiet[1]:
+            return
+        before = db.total_changes
+        join_alike(db, entity, aliases)
+        if db.total_changes != before:
+            self.changed()
+        else:
+            self._quiet[entity] = (self.generation, aliases)
+
+
 def join_alike(db: sqlite3.Connection, entity: int, aliases: Iterable[str]) -> None:
     """Merge the names of the library that are this entity (see the module's docstring)."""
     me = _row(db, entity)

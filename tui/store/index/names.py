@@ -3,6 +3,8 @@ spellings are one person. No database here."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from tui.nlp.entities import normalise
 from tui.safe_text import one_line
 
@@ -12,9 +14,11 @@ FUZZY_SAME = 90
 _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """The form names are compared in: normalised (no 'the', possessive, title), lower-cased;
-    without invisible characters, so a name with a zero-width space is not a look-alike."""
+    without invisible characters, so a name with a zero-width space is not a look-alike.
+    Remembered: indexing an article asks it of every mention, and names recur."""
     return normalise(one_line(name)).casefold()
 
 

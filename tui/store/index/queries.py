@@ -3,10 +3,13 @@ the library says about one entity (the SQL behind `tui.lookup`). Read-only."""
 
 from __future__ import annotations
 
+import heapq
 import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
+from typing import Any, TypeVar
 
 from tui.store.index.names import name_key
 
@@ -172,42 +175,21 @@ def _fts_query(text: str, *, prefix: bool) -> str:
 def ranked_articles(
     db: sqlite3.Connection, ids: Sequence[int], limit: int
 ) -> tuple[list[tuple[int, int]], int]:
-    """The `limit` articles (id, mentions) mentioning the entity most, and how many articles
-    know it. An entity of one name (most of them): read off the article_entities_ranked index,
-    however many articles there are (an article has one row per entity: it is indexed from one
-    origin). Several names: their mentions are summed per article, which needs them all.
-    Last, with 0 mentions, the articles where it only speaks or is cited (a done article whose
-    annotator accepted the quote but not the mention)."""
-    ids = list(ids)
-    marks = ",".join("?" * len(ids))
-    rows: list[tuple[int, int]]
-    if len(ids) == 1:
-        rows = db.execute(
-            "SELECT article, mentions FROM article_entities WHERE entity = ? "
-            "ORDER BY mentions DESC, article LIMIT ?",
-            (ids[0], limit),
-        ).fetchall()
-        count = db.execute("SELECT count(*) FROM article_entities WHERE entity = ?", ids)
-        mentioning: int = count.fetchone()[0]
-    else:
-        every = db.execute(
-            f"SELECT ae.article, sum(ae.mentions) n FROM article_entities ae "
-            f"WHERE ae.entity IN ({marks}) GROUP BY ae.article ORDER BY n DESC, ae.article",
-            ids,
-        ).fetchall()
-        rows, mentioning = every[:limit], len(every)
-    only_said = [
-        row[0]
-        for row in db.execute(
-            f"SELECT DISTINCT s.article FROM statements s WHERE s.entity IN ({marks}) "
-            f"AND NOT EXISTS "
-            f"(SELECT 1 FROM article_entities ae WHERE ae.article = s.article "
-            f"AND ae.entity IN ({marks})) ORDER BY s.article",
-            [*ids, *ids],
-        )
-    ]
-    rows += [(article, 0) for article in only_said[: max(0, limit - len(rows))]]
-    return rows, mentioning + len(only_said)
+    """The `limit` articles (id, mentions) mentioning the entity most, its mentions summed over
+    all its names, and how many articles know it. Last, with 0 mentions, the articles where it
+    only speaks or is cited (a done article whose annotator accepted the quote but not the
+    mention), in article order. Read off `root_article_entities_ranked` and `root_article_counts`
+    (kept per root by the schema's triggers): `limit` rows, however many articles there are."""
+    root = ids[0]
+    rows: list[tuple[int, int]] = db.execute(
+        "SELECT article, mentions FROM root_article_entities WHERE root = ? "
+        "ORDER BY mentions DESC, article LIMIT ?",
+        (root, limit),
+    ).fetchall()
+    count = db.execute(
+        "SELECT articles FROM root_article_counts WHERE root = ?", (root,)
+    ).fetchone()
+    return rows, count[0] if count else 0
 
 
 def article_details(
@@ -231,49 +213,71 @@ def mention_contexts(
 ) -> list[tuple[int, int, int, str, str, str]]:
     """(article, start, end, left, mention, right) of the entity's first `limit` mentions, with
     up to `context` characters of text either side. SQLite cuts the context out (substr counts
-    characters, as Python's offsets do)."""
-    marks = ",".join("?" * len(ids))
-    rows: list[tuple[int, int, int, str, str, str]] = db.execute(
-        f"SELECT m.article, m.start, m.end, "
-        f"substr(a.text, max(1, m.start + 1 - ?), m.start - max(0, m.start - ?)), "
-        f"substr(a.text, m.start + 1, m.end - m.start), substr(a.text, m.end + 1, ?) "
-        f"FROM mentions m JOIN articles a ON a.id = m.article "
-        f"WHERE m.entity IN ({marks}) ORDER BY m.article, m.start LIMIT ?",
-        [context, context, context, *ids, limit],
-    ).fetchall()
-    return rows
+    characters, as Python's offsets do). Each name's first `limit`, read in order off its
+    index, then merged: one query over all the names would sort all their mentions."""
+    per_name = [
+        db.execute(
+            "SELECT m.article, m.start, m.end, "
+            "substr(a.text, max(1, m.start + 1 - ?), m.start - max(0, m.start - ?)), "
+            "substr(a.text, m.start + 1, m.end - m.start), substr(a.text, m.end + 1, ?) "
+            "FROM mentions m JOIN articles a ON a.id = m.article "
+            "WHERE m.entity = ? ORDER BY m.article, m.start LIMIT ?",
+            (context, context, context, entity, limit),
+        ).fetchall()
+        for entity in ids
+    ]
+    return _first(per_name, limit)
 
 
 def statements_of(
     db: sqlite3.Connection, ids: Sequence[int], kind: str, limit: int
 ) -> list[tuple[int, int, int, str, str | None]]:
     """(article, start, end, text, cue) of the quotes (`kind` "quote") the entity spoke or the
-    claims ("claim") it is the source of, in article order."""
-    marks = ",".join("?" * len(ids))
-    rows: list[tuple[int, int, int, str, str | None]] = db.execute(
-        f"SELECT article, start, end, text, cue FROM statements "
-        f"WHERE entity IN ({marks}) AND kind = ? ORDER BY article, start LIMIT ?",
-        [*ids, kind, limit],
-    ).fetchall()
-    return rows
+    claims ("claim") it is the source of, in article order (each name's first `limit`, merged,
+    as `mention_contexts`)."""
+    per_name = [
+        db.execute(
+            "SELECT article, start, end, text, cue FROM statements "
+            "WHERE entity = ? AND kind = ? ORDER BY article, start LIMIT ?",
+            (entity, kind, limit),
+        ).fetchall()
+        for entity in ids
+    ]
+    return _first(per_name, limit)
+
+
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
+
+
+def _first(per_name: list[list[_Row]], limit: int) -> list[_Row]:
+    """The first `limit` rows in (article, start) order of rows each in that order already."""
+    merged = heapq.merge(*per_name, key=lambda row: (row[0], row[1]))
+    return list(islice(merged, limit))
 
 
 def cooccurring(
-    db: sqlite3.Connection, root: int, ids: Sequence[int], *, articles: int, limit: int
+    db: sqlite3.Connection, root: int, *, articles: int, limit: int
 ) -> list[tuple[Found, int]]:
     """The `limit` entities in most of the articles that mention this one, with how many (of
     its newest `articles` articles: an entity in thousands is not slowed down by all of them).
     Counted in distinct articles: an article naming an entity by two of its names (two groups
     of its analysis) counts once."""
-    marks = ",".join("?" * len(ids))
+    newest = [
+        row[0]
+        for row in db.execute(
+            "SELECT article FROM root_article_entities WHERE root = ? AND mentions > 0 "
+            "ORDER BY article DESC LIMIT ?",
+            (root, articles),
+        )
+    ]
+    marks = ",".join("?" * len(newest))
+    # Off `root_article_entities_article`: each article's roots, one row each (already
+    # distinct, no join to the names).
     counts: dict[int, int] = dict(
         db.execute(
-            f"SELECT coalesce(e.root, e.id) r, count(DISTINCT o.article) "
-            f"FROM article_entities o "
-            f"JOIN entities e ON e.id = o.entity WHERE o.article IN "
-            f"(SELECT DISTINCT article FROM article_entities WHERE entity IN ({marks}) "
-            f"ORDER BY article DESC LIMIT ?) GROUP BY r",
-            [*ids, articles],
+            f"SELECT root, count(*) FROM root_article_entities "
+            f"WHERE article IN ({marks}) AND mentions > 0 GROUP BY root",
+            newest,
         ).fetchall()
     )
     counts.pop(root, None)
