@@ -335,6 +335,55 @@ MIGRATIONS: tuple[str, ...] = (
         UNION ALL SELECT article, entity, 0 FROM statements
     ) x JOIN entities e ON e.id = x.entity GROUP BY 1, 2;
     """,
+    # `byline search` at a million articles (tui/store/library.py `search`): FTS5's bm25()
+    # counts, for each word's IDF, every article holding it (~40 ms a common word at a million,
+    # whatever the rows ranked). `article_recent` indexes the newest `search_window` articles
+    # (the ids past the highest id added minus that many; `search_window_ids` lists them): a
+    # query whose newest candidates are all there is ranked in it, its IDF counted over them.
+    # Kept by triggers like `article_text`; filled with the newest articles once, here.
+    """
+    CREATE TABLE IF NOT EXISTS search_window (articles INTEGER NOT NULL);
+    INSERT INTO search_window (articles)
+    SELECT 50000 WHERE NOT EXISTS (SELECT 1 FROM search_window);
+    CREATE TABLE IF NOT EXISTS search_window_ids (id INTEGER PRIMARY KEY);
+    CREATE VIRTUAL TABLE IF NOT EXISTS article_recent USING fts5 (
+        title, source, author, text, content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER IF NOT EXISTS article_recent_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO article_recent (rowid, title, source, author, text)
+        VALUES (new.id, new.title, new.source, new.author, new.text);
+        INSERT INTO search_window_ids (id) VALUES (new.id);
+        INSERT INTO article_recent (article_recent, rowid, title, source, author, text)
+        SELECT 'delete', a.id, a.title, a.source, a.author, a.text FROM articles a
+        WHERE a.id IN (SELECT id FROM search_window_ids
+                       WHERE id <= new.id - (SELECT articles FROM search_window));
+        DELETE FROM search_window_ids WHERE id <= new.id - (SELECT articles FROM search_window);
+    END;
+    CREATE TRIGGER IF NOT EXISTS article_recent_delete AFTER DELETE ON articles
+    WHEN EXISTS (SELECT 1 FROM search_window_ids WHERE id = old.id) BEGIN
+        INSERT INTO article_recent (article_recent, rowid, title, source, author, text)
+        VALUES ('delete', old.id, old.title, old.source, old.author, old.text);
+        DELETE FROM search_window_ids WHERE id = old.id;
+    END;
+    CREATE TRIGGER IF NOT EXISTS article_recent_update
+    AFTER UPDATE OF title, source, author, text ON articles
+    WHEN (old.title IS NOT new.title OR old.source IS NOT new.source
+        OR old.author IS NOT new.author OR old.text IS NOT new.text)
+        AND EXISTS (SELECT 1 FROM search_window_ids WHERE id = old.id) BEGIN
+        INSERT INTO article_recent (article_recent, rowid, title, source, author, text)
+        VALUES ('delete', old.id, old.title, old.source, old.author, old.text);
+        INSERT INTO article_recent (rowid, title, source, author, text)
+        VALUES (new.id, new.title, new.source, new.author, new.text);
+    END;
+    DELETE FROM search_window_ids;
+    INSERT INTO article_recent (article_recent) VALUES ('delete-all');
+    INSERT INTO search_window_ids (id)
+    SELECT id FROM articles ORDER BY id DESC LIMIT (SELECT articles FROM search_window);
+    INSERT INTO article_recent (rowid, title, source, author, text)
+    SELECT a.id, a.title, a.source, a.author, a.text FROM search_window_ids w
+    JOIN articles a ON a.id = w.id;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

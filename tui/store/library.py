@@ -420,9 +420,17 @@ class Library:
                     f"{TEXT_MATCHES} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
                     (match, SEARCH_CANDIDATES - 1),
                 ).fetchone()
+                # bm25() counts every article holding each word (its IDF): when the
+                # candidates are all among the newest articles, count in their index only.
+                window = db.execute("SELECT min(id) FROM search_window_ids").fetchone()[0]
+                table = (
+                    "article_recent"
+                    if newest and window is not None and newest[0] >= window
+                    else "article_text"
+                )
                 ranked = db.execute(
-                    f"SELECT rowid, bm25(article_text, {_WEIGHTS}) FROM article_text "
-                    "WHERE article_text MATCH ? AND rowid >= ? ORDER BY 2 LIMIT ?",
+                    f"SELECT rowid, bm25({table}, {_WEIGHTS}) FROM {table} "
+                    f"WHERE {table} MATCH ? AND rowid >= ? ORDER BY 2 LIMIT ?",
                     (match, newest[0] if newest else 0, limit),
                 ).fetchall()
                 # The snippets of those shown only (each reads and tokenises a text).
