@@ -644,3 +644,36 @@ async def test_keys_typed_while_a_write_commits_are_applied_in_order_after_it(
         ]
         assert status(screen) == "saved #4 accepted 1 span"
         assert current(screen).id == quotes[3].id
+
+
+async def test_a_decision_relabels_the_tab_without_laying_the_screen_out(
+    library: Library, seed: Article, seed_analysis: Analysis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key's frame is late by a layout of the whole screen when anything asks for one: the
+    tab's count of undecided spans ("Quotes 8 (7?)") keeps its width, so it is only repainted,
+    and shows its new count."""
+    from textual.widget import Widget
+    from textual.widgets import TabbedContent
+
+    app = annotating(library, [seed], seed_analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        tab = screen.panel.query_one(TabbedContent).get_tab("quotes")
+        before = tab.label.plain
+        layouts: list[str] = []
+        refresh = Widget.refresh
+
+        def counting(self: Widget, *regions, **options):  # type: ignore[no-untyped-def]
+            if options.get("layout"):
+                layouts.append(type(self).__name__)
+            return refresh(self, *regions, **options)
+
+        monkeypatch.setattr(Widget, "refresh", counting)
+        await pilot.press("y")
+        assert status(screen) == "saved #2 accepted 1 span"
+        after = tab.label.plain
+        assert after != before and len(after) == len(before), (before, after)
+        assert after in str(tab.render())
+        await pilot.press("u")
+        assert tab.label.plain == before
+        assert layouts == []

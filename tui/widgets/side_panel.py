@@ -6,7 +6,8 @@ from functools import lru_cache
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import TabbedContent, TabPane, Tabs
+from textual.content import Content
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from tui.model import Analysis, Claim, Quote
 from tui.safe_text import one_line, truncate
@@ -117,9 +118,17 @@ class SidePanel(Vertical):
     def _title(self, tab: str, count: int | str | None) -> None:
         title = TITLES[tab] if count is None else f"{TITLES[tab]} {count}"
         content_tab = self.query_one(TabbedContent).get_tab(tab)
-        if str(content_tab.label) == title:
-            return  # (a relabel lays the tabs out again)
-        content_tab.label = title
+        label = Content(title)
+        if content_tab.label == label:
+            return
+        if content_tab.label.cell_length == label.cell_length:
+            # Same width ("Quotes 8 (7?)" after "Quotes 8 (8?)", at each annotation key): repaint
+            # the tab alone. The `label` setter lays the whole screen out again, a third of the
+            # time from a key to its frame.
+            content_tab._label = label
+            Static.update(content_tab, label, layout=False)
+            return
+        content_tab.label = label
         # Textual moves the tab underline a refresh after a relabel, and now and then that is
         # before the tab's new width is laid out, leaving the underline as wide as the old
         # label ("Quotes" under "Quotes 8"). Once more, two refreshes on, it fits.
