@@ -284,6 +284,28 @@ def test_common_words_are_ranked_by_bm25_over_the_newest_articles(
         assert [hit.entry.id for hit in library.search("red blue")] == [blues, reds]
 
 
+def test_when_the_candidates_reach_past_the_newest_articles_their_matches_fill_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names match fewer articles than filler words: their newest `SEARCH_CANDIDATES` reach
+    far back, and BM25 over the whole library's index reads each word's every article (100 ms
+    cold at a million). If the newest articles hold a page of matches, those are ranked."""
+    import tui.store.library as store
+
+    with Library(tmp_path / "lib.sqlite3") as library:
+        window(library, 5)
+        library.add_one(Article(text="alpha alpha alpha alpha"))
+        strong = library.add_one(Article(text="alpha alpha alpha"))
+        recent = [library.add_one(Article(text=f"alpha and a long tail {n}")) for n in range(2)]
+        for n in range(3):
+            library.add_one(Article(text=f"plain {n}"))
+        monkeypatch.setattr(store, "SEARCH_CANDIDATES", 3)  # strong and the two recent
+        assert sorted(hit.entry.id for hit in library.search("alpha", limit=2)) == recent
+        # A page the newest articles cannot fill: the candidates, from the whole index.
+        page = [hit.entry.id for hit in library.search("alpha", limit=3)]
+        assert page[0] == strong and sorted(page[1:]) == recent
+
+
 def test_the_index_of_the_newest_articles_follows_adds_removes_and_changes(
     tmp_path: Path,
 ) -> None:
