@@ -78,8 +78,10 @@ def search_parser() -> Parser:
         description="Search the text of the articles in the library (and their titles, sources "
         "and authors): print the matching articles, best first, each with a snippet of its "
         "text. Every word is required, in any case and with or without accents; FTS5's syntax "
-        'works too: "a phrase", prefix*, OR, NOT, NEAR(a b), title:word. Exit status 1 when '
-        "nothing matches, 2 for a query that cannot be read.",
+        'works too: "a phrase", prefix*, OR, NOT, NEAR(a b), title:word. When more than '
+        "5,000 articles match, the newest are ranked (in a big library, among the newest "
+        "50,000 articles when they hold a page of matches). Exit status 1 when nothing "
+        "matches, 2 for a query that cannot be read.",
     )
     parser.add_argument("query", nargs="+", metavar="QUERY", help="words to look for")
     parser.add_argument(
