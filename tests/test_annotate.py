@@ -677,3 +677,23 @@ async def test_a_decision_relabels_the_tab_without_laying_the_screen_out(
         await pilot.press("u")
         assert tab.label.plain == before
         assert layouts == []
+
+
+def test_annotation_mode_after_a_decision_beside_the_panel(
+    snap_compare: Callable[..., bool], tmp_path: Path, seed: Article, seed_analysis: Analysis
+) -> None:
+    """`y` twice on the seed: two quotes accepted, the third current, the status line saying
+    so, and the Quotes tab's count of undecided spans down by two (relabelled in place; the
+    panel sits beside the article on a wide terminal, below it at 80x24)."""
+    library = Library(tmp_path / "snapshot.sqlite3")
+
+    async def two_decisions(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press("y", "y")
+        await pilot.pause()
+
+    try:
+        app = annotating(library, [seed], seed_analysis)
+        assert snap_compare(app, terminal_size=SIZE, run_before=two_decisions)
+    finally:
+        library.close()
