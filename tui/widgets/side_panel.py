@@ -123,8 +123,8 @@ class SidePanel(Vertical):
             return
         if content_tab.label.cell_length == label.cell_length:
             # Same width ("Quotes 8 (7?)" after "Quotes 8 (8?)", at each annotation key): repaint
-            # the tab alone. The `label` setter lays the whole screen out again, a third of the
-            # time from a key to its frame.
+            # the tab alone. The `label` setter (Tab keeps the label in `_label`) lays the whole
+            # screen out again on every key; nothing moves, so the underline stays right.
             content_tab._label = label
             Static.update(content_tab, label, layout=False)
             return
